@@ -1,0 +1,37 @@
+using System.CommandLine;
+using ProcessMesh.Cli.Commands;
+
+namespace ProcessMesh.Cli;
+
+/// <summary>The <c>processmesh</c> command line.</summary>
+internal static class Cli
+{
+    /// <summary>The root command with every verb.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("""
+            ProcessMesh measures what process isolation costs and what parallelism it buys: the same workload run by
+            isolated processes (Orleans grains that talk by message), by threads sharing memory, and by threads under
+            an interpreter lock (as in CPython), side by side.
+
+            With no --gateway, every verb hosts a silo in this process and stops it at the end.
+            Start with: processmesh compare --workload cpu --workers 1,2
+            """);
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses and runs; a parse error is one line on standard error and exit code 2.</summary>
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var verb = parse.CommandResult.Command is RootCommand ? "" : $" {parse.CommandResult.Command.Name}";
+            return Execution.Fail($"{parse.Errors[0].Message} (see 'processmesh{verb} --help')", Execution.BadInput);
+        }
+
+        return await parse.InvokeAsync();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using ProcessMesh.Silo;
+
+namespace ProcessMesh.Cli.Cluster;
+
+/// <summary>
+/// The CLI's way into a cluster: a silo hosted in this process (the embedded default), or a client connected to
+/// a running silo's gateway.
+/// </summary>
+internal sealed class ClusterConnection(IHost host, string description) : IAsyncDisposable
+{
+    /// <summary>Calls grains in the cluster.</summary>
+    public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>What this connection is, for reports: "embedded silo" or "gateway HOST:PORT".</summary>
+    public string Description { get; } = description;
+
+    /// <summary>Starts a silo inside this process on free loopback ports, with a cluster id of its own.</summary>
+    public static async Task<ClusterConnection> StartEmbeddedAsync(bool verbose, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        ConfigureLogging(builder, verbose);
+        var settings = new SiloSettings
+        {
+            ClusterId = $"processmesh-embedded-{Environment.ProcessId}",
+            SiloPort = FreeLoopbackPort(),
+            GatewayPort = FreeLoopbackPort(),
+        };
+        builder.AddProcessMeshSilo(settings);
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return new ClusterConnection(host, "embedded silo");
+    }
+
+    /// <summary>Connects to a running silo's gateway, giving up after <paramref name="timeout"/>.</summary>
+    public static async Task<ClusterConnection> ConnectAsync(IPEndPoint gateway, string clusterId, TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        ConfigureLogging(builder, verbose);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(gateway);
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = SiloSettings.DefaultClusterId;
+            });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = new SiloSettings().ResponseTimeout);
+        });
+        var host = builder.Build();
+
+        // An Orleans client retries a missing gateway for minutes; the CLI's user should hear back in seconds.
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var start = host.StartAsync(giveUp.Token);
+        if (await Task.WhenAny(start, Task.Delay(timeout, cancellationToken)) != start || start.IsFaulted)
+        {
+            await giveUp.CancelAsync();
+            throw new ClusterUnreachableException(
+                $"--gateway: no ProcessMesh silo of cluster '{clusterId}' answered at {gateway} within {timeout.TotalSeconds:0.#} s " +
+                "(start one with 'dotnet run --project silo', or leave out --gateway to use an embedded silo)");
+        }
+
+        return new ClusterConnection(host, $"gateway {gateway}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await host.StopAsync(stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down took too long; the process is exiting anyway.
+        }
+
+        host.Dispose();
+    }
+
+    private static void ConfigureLogging(HostApplicationBuilder builder, bool verbose)
+    {
+        // Standard output belongs to results (JSON, CSV, tables): logs go to standard error.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>No silo answered where the user pointed the CLI.</summary>
+internal sealed class ClusterUnreachableException(string message) : Exception(message);

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Net;
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Cli.Commands;
+
+/// <summary>Typed options with parsers whose errors are one line that names the option.</summary>
+internal static class OptionParsing
+{
+    /// <summary>An option whose value is one of an enum's names, in lower case.</summary>
+    public static Option<T> Enum<T>(string name, string description, T defaultValue)
+        where T : struct, System.Enum
+    {
+        var names = System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToArray();
+        var option = new Option<T>(name)
+        {
+            Description = $"{description} One of: {string.Join(", ", names)}. Default: {defaultValue.ToString().ToLowerInvariant()}.",
+            HelpName = string.Join('|', names),
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Single().Value;
+                if (System.Enum.TryParse<T>(text, ignoreCase: true, out var value) && names.Contains(text.ToLowerInvariant()))
+                {
+                    return value;
+                }
+
+                r.AddError($"{name}: unknown value '{text}' (choose {string.Join(", ", names)})");
+                return defaultValue;
+            },
+        };
+        option.CompletionSources.Add(names);
+        return option;
+    }
+
+    /// <summary>An option whose value is a model name.</summary>
+    public static string? ParseModel(ArgumentResult r, string optionName, string text)
+    {
+        var model = text.Trim().ToLowerInvariant();
+        if (Models.All.Contains(model))
+        {
+            return model;
+        }
+
+        r.AddError($"{optionName}: unknown model '{text}' (choose {string.Join(", ", Models.All)})");
+        return null;
+    }
+
+    /// <summary>Splits a list value: "1,2,4" or "1 2 4" or repeated options.</summary>
+    public static IEnumerable<string> Items(ArgumentResult r) =>
+        r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>A whole number in [min, max].</summary>
+    public static long Whole(ArgumentResult r, string optionName, string text, long min, long max)
+    {
+        var clean = text.Replace("_", "", StringComparison.Ordinal);
+        if (!long.TryParse(clean, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value))
+        {
+            r.AddError($"{optionName}: '{text}' is not a whole number");
+            return min;
+        }
+
+        if (value < min || value > max)
+        {
+            r.AddError($"{optionName}: {value:N0} is out of range ({min:N0} to {max:N0})");
+            return min;
+        }
+
+        return value;
+    }
+
+    /// <summary>A number in [min, max].</summary>
+    public static double Number(ArgumentResult r, string optionName, string text, double min, double max)
+    {
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value))
+        {
+            r.AddError($"{optionName}: '{text}' is not a number");
+            return min;
+        }
+
+        if (value < min || value > max)
+        {
+            r.AddError($"{optionName}: {value} is out of range ({min} to {max})");
+            return min;
+        }
+
+        return value;
+    }
+
+    /// <summary>A byte size (512, 64KiB, 1.5MB) in [0, max].</summary>
+    public static long Size(ArgumentResult r, string optionName, string text, long max)
+    {
+        if (!Bytes.TryParse(text, out var bytes))
+        {
+            if (text.TrimStart().StartsWith('-'))
+            {
+                r.AddError($"{optionName}: a size cannot be negative (got '{text}')");
+            }
+            else
+            {
+                r.AddError($"{optionName}: '{text}' is not a size (try 4096, 64KiB or 1MiB)");
+            }
+
+            return 0;
+        }
+
+        if (bytes > max)
+        {
+            r.AddError($"{optionName}: {Bytes.Format(bytes)} is more than the largest allowed, {Bytes.Format(max)}");
+            return 0;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>A gateway endpoint, host:port.</summary>
+    public static IPEndPoint? Endpoint(ArgumentResult r, string optionName, string text)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            r.AddError($"{optionName}: '{text}' is not HOST:PORT (for example 127.0.0.1:30000)");
+            return null;
+        }
+
+        var host = text[..colon].Trim('[', ']');
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return new IPEndPoint(address, port);
+        }
+
+        try
+        {
+            var addresses = Dns.GetHostAddresses(host);
+            var chosen = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
+            if (chosen is not null)
+            {
+                return new IPEndPoint(chosen, port);
+            }
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // reported below
+        }
+
+        r.AddError($"{optionName}: cannot resolve host '{host}'");
+        return null;
+    }
+}

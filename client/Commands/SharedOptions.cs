@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Net;
+using ProcessMesh.Cli.Output;
+using ProcessMesh.Cli.Running;
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Cli.Commands;
+
+/// <summary>The options every measuring verb takes: workload sizes, repetition, output and the cluster.</summary>
+internal sealed class SharedOptions
+{
+    private const long MaxWork = 1_000_000_000_000;
+    private const long MaxStencilCells = 100_000_000;
+
+    public Option<Workload> Workload { get; } = OptionParsing.Enum("--workload", "What to run.", Contracts.Workload.Cpu);
+
+    public Option<long> Work { get; } = new("--work")
+    {
+        Description = "Total work units: compute units (~1 µs each), I/O waits, increments, stencil cells, round trips or hops. Default: the workload's.",
+        CustomParser = r => OptionParsing.Whole(r, "--work", r.Tokens.Single().Value, 1, MaxWork),
+    };
+
+    public Option<long> Granularity { get; } = new("--granularity")
+    {
+        Description = "Work units per message (the process model) or per chunk (the thread models). Default: the workload's (cpu 1000, others 1).",
+        CustomParser = r => OptionParsing.Whole(r, "--granularity", r.Tokens.Single().Value, 1, MaxWork),
+    };
+
+    public Option<long> Payload { get; } = new("--payload")
+    {
+        Description = "Extra payload bytes every message carries (512, 4KiB, 1MiB). Default: 0.",
+        CustomParser = r => OptionParsing.Size(r, "--payload", r.Tokens.Single().Value, 64L << 20),
+    };
+
+    public Option<long> Memory { get; } = new("--memory")
+    {
+        Description = "Private memory each process allocates and touches (64KiB, 16MiB). Default: 0.",
+        CustomParser = r => OptionParsing.Size(r, "--memory", r.Tokens.Single().Value, Array.MaxLength),
+    };
+
+    public Option<SyncPrimitive> Sync { get; } = OptionParsing.Enum("--sync", "How threads guard shared state; 'none' loses updates, and counts them.", SyncPrimitive.Lock);
+
+    public Option<double> SwitchInterval { get; } = new("--switch-interval")
+    {
+        Description = "gil: milliseconds a thread may hold the interpreter lock while others wait (CPython's sys.getswitchinterval()). Default: 5.",
+        DefaultValueFactory = _ => 5,
+        CustomParser = r => OptionParsing.Number(r, "--switch-interval", r.Tokens.Single().Value, 0.01, 10_000),
+    };
+
+    public Option<bool> Native { get; } = new("--native")
+    {
+        Description = "gil: compute runs as native code that releases the interpreter lock (a C extension).",
+    };
+
+    public Option<int> Steps { get; } = new("--steps")
+    {
+        Description = "stencil: time steps. Default: 200.",
+        CustomParser = r => (int)OptionParsing.Whole(r, "--steps", r.Tokens.Single().Value, 1, 10_000_000),
+    };
+
+    public Option<double> IoMillis { get; } = new("--io-ms")
+    {
+        Description = "io: milliseconds each simulated I/O blocks. Default: 2.",
+        CustomParser = r => OptionParsing.Number(r, "--io-ms", r.Tokens.Single().Value, 0.001, 60_000),
+    };
+
+    public Option<int> Repeats { get; } = new("--repeats")
+    {
+        Description = "Measured repeats of each point; the median is reported with the spread. Default: 3.",
+        DefaultValueFactory = _ => 3,
+        CustomParser = r => (int)OptionParsing.Whole(r, "--repeats", r.Tokens.Single().Value, 1, 1000),
+    };
+
+    public Option<int> Warmup { get; } = new("--warmup")
+    {
+        Description = "Unmeasured warm-up runs before the repeats (JIT, activation, caches). Default: 1.",
+        DefaultValueFactory = _ => 1,
+        CustomParser = r => (int)OptionParsing.Whole(r, "--warmup", r.Tokens.Single().Value, 0, 1000),
+    };
+
+    public Option<OutputFormat> Format { get; } = OptionParsing.Enum("--format", "How to print results.", OutputFormat.Table);
+
+    public Option<FileInfo?> Out { get; } = new("--out")
+    {
+        Description = "Also write the results to FILE (.json or .csv pick the format; otherwise --format's).",
+        HelpName = "FILE",
+    };
+
+    public Option<IPEndPoint?> Gateway { get; } = new("--gateway")
+    {
+        Description = "Join a running silo at HOST:PORT instead of hosting one in this process.",
+        HelpName = "HOST:PORT",
+        CustomParser = r => OptionParsing.Endpoint(r, "--gateway", r.Tokens.Single().Value),
+    };
+
+    public Option<string> ClusterId { get; } = new("--cluster-id")
+    {
+        Description = "The cluster id of the silo behind --gateway. Default: processmesh.",
+        DefaultValueFactory = _ => Silo.SiloSettings.DefaultClusterId,
+    };
+
+    public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
+    {
+        Description = "Seconds to wait for --gateway to answer. Default: 10.",
+        DefaultValueFactory = _ => 10,
+        CustomParser = r => OptionParsing.Number(r, "--connect-timeout", r.Tokens.Single().Value, 0.5, 600),
+    };
+
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress on standard error." };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show the silo's logs on standard error." };
+
+    /// <summary>Adds every shared option to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        Option[] all = [Workload, Work, Granularity, Payload, Memory, Sync, SwitchInterval, Native, Steps, IoMillis, Repeats, Warmup, Format, Out, Gateway, ClusterId, ConnectTimeout, Quiet, Verbose];
+        foreach (var option in all)
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The spec for one model and worker count, from what was parsed.</summary>
+    public RunSpec Spec(ParseResult parse, string model, int workers) => new()
+    {
+        Model = model,
+        Workload = parse.GetValue(Workload),
+        Workers = workers,
+        Work = parse.GetValue(Work),
+        Granularity = parse.GetValue(Granularity),
+        PayloadBytes = (int)parse.GetValue(Payload),
+        MemoryBytes = parse.GetValue(Memory),
+        Sync = parse.GetValue(Sync),
+        SwitchIntervalMs = parse.GetValue(SwitchInterval),
+        Native = parse.GetValue(Native),
+        Steps = parse.GetValue(Steps),
+        IoMillis = parse.GetValue(IoMillis),
+    };
+
+    /// <summary>The repetition the user asked for.</summary>
+    public Experiment Experiment(ParseResult parse) => new(parse.GetValue(Repeats), parse.GetValue(Warmup));
+
+    /// <summary>
+    /// Checks a resolved spec against limits no single option knows: worker counts per model, a stencil's cells per
+    /// worker, and (on the embedded silo, which is this machine) whether the memory fits. Null when it is fine.
+    /// </summary>
+    public static string? Check(RunSpec spec, bool embedded, string workersOption)
+    {
+        var max = Models.IsSingleSilo(spec.Model) ? RunSpec.MaxThreadWorkers : RunSpec.MaxProcessWorkers;
+        if (spec.Workers < 1 || spec.Workers > max)
+        {
+            return $"{workersOption}: {spec.Model} takes 1 to {max:N0} workers (got {spec.Workers:N0})";
+        }
+
+        var resolved = spec.Resolve();
+        if (resolved.Workload == Contracts.Workload.Stencil && resolved.Work > MaxStencilCells)
+        {
+            return $"--work: the stencil takes at most {MaxStencilCells:N0} cells (got {resolved.Work:N0})";
+        }
+
+        if (resolved.Workload == Contracts.Workload.Stencil && resolved.Work < resolved.Workers)
+        {
+            return $"{workersOption}: the stencil needs at least one cell per worker ({resolved.Work:N0} cells, {resolved.Workers:N0} workers; raise --work)";
+        }
+
+        return embedded ? Admission.Check(resolved, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) : null;
+    }
+}

@@ -1,0 +1,6 @@
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Cli.Output;
+
+/// <summary>The machine-readable document: <c>runs</c> always; <c>isolation</c> when a comparison has both models.</summary>
+internal sealed record Report(IReadOnlyList<RunResult> Runs, IReadOnlyList<IsolationCost>? Isolation = null, IReadOnlyList<string>? Failures = null);

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ProcessMesh.Contracts;
+using Spectre.Console;
+
+namespace ProcessMesh.Cli.Output;
+
+/// <summary>Writes a <see cref="Report"/> as a table for people, or JSON or CSV for scripts.</summary>
+internal static class ResultWriter
+{
+    /// <summary>The JSON contract: camelCase, times in seconds, latencies in microseconds.</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>Writes <paramref name="report"/> in <paramref name="format"/>.</summary>
+    public static void Write(Report report, OutputFormat format, TextWriter writer)
+    {
+        switch (format)
+        {
+            case OutputFormat.Json:
+                writer.WriteLine(JsonSerializer.Serialize(report, Json));
+                break;
+            case OutputFormat.Csv:
+                WriteCsv(report.Runs, writer);
+                break;
+            default:
+                WriteTable(report, writer);
+                break;
+        }
+    }
+
+    /// <summary>The format a file's extension asks for, or <paramref name="fallback"/>.</summary>
+    public static OutputFormat FormatFor(string path, OutputFormat fallback) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".json" => OutputFormat.Json,
+        ".csv" => OutputFormat.Csv,
+        ".txt" => OutputFormat.Table,
+        _ => fallback,
+    };
+
+    private static void WriteTable(Report report, TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = writer == Console.Out && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = writer == Console.Out && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (writer != Console.Out || Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 200;
+        }
+
+        var runs = report.Runs;
+        if (runs.Count > 0)
+        {
+            var first = runs[0];
+            var table = new Table().Border(TableBorder.Rounded)
+                .Title(Markup.Escape($"{first.Workload}: {first.Work:N0} units, {first.Granularity:N0} per message"));
+            foreach (var column in new[] { "model", "workers", "wall s", "spread s", "speedup", "eff.", "throughput/s", "messages", "mem/worker", "cpu", "p50 µs", "p99 µs", "answer" })
+            {
+                table.AddColumn(new TableColumn(column) { Alignment = column is "model" or "answer" ? Justify.Left : Justify.Right });
+            }
+
+            foreach (var r in runs)
+            {
+                table.AddRow(
+                    Markup.Escape(r.Sync is null ? r.Model : $"{r.Model} ({r.Sync})"),
+                    r.Workers.ToString(CultureInfo.InvariantCulture),
+                    $"{r.WallSeconds:0.000}",
+                    r.Repeats > 1 ? $"{r.WallSecondsMin:0.000}–{r.WallSecondsMax:0.000}" : "",
+                    r.Speedup is { } s ? $"{s:0.00}×" : "",
+                    r.Efficiency is { } e ? $"{e:P0}" : "",
+                    Si(r.Throughput),
+                    Si(r.Messages),
+                    Bytes.Format(r.MemoryPerWorkerBytes),
+                    $"{r.CpuUtilisation:P0}",
+                    $"{r.Latency.P50:0.0}",
+                    $"{r.Latency.P99:0.0}",
+                    r.Correct ? "[green]correct[/]" : $"[red]wrong[/]{(r.LostUpdates > 0 ? Markup.Escape($" ({r.LostUpdates:N0} lost updates)") : "")}");
+            }
+
+            console.Write(table);
+            var m = first.Machine;
+            console.MarkupLine(Markup.Escape(
+                $"Measured on {m.Cores} cores, {Bytes.Format(m.MemoryBytes)}, {m.Gc} GC, {first.Silos} silo(s), .NET {m.Runtime}; " +
+                $"median of {first.Repeats} repeat(s); speedup against 1 worker of the same model."));
+        }
+
+        if (report.Isolation is { Count: > 0 } isolation)
+        {
+            var cost = new Table().Border(TableBorder.Rounded).Title("The cost of isolation: process against thread");
+            foreach (var column in new[] { "workers", "process s", "thread s", "process messages", "extra µs / message", "extra memory / worker" })
+            {
+                cost.AddColumn(new TableColumn(column) { Alignment = Justify.Right });
+            }
+
+            foreach (var c in isolation)
+            {
+                cost.AddRow(
+                    c.Workers.ToString(CultureInfo.InvariantCulture),
+                    $"{c.ProcessWallSeconds:0.000}",
+                    $"{c.ThreadWallSeconds:0.000}",
+                    Si(c.ProcessMessages),
+                    c.ExtraMicrosecondsPerMessage is { } us ? $"{us:0.00}" : "no messages",
+                    Bytes.Format(c.ExtraBytesPerWorker));
+            }
+
+            console.Write(cost);
+        }
+
+        foreach (var failure in report.Failures ?? [])
+        {
+            console.MarkupLine($"[red]failed:[/] {Markup.Escape(failure)}");
+        }
+    }
+
+    /// <summary>One header row and one row a run; nested records flatten to prefixed columns (latencyP99, machineCores).</summary>
+    private static void WriteCsv(IReadOnlyList<RunResult> runs, TextWriter writer)
+    {
+        var columns = Columns(typeof(RunResult), "").ToList();
+        writer.WriteLine(string.Join(',', columns.Select(c => c.Name)));
+        foreach (var run in runs)
+        {
+            writer.WriteLine(string.Join(',', columns.Select(c => Csv(c.Read(run)))));
+        }
+    }
+
+    private static IEnumerable<(string Name, Func<object, object?> Read)> Columns(Type type, string prefix)
+    {
+        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0))
+        {
+            var name = prefix.Length == 0 ? JsonNamingPolicy.CamelCase.ConvertName(p.Name) : prefix + p.Name;
+            if (p.PropertyType.IsClass && p.PropertyType != typeof(string))
+            {
+                foreach (var (childName, read) in Columns(p.PropertyType, name))
+                {
+                    yield return (childName, o => p.GetValue(o) is { } child ? read(child) : null);
+                }
+            }
+            else
+            {
+                yield return (name, p.GetValue);
+            }
+        }
+    }
+
+    private static string Csv(object? value)
+    {
+        var text = value switch
+        {
+            null => "",
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            bool b => b ? "true" : "false",
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+        return text.IndexOfAny([',', '"', '\n']) < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    }
+
+    private static string Si(double value) => value switch
+    {
+        >= 1e9 => $"{value / 1e9:0.##} G",
+        >= 1e6 => $"{value / 1e6:0.##} M",
+        >= 1e4 => $"{value / 1e3:0.#} k",
+        _ => value.ToString("0.#", CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>How results are printed.</summary>
+internal enum OutputFormat
+{
+    /// <summary>Tables for people.</summary>
+    Table,
+
+    /// <summary>One JSON object with a <c>runs</c> array.</summary>
+    Json,
+
+    /// <summary>One header row, one row a run.</summary>
+    Csv,
+}

@@ -1,0 +1,6 @@
+namespace ProcessMesh.Cli;
+
+internal static class Program
+{
+    private static Task<int> Main(string[] args) => Cli.InvokeAsync(args);
+}

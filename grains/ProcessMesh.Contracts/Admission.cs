@@ -1,0 +1,38 @@
+namespace ProcessMesh.Contracts;
+
+/// <summary>Refuses, before anything starts, a request whose memory would not fit.</summary>
+public static class Admission
+{
+    /// <summary>
+    /// Bytes one idle process grain costs beyond its private memory (activation, message queue, directory entry):
+    /// an estimate with headroom, kept above what the benchmarks measure.
+    /// </summary>
+    public const long ProcessOverheadBytes = 4 * 1024;
+
+    /// <summary>Bytes one thread worker costs: the stack the OS may commit for it.</summary>
+    public const long ThreadOverheadBytes = 1024 * 1024;
+
+    /// <summary>Share of the available memory a run may use; the rest is left to the silo and the OS.</summary>
+    public const double UsableFraction = 0.8;
+
+    /// <summary>The memory a run will need, bytes (saturating rather than overflowing).</summary>
+    public static double EstimateBytes(RunSpec spec)
+    {
+        var perWorker = Models.IsSingleSilo(spec.Model) ? ThreadOverheadBytes : ProcessOverheadBytes + (double)spec.MemoryBytes;
+        return spec.Workers * perWorker;
+    }
+
+    /// <summary>Null when the run fits in <paramref name="availableBytes"/>, else why not, in one line.</summary>
+    public static string? Check(RunSpec spec, long availableBytes)
+    {
+        var need = EstimateBytes(spec);
+        var usable = availableBytes * UsableFraction;
+        if (need <= usable)
+        {
+            return null;
+        }
+
+        return $"--memory/--workers: {spec.Workers:N0} {spec.Model} workers need about {Bytes.Format(need)}, " +
+               $"more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)";
+    }
+}

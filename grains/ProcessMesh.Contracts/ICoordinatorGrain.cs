@@ -1,0 +1,14 @@
+namespace ProcessMesh.Contracts;
+
+/// <summary>
+/// Runs experiments inside the cluster, so the client's own link to the cluster is not in the measurement.
+/// Use a fresh key per run: runs with different keys proceed independently.
+/// </summary>
+public interface ICoordinatorGrain : IGrainWithGuidKey
+{
+    /// <summary>Runs one measured repetition of <paramref name="spec"/> and returns its record.</summary>
+    Task<RunResult> Run(RunSpec spec);
+
+    /// <summary>Describes the silo this coordinator runs on and the cluster around it.</summary>
+    Task<MachineInfo> Describe();
+}

@@ -1,0 +1,20 @@
+namespace ProcessMesh.Contracts;
+
+/// <summary>The concurrency models a cluster runs. Each has one engine in the grains project.</summary>
+public static class Models
+{
+    /// <summary>Isolated processes: grains with private memory that talk only by message.</summary>
+    public const string Process = "process";
+
+    /// <summary>Dedicated OS threads in one silo sharing one memory region.</summary>
+    public const string Thread = "thread";
+
+    /// <summary>Threads that must hold an interpreter lock to run compute steps, as CPython's do.</summary>
+    public const string Gil = "gil";
+
+    /// <summary>Every model, in the order reports list them.</summary>
+    public static IReadOnlyList<string> All { get; } = [Process, Thread, Gil];
+
+    /// <summary>Whether the model's workers all live in one silo (shared memory cannot span machines).</summary>
+    public static bool IsSingleSilo(string model) => model is Thread or Gil;
+}

@@ -1,0 +1,90 @@
+namespace ProcessMesh.Contracts;
+
+/// <summary>
+/// One measured run: the same shape for every model. Fields are only ever added (scripts read the JSON form),
+/// never renamed without a reason in the changelog.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("pm.RunResult")]
+public sealed record RunResult
+{
+    /// <summary>The model that ran.</summary>
+    [Id(0)] public string Model { get; init; } = "";
+
+    /// <summary>The workload, in lower case as the CLI spells it.</summary>
+    [Id(1)] public string Workload { get; init; } = "";
+
+    /// <summary>Workers (processes or threads).</summary>
+    [Id(2)] public int Workers { get; init; }
+
+    /// <summary>Active silos in the cluster during the run.</summary>
+    [Id(3)] public int Silos { get; init; }
+
+    /// <summary>Total work units.</summary>
+    [Id(4)] public long Work { get; init; }
+
+    /// <summary>Work units per message or chunk.</summary>
+    [Id(5)] public long Granularity { get; init; }
+
+    /// <summary>The shared-memory primitive (thread models), or null.</summary>
+    [Id(6)] public string? Sync { get; init; }
+
+    /// <summary>Measured repeats this record summarises (the median is reported).</summary>
+    [Id(7)] public int Repeats { get; init; } = 1;
+
+    /// <summary>Median wall time of the measured phase, seconds.</summary>
+    [Id(8)] public double WallSeconds { get; init; }
+
+    /// <summary>Fastest repeat, seconds.</summary>
+    [Id(9)] public double WallSecondsMin { get; init; }
+
+    /// <summary>Slowest repeat, seconds.</summary>
+    [Id(10)] public double WallSecondsMax { get; init; }
+
+    /// <summary>Work units per second (round trips for pingpong, hops for ring).</summary>
+    [Id(11)] public double Throughput { get; init; }
+
+    /// <summary>Time of one worker of the same model divided by this time; null when no one-worker run was made.</summary>
+    [Id(12)] public double? Speedup { get; init; }
+
+    /// <summary>Speedup divided by workers.</summary>
+    [Id(13)] public double? Efficiency { get; init; }
+
+    /// <summary>Messages moved (a call and its reply are two; a shared-memory hand-off is one).</summary>
+    [Id(14)] public long Messages { get; init; }
+
+    /// <summary>Bytes carried by those messages' payloads.</summary>
+    [Id(15)] public long PayloadBytes { get; init; }
+
+    /// <summary>Measured memory per worker, bytes.</summary>
+    [Id(16)] public long MemoryPerWorkerBytes { get; init; }
+
+    /// <summary>CPU time the silo's process used during the measured phase, seconds.</summary>
+    [Id(17)] public double CpuSeconds { get; init; }
+
+    /// <summary>CPU seconds over (wall seconds × cores).</summary>
+    [Id(18)] public double CpuUtilisation { get; init; }
+
+    /// <summary>Latency of each message, chunk or hand-off, microseconds.</summary>
+    [Id(19)] public LatencySummary Latency { get; init; } = new();
+
+    /// <summary>Whether the actual answer equals the expected one.</summary>
+    [Id(20)] public bool Correct { get; init; }
+
+    /// <summary>The answer the workload must produce.</summary>
+    [Id(21)] public string Expected { get; init; } = "";
+
+    /// <summary>The answer the model produced.</summary>
+    [Id(22)] public string Actual { get; init; } = "";
+
+    /// <summary>Counter updates lost to unguarded shared memory.</summary>
+    [Id(23)] public long LostUpdates { get; init; }
+
+    /// <summary>The machine the run was measured on.</summary>
+    [Id(24)] public MachineInfo Machine { get; init; } = new();
+
+    /// <summary>Payload bytes per message requested.</summary>
+    [Id(25)] public int PayloadBytesPerMessage { get; init; }
+
+    /// <summary>Private memory requested per process worker, bytes.</summary>
+    [Id(26)] public long MemoryBytesRequested { get; init; }
+}

@@ -1,0 +1,70 @@
+namespace ProcessMesh.Contracts;
+
+/// <summary>One experiment: a workload executed by one model. Zero for a size means "the workload's default".</summary>
+[GenerateSerializer, Immutable, Alias("pm.RunSpec")]
+public sealed record RunSpec
+{
+    /// <summary>Largest worker count for a thread-based model (each worker is an OS thread).</summary>
+    public const int MaxThreadWorkers = 4096;
+
+    /// <summary>Largest worker count for the process model.</summary>
+    public const int MaxProcessWorkers = 10_000_000;
+
+    /// <summary>The model name (see <see cref="Models"/>).</summary>
+    [Id(0)] public string Model { get; init; } = Models.Process;
+
+    /// <summary>The workload.</summary>
+    [Id(1)] public Workload Workload { get; init; } = Workload.Cpu;
+
+    /// <summary>How many workers (processes or threads).</summary>
+    [Id(2)] public int Workers { get; init; } = 1;
+
+    /// <summary>Total work units: compute units, I/O waits, increments, cells, round trips or hops.</summary>
+    [Id(3)] public long Work { get; init; }
+
+    /// <summary>Work units per message (or per chunk a thread takes).</summary>
+    [Id(4)] public long Granularity { get; init; }
+
+    /// <summary>Extra payload bytes every message carries.</summary>
+    [Id(5)] public int PayloadBytes { get; init; }
+
+    /// <summary>Private memory each process worker allocates and touches, in bytes.</summary>
+    [Id(6)] public long MemoryBytes { get; init; }
+
+    /// <summary>The primitive thread workers use on shared state.</summary>
+    [Id(7)] public SyncPrimitive Sync { get; init; } = SyncPrimitive.Lock;
+
+    /// <summary>The interpreter lock's switch interval in milliseconds (<c>gil</c> only).</summary>
+    [Id(8)] public double SwitchIntervalMs { get; init; } = 5;
+
+    /// <summary>Compute runs as native code that releases the interpreter lock (<c>gil</c> only).</summary>
+    [Id(9)] public bool Native { get; init; }
+
+    /// <summary>Time steps of the stencil workload.</summary>
+    [Id(10)] public int Steps { get; init; }
+
+    /// <summary>Milliseconds one simulated I/O wait blocks.</summary>
+    [Id(11)] public double IoMillis { get; init; }
+
+    /// <summary>Fills in every zero with the workload's default, so a result states what actually ran.</summary>
+    public RunSpec Resolve()
+    {
+        var (work, granularity) = Workload switch
+        {
+            Workload.Cpu => (400_000L, 1_000L),
+            Workload.Io => (400L, 1L),
+            Workload.Counter => (20_000L, 1L),
+            Workload.Stencil => (20_000L, 1L),
+            Workload.PingPong => (20_000L, 1L),
+            Workload.Ring => (10_000L, 1L),
+            _ => throw new ArgumentOutOfRangeException(nameof(Workload), Workload, "unknown workload"),
+        };
+        return this with
+        {
+            Work = Work > 0 ? Work : work,
+            Granularity = Granularity > 0 ? Granularity : granularity,
+            Steps = Steps > 0 ? Steps : 200,
+            IoMillis = IoMillis > 0 ? IoMillis : 2,
+        };
+    }
+}

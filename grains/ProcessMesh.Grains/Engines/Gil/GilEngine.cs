@@ -1,0 +1,14 @@
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Thread;
+using ProcessMesh.Grains.Measurement;
+
+namespace ProcessMesh.Grains.Engines.Gil;
+
+/// <summary>The <c>gil</c> model: the thread pool, with an <see cref="InterpreterLock"/> its workers must hold to compute.</summary>
+internal sealed class GilEngine(IGrainFactory grains) : IModelEngine
+{
+    public string Model => Models.Gil;
+
+    public Task<EngineRun> RunAsync(RunSpec spec) =>
+        grains.GetGrain<IThreadPoolGrain>(Guid.NewGuid()).Run(spec, interpreterLock: true);
+}

@@ -1,0 +1,17 @@
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Measurement;
+
+namespace ProcessMesh.Grains.Engines;
+
+/// <summary>
+/// One concurrency model. An engine lives in a folder of its own under Engines/ and is found by
+/// <see cref="EngineRegistration.AddProcessMeshEngines"/>: adding a model adds a folder and edits nothing else.
+/// </summary>
+public interface IModelEngine
+{
+    /// <summary>The model's name, as the CLI spells it.</summary>
+    string Model { get; }
+
+    /// <summary>Runs one measured repetition of a resolved, admitted spec.</summary>
+    Task<EngineRun> RunAsync(RunSpec spec);
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using HdrHistogram;
+using HdrHistogram.Utilities;
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Grains.Measurement;
+
+/// <summary>
+/// An HdrHistogram of latencies in nanoseconds (1 ns to 1 hour, 3 significant digits). One recorder per
+/// worker or lane; recorders are merged, or encoded to travel between grains.
+/// </summary>
+public sealed class LatencyRecorder
+{
+    private const long HighestNanoseconds = 3_600_000_000_000L;
+    private static readonly double _nanosecondsPerTick = 1e9 / Stopwatch.Frequency;
+    private readonly LongHistogram _histogram;
+
+    /// <summary>An empty recorder.</summary>
+    public LatencyRecorder() => _histogram = new LongHistogram(1, HighestNanoseconds, 3);
+
+    private LatencyRecorder(LongHistogram histogram) => _histogram = histogram;
+
+    /// <summary>Values recorded so far.</summary>
+    public long Count => _histogram.TotalCount;
+
+    /// <summary>Records the time since <paramref name="startTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public void RecordSince(long startTimestamp) => RecordTicks(Stopwatch.GetTimestamp() - startTimestamp);
+
+    /// <summary>Records a duration in <see cref="Stopwatch"/> ticks.</summary>
+    public void RecordTicks(long ticks) => RecordNanoseconds((long)(ticks * _nanosecondsPerTick));
+
+    /// <summary>Records a duration in nanoseconds, clamped into the histogram's range.</summary>
+    public void RecordNanoseconds(long nanoseconds) => _histogram.RecordValue(Math.Clamp(nanoseconds, 1, HighestNanoseconds));
+
+    /// <summary>Adds every value of <paramref name="other"/> to this recorder.</summary>
+    public LatencyRecorder Add(LatencyRecorder other)
+    {
+        _histogram.Add(other._histogram);
+        return this;
+    }
+
+    /// <summary>The compressed HdrHistogram encoding, to send to another grain.</summary>
+    public byte[] Encode()
+    {
+        // ByteBuffer neither wraps a caller's array nor exposes its own, so the encoding is read back byte by byte.
+        var buffer = ByteBuffer.Allocate(_histogram.GetNeededByteBufferCapacity());
+        var length = _histogram.EncodeIntoCompressedByteBuffer(buffer);
+        buffer.Position = 0;
+        var bytes = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = buffer.Get();
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Reads a recorder that <see cref="Encode"/> wrote (an empty array is an empty recorder).</summary>
+    public static LatencyRecorder Decode(byte[] encoded) => encoded.Length == 0
+        ? new LatencyRecorder()
+        : new LatencyRecorder((LongHistogram)HistogramEncoding.DecodeFromCompressedByteBuffer(ByteBuffer.Allocate(encoded), 0));
+
+    /// <summary>Merges encoded recorders.</summary>
+    public static LatencyRecorder Merge(IEnumerable<byte[]> encoded)
+    {
+        var merged = new LatencyRecorder();
+        foreach (var e in encoded)
+        {
+            merged.Add(Decode(e));
+        }
+
+        return merged;
+    }
+
+    /// <summary>Percentiles in microseconds.</summary>
+    public LatencySummary Summarize()
+    {
+        if (_histogram.TotalCount == 0)
+        {
+            return new LatencySummary();
+        }
+
+        static double Micros(long ns) => ns / 1000.0;
+        return new LatencySummary
+        {
+            Count = _histogram.TotalCount,
+            P50 = Micros(_histogram.GetValueAtPercentile(50)),
+            P90 = Micros(_histogram.GetValueAtPercentile(90)),
+            P99 = Micros(_histogram.GetValueAtPercentile(99)),
+            P999 = Micros(_histogram.GetValueAtPercentile(99.9)),
+            Max = Micros(_histogram.GetMaxValue()),
+            Mean = _histogram.GetMean() / 1000.0,
+        };
+    }
+}
