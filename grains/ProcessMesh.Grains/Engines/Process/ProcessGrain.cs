@@ -52,10 +52,9 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
         }
 
         ulong sum = 0;
-        var wait = TimeSpan.FromMilliseconds(Spec.IoMillis);
         for (var k = request.First; k < request.First + request.Count; k++)
         {
-            await Task.Delay(wait);
+            await IoKernel.Wait(Spec.IoMillis);
             sum = unchecked(sum + IoKernel.Value(k));
         }
 
@@ -64,19 +63,25 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
 
     public async Task<WorkerReport> RunCounter(long share)
     {
+        var latency = new LatencyRecorder();
         if (Setup.Index == 0)
         {
             // The owner's own increments are writes to its private memory, not messages.
-            for (long i = 0; i < share; i++)
+            for (long done = 0; done < share; done += Spec.Granularity)
             {
-                _counter++;
+                var start = Stopwatch.GetTimestamp();
+                for (var i = Math.Min(Spec.Granularity, share - done); i > 0; i--)
+                {
+                    _counter++;
+                }
+
+                latency.RecordSince(start);
             }
 
-            return new WorkerReport();
+            return new WorkerReport { Latency = latency.Encode() };
         }
 
         var owner = Peer(0);
-        var latency = new LatencyRecorder();
         var payload = new byte[Spec.PayloadBytes];
         long messages = 0;
         for (long done = 0; done < share; done += Spec.Granularity)

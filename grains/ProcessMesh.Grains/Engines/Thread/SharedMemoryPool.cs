@@ -199,7 +199,6 @@ public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil)
     {
         var first = WorkSplit.Start(spec.Work, spec.Workers, index);
         var share = WorkSplit.Share(spec.Work, spec.Workers, index);
-        var wait = TimeSpan.FromMilliseconds(spec.IoMillis);
         for (long done = 0; done < share; done += spec.Granularity)
         {
             var start = Stopwatch.GetTimestamp();
@@ -207,7 +206,7 @@ public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil)
             for (var k = first + done; k < first + Math.Min(done + spec.Granularity, share); k++)
             {
                 gil.Release();
-                System.Threading.Thread.Sleep(wait);
+                IoKernel.Wait(spec.IoMillis).Wait();
                 gil.Acquire();
                 sum = unchecked(sum + IoKernel.Value(k));
             }

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace ProcessMesh.Tests.Cli;
+
+/// <summary>Runs the real <c>processmesh</c> program (built beside the tests) as a child process.</summary>
+internal static class CliProcess
+{
+    public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
+
+    public static async Task<Outcome> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "processmesh.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start processmesh");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"processmesh {string.Join(' ', args)} did not exit within {timeout.TotalSeconds} s; stderr: {await stderr}");
+        }
+
+        return new Outcome(process.ExitCode, await stdout, await stderr);
+    }
+}

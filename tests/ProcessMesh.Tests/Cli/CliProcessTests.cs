@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace ProcessMesh.Tests.Cli;
+
+/// <summary>The real program end to end: its own embedded silo, its output contract and its exit codes.</summary>
+public sealed class CliProcessTests
+{
+    private static readonly TimeSpan _timeout = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Compare_prints_json_with_one_record_per_model_and_worker_count()
+    {
+        var outcome = await CliProcess.RunAsync(_timeout, "compare", "--workload", "counter", "--workers", "1,2", "--work", "400", "--repeats", "1", "--warmup", "0", "--format", "json", "--quiet");
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Stderr}");
+        using var json = JsonDocument.Parse(outcome.Stdout);
+        var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
+        var keys = runs.Select(r => (r.GetProperty("model").GetString(), r.GetProperty("workers").GetInt32())).ToHashSet();
+        Assert.Equal(6, runs.Count);
+        Assert.Equal(6, keys.Count);
+        foreach (var model in new[] { "process", "thread", "gil" })
+        {
+            Assert.Contains((model, 1), keys);
+            Assert.Contains((model, 2), keys);
+        }
+
+        foreach (var run in runs)
+        {
+            Assert.Equal("counter", run.GetProperty("workload").GetString());
+            Assert.True(run.GetProperty("correct").GetBoolean());
+            Assert.True(run.GetProperty("wallSeconds").GetDouble() > 0);
+            Assert.True(run.GetProperty("speedup").GetDouble() > 0);
+            Assert.True(run.GetProperty("latency").GetProperty("p99").GetDouble() > 0);
+            Assert.True(run.GetProperty("machine").GetProperty("cores").GetInt32() >= 1);
+            foreach (var field in new[] { "silos", "throughput", "efficiency", "messages", "payloadBytes", "memoryPerWorkerBytes", "cpuSeconds", "lostUpdates", "expected", "actual" })
+            {
+                Assert.True(run.TryGetProperty(field, out _), $"record lacks '{field}'");
+            }
+        }
+
+        Assert.Equal(2, json.RootElement.GetProperty("isolation").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_bad_option_is_one_line_on_stderr_and_exit_code_2()
+    {
+        var outcome = await CliProcess.RunAsync(_timeout, "run", "--workers", "0");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("", outcome.Stdout);
+        var lines = outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains("--workers", lines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_that_cannot_fit_is_refused_before_anything_starts()
+    {
+        var outcome = await CliProcess.RunAsync(_timeout, "run", "--workers", "1000000", "--memory", "1GiB");
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("--memory", outcome.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("repeat", outcome.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gateway_that_does_not_answer_fails_fast_with_a_clear_message()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now
+
+        var outcome = await CliProcess.RunAsync(TimeSpan.FromSeconds(90), "run", "--gateway", $"127.0.0.1:{port}", "--connect-timeout", "2");
+
+        Assert.Equal(3, outcome.ExitCode);
+        Assert.Contains("--gateway", outcome.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", outcome.Stderr, StringComparison.Ordinal);
+    }
+}

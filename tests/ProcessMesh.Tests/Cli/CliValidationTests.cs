@@ -1,0 +1,66 @@
+using ProcessMesh.Cli.Commands;
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Tests.Cli;
+
+/// <summary>Every bad option is refused at parse time with one message that names the option.</summary>
+public sealed class CliValidationTests
+{
+    [Theory]
+    [InlineData("--model", "run", "--model", "fork")]
+    [InlineData("--workload", "run", "--workload", "nap")]
+    [InlineData("--workers", "run", "--workers", "0")]
+    [InlineData("--workers", "run", "--workers", "-3")]
+    [InlineData("--workers", "run", "--workers", "ten")]
+    [InlineData("--workers", "run", "--workers", "100000000")]
+    [InlineData("--memory", "run", "--memory", "-5")]
+    [InlineData("--memory", "run", "--memory", "8GiB")]
+    [InlineData("--payload", "run", "--payload", "1TiB")]
+    [InlineData("--work", "run", "--work", "0")]
+    [InlineData("--sync", "run", "--sync", "mutex")]
+    [InlineData("--switch-interval", "run", "--switch-interval", "0")]
+    [InlineData("--repeats", "run", "--repeats", "0")]
+    [InlineData("--gateway", "run", "--gateway", "nowhere")]
+    [InlineData("--format", "compare", "--format", "xml")]
+    [InlineData("--workers", "compare", "--workers", "1,x,4")]
+    [InlineData("--models", "compare", "--models", "process,fiber")]
+    public void A_bad_option_is_one_error_naming_it(string option, params string[] args)
+    {
+        var errors = ProcessMesh.Cli.Cli.Build().Parse(args).Errors;
+
+        Assert.NotEmpty(errors);
+        Assert.Contains(option, errors[0].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', errors[0].Message);
+    }
+
+    [Fact]
+    public void Good_options_parse_cleanly()
+    {
+        var errors = ProcessMesh.Cli.Cli.Build().Parse(["compare", "--workload", "pingpong", "--workers", "1,2,4", "--payload", "1KiB", "--memory", "64KiB", "--models", "process,thread"]).Errors;
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Too_many_threads_are_refused()
+    {
+        var problem = SharedOptions.Check(new RunSpec { Model = Models.Thread, Workers = 5000 }, embedded: true, "--workers");
+        Assert.NotNull(problem);
+        Assert.StartsWith("--workers", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_million_processes_of_a_gigabyte_do_not_fit()
+    {
+        var problem = SharedOptions.Check(new RunSpec { Model = Models.Process, Workers = 1_000_000, MemoryBytes = 1L << 30 }, embedded: true, "--workers");
+        Assert.NotNull(problem);
+        Assert.Contains("--memory", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stencil_needs_a_cell_per_worker()
+    {
+        var problem = SharedOptions.Check(new RunSpec { Model = Models.Process, Workload = Workload.Stencil, Workers = 50, Work = 10 }, embedded: true, "--workers");
+        Assert.NotNull(problem);
+        Assert.StartsWith("--workers", problem, StringComparison.Ordinal);
+    }
+}
