@@ -5,9 +5,11 @@ namespace ProcessMesh.Grains.Engines.Process;
 
 /// <summary>
 /// One isolated process: private memory, one turn at a time, and messages as its only link to other processes.
-/// Messages that carry payloads are not marked immutable, so Orleans copies them even between grains of one
-/// silo, as IPC copies. Methods a process must answer while it waits on its own work are interleaved; that
-/// changes when a message is handled, never that the process runs one turn at a time.
+/// A receiver copies every payload into its own memory on arrival, as IPC copies bytes out of the kernel; the
+/// message records are immutable, so Orleans adds no generic deep copy of its own (which would cost far more
+/// per message than the bytes it copies, and is not what IPC does). Methods a process must answer while it
+/// waits on its own work are interleaved; that changes when a message is handled, never that the process runs
+/// one turn at a time.
 /// </summary>
 internal interface IProcessGrain : IGrainWithStringKey
 {
@@ -37,9 +39,12 @@ internal interface IProcessGrain : IGrainWithStringKey
     /// <summary>Bounces <paramref name="rounds"/> pings off process <paramref name="partner"/>.</summary>
     Task<WorkerReport> RunPingPong(int partner, long rounds);
 
-    /// <summary>Answers a ping.</summary>
-    [AlwaysInterleave]
+    /// <summary>Answers a ping. The partner is idle while its pinger waits, so no interleaving is needed (or paid for).</summary>
     Task<PongMessage> Pong(PingMessage message);
+
+    /// <summary>Answers a ping from this same process (a lone worker bounces off itself while it waits).</summary>
+    [AlwaysInterleave]
+    Task<PongMessage> PongSelf(PingMessage message);
 
     /// <summary>Starts the ring's token (process 0 only) and waits until its last hop.</summary>
     Task<WorkerReport> RunRing();

@@ -16,6 +16,7 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
 
     private ProcessSetup? _setup;
     private byte[] _memory = [];
+    private byte[] _inbox = [];
     private long _counter;
     private readonly Dictionary<(int Step, bool FromLeft), double> _halos = [];
     private TaskCompletionSource? _haloArrived;
@@ -46,6 +47,7 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
 
     public async Task<ComputeReply> Compute(ComputeRequest request)
     {
+        Receive(request.Payload);
         if (Spec.Workload == Workload.Cpu)
         {
             return new ComputeReply(CpuKernel.Range(request.First, request.Count));
@@ -98,6 +100,7 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
 
     public Task Increment(CounterMessage message)
     {
+        Receive(message.Payload);
         _counter += message.Delta;
         return Task.CompletedTask;
     }
@@ -159,6 +162,7 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
 
     public Task Halo(HaloMessage message)
     {
+        Receive(message.Payload);
         _halos[(message.Step, message.FromLeft)] = message.Value;
         _haloArrived?.TrySetResult();
         return Task.CompletedTask;
@@ -179,13 +183,16 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
     public async Task<WorkerReport> RunPingPong(int partner, long rounds)
     {
         var peer = Peer(partner);
+        var self = partner == Setup.Index;
         var payload = new byte[Spec.PayloadBytes];
         var latency = new LatencyRecorder();
         ulong verified = 0;
         for (long r = 0; r < rounds; r++)
         {
             var start = Stopwatch.GetTimestamp();
-            var pong = await peer.Pong(new PingMessage(r, payload));
+            var ping = new PingMessage(r, payload);
+            var pong = await (self ? peer.PongSelf(ping) : peer.Pong(ping));
+            Receive(pong.Payload);
             latency.RecordSince(start);
             if (pong.Sequence == r + 1 && pong.Payload.Length == payload.Length)
             {
@@ -202,7 +209,13 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
         };
     }
 
-    public Task<PongMessage> Pong(PingMessage message) => Task.FromResult(new PongMessage(message.Sequence + 1, message.Payload));
+    public Task<PongMessage> Pong(PingMessage message)
+    {
+        Receive(message.Payload);
+        return Task.FromResult(new PongMessage(message.Sequence + 1, Send(message.Payload.Length)));
+    }
+
+    public Task<PongMessage> PongSelf(PingMessage message) => Pong(message);
 
     public async Task<WorkerReport> RunRing()
     {
@@ -222,6 +235,7 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
 
     public async Task Pass(RingToken token)
     {
+        Receive(token.Payload);
         var value = unchecked(token.Value + (ulong)Setup.Index);
         if (Setup.Index == 0 && _ringLaps is not null)
         {
@@ -237,7 +251,7 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
             return;
         }
 
-        await Peer((Setup.Index + 1) % Spec.Workers).Pass(token with { Hop = token.Hop + 1, Value = value });
+        await Peer((Setup.Index + 1) % Spec.Workers).Pass(new RingToken(token.Hop + 1, value, Send(token.Payload.Length)));
     }
 
     public Task RingDone(ulong value)
@@ -246,9 +260,24 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
         return Task.CompletedTask;
     }
 
+    /// <summary>Copies an arriving payload into this process's own memory.</summary>
+    private void Receive(byte[] payload)
+    {
+        if (_inbox.Length < payload.Length)
+        {
+            _inbox = new byte[payload.Length];
+        }
+
+        payload.CopyTo(_inbox, 0);
+    }
+
+    /// <summary>A fresh copy of the last payload received, to send on: the receiver never sees this process's memory.</summary>
+    private byte[] Send(int length) => length == 0 ? [] : _inbox[..length];
+
     public Task Stop()
     {
         _memory = [];
+        _inbox = [];
         DeactivateOnIdle();
         return Task.CompletedTask;
     }

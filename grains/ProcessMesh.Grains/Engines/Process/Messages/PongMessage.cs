@@ -1,5 +1,5 @@
 namespace ProcessMesh.Grains.Engines.Process.Messages;
 
 /// <summary>The reply to a ping, carrying the payload back.</summary>
-[GenerateSerializer, Alias("pm.PongMessage")]
+[GenerateSerializer, Immutable, Alias("pm.PongMessage")]
 public sealed record PongMessage([property: Id(0)] long Sequence, [property: Id(1)] byte[] Payload);

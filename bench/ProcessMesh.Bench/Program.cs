@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Workloads;
+using ProcessMesh.Silo;
+
+namespace ProcessMesh.Bench;
+
+/// <summary>
+/// Benchmarks that check ProcessMesh against what it claims: <c>harness</c> measures the harness against bare
+/// Orleans calls and a bare Parallel.For in one run; <c>gil</c> checks the models reproduce CPython's shape.
+/// Usage: dotnet run --project bench/ProcessMesh.Bench -c Release -- [harness|gil|all] [--rounds N]
+/// </summary>
+internal static class Program
+{
+    private const int Trials = 9;
+
+    private static async Task<int> Main(string[] args)
+    {
+        var mode = args.FirstOrDefault() ?? "all";
+        if (mode is not ("harness" or "gil" or "all"))
+        {
+            await Console.Error.WriteLineAsync("bench: the first argument is harness, gil or all");
+            return 2;
+        }
+
+        var machine = MachineInfo.Current(1);
+        Console.WriteLine($"machine: {machine.Cores} cores, {machine.MemoryBytes / (1L << 30)} GiB, {machine.Gc} GC, .NET {machine.Runtime}, {machine.Os}");
+        Console.WriteLine($"build: {(IsOptimized() ? "Release" : "Debug (figures are not representative)")}, one in-process silo");
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.AddProcessMeshSilo(new SiloSettings { ClusterId = "processmesh-bench", SiloPort = FreePort(), GatewayPort = FreePort() });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var ok = true;
+        if (mode is "harness" or "all")
+        {
+            ok &= await PingPongAgainstBareOrleans(grains, pairs: 1);
+            ok &= await PingPongAgainstBareOrleans(grains, pairs: 2);
+            ok &= await CpuAgainstParallelFor(grains, machine.Cores);
+        }
+
+        if (mode is "gil" or "all")
+        {
+            ok &= await InterpreterLockShape(grains);
+        }
+
+        await host.StopAsync();
+        Console.WriteLine(ok ? "all targets met" : "SOME TARGETS MISSED");
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>process pingpong against a bare grain-to-grain call loop with the same pairs, alternating trials.</summary>
+    private static async Task<bool> PingPongAgainstBareOrleans(IGrainFactory grains, int pairs)
+    {
+        const long rounds = 100_000;
+        var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 2 * pairs, Work = rounds };
+        var bare = new List<double>();
+        var harness = new List<double>();
+        for (var trial = 0; trial <= Trials; trial++)
+        {
+            var keyBase = trial * 1000L;
+            var start = Stopwatch.GetTimestamp();
+            var ok = await Task.WhenAll(Enumerable.Range(0, pairs).Select(p =>
+                grains.GetGrain<IBarePingGrain>(keyBase + p).Run(keyBase + 500 + p, WorkSplit.Share(rounds, pairs, p))));
+            var bareRate = rounds / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var run = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
+            if (ok.Sum() != rounds || !run.Correct)
+            {
+                throw new InvalidOperationException("a ping went unanswered");
+            }
+
+            if (trial > 1)
+            {
+                // trials 0 and 1 warm both up (tiered JIT settles, grains activate)
+                bare.Add(bareRate);
+                harness.Add(run.Throughput);
+            }
+        }
+
+        return Report($"pingpong, {pairs} pair(s): process model vs bare Orleans call loop (round trips/s)", Median(harness), Median(bare), 0.9);
+    }
+
+    /// <summary>thread cpu against Parallel.For over the same work function, alternating trials.</summary>
+    private static async Task<bool> CpuAgainstParallelFor(IGrainFactory grains, int workers)
+    {
+        const long work = 400_000;
+        var spec = new RunSpec { Model = Models.Thread, Workload = Workload.Cpu, Workers = workers, Work = work, Sync = SyncPrimitive.Interlocked };
+        var bare = new List<double>();
+        var harness = new List<double>();
+        for (var trial = 0; trial <= Trials; trial++)
+        {
+            ulong total = 0;
+            var start = Stopwatch.GetTimestamp();
+            Parallel.For(
+                0L,
+                work,
+                new ParallelOptions { MaxDegreeOfParallelism = workers },
+                () => 0UL,
+                (k, _, local) => unchecked(local + CpuKernel.Unit(k)),
+                local => Interlocked.Add(ref total, local));
+            var bareRate = work / Stopwatch.GetElapsedTime(start).TotalSeconds;
+            var run = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
+            if (total != CpuKernel.Expected(work) || !run.Correct)
+            {
+                throw new InvalidOperationException("a cpu answer was wrong");
+            }
+
+            if (trial > 1)
+            {
+                bare.Add(bareRate);
+                harness.Add(run.Throughput);
+            }
+        }
+
+        return Report($"cpu, {workers} workers: thread model vs bare Parallel.For (units/s)", Median(harness), Median(bare), 0.9);
+    }
+
+    /// <summary>CPU-bound speedup at 2 workers per model, and I/O-bound gil speedup at 16 workers.</summary>
+    private static async Task<bool> InterpreterLockShape(IGrainFactory grains)
+    {
+        var ok = true;
+        Console.WriteLine();
+        Console.WriteLine("interpreter lock shape (median of 3 after a warm-up; target in brackets):");
+        foreach (var (model, low, high) in new[] { (Models.Gil, 0.8, 1.15), (Models.Process, 1.7, double.MaxValue), (Models.Thread, 1.7, double.MaxValue) })
+        {
+            var spec = new RunSpec { Model = model, Workload = Workload.Cpu };
+            var speedup = await Speedup(grains, spec, 2);
+            var met = speedup >= low && speedup <= high;
+            ok &= met;
+            Console.WriteLine($"  cpu  {model,-8} 2 workers: {speedup:0.00}x  [{low}..{(high == double.MaxValue ? "" : high.ToString(System.Globalization.CultureInfo.InvariantCulture))}] {(met ? "met" : "MISSED")}");
+        }
+
+        var io = await Speedup(grains, new RunSpec { Model = Models.Gil, Workload = Workload.Io }, 16);
+        ok &= io >= 12;
+        Console.WriteLine($"  io   gil     16 workers: {io:0.00}x  [12..] {(io >= 12 ? "met" : "MISSED")}");
+        return ok;
+    }
+
+    private static async Task<double> Speedup(IGrainFactory grains, RunSpec spec, int workers)
+    {
+        async Task<double> Wall(RunSpec s)
+        {
+            await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(s);
+            var walls = new List<double>();
+            for (var i = 0; i < 3; i++)
+            {
+                walls.Add((await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(s)).WallSeconds);
+            }
+
+            return Median(walls);
+        }
+
+        return await Wall(spec with { Workers = 1 }) / await Wall(spec with { Workers = workers });
+    }
+
+    private static bool Report(string what, double harness, double bare, double target)
+    {
+        var ratio = harness / bare;
+        var met = ratio >= target;
+        Console.WriteLine();
+        Console.WriteLine(what);
+        Console.WriteLine($"  harness {harness,14:N0}/s   bare {bare,14:N0}/s   ratio {ratio:P1}  [at least {target:P0}] {(met ? "met" : "MISSED")}");
+        return met;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private static bool IsOptimized() =>
+        typeof(Program).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false) is not [DebuggableAttribute { IsJITOptimizerDisabled: true }];
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
