@@ -24,15 +24,16 @@ internal sealed class ProcessEngine(IGrainFactory grains) : IModelEngine
             .Select(i => grains.GetGrain<IProcessGrain>(ProcessGrain.Key(runId, i)))
             .ToArray();
 
-        // Memory per worker: what the workers add to this silo's heap once started (single-silo figure).
+        // Memory per worker: what the live workers add to this silo's heap (a single-silo figure). The second
+        // reading comes after the timed phase, so no forced collection runs just before the clock starts.
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         await ForEachAsync(workers, (w, i) => w.Start(new ProcessSetup(runId, i, spec)));
-        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         try
         {
             var clock = PhaseClock.Start();
             var (answer, reports) = await RunWorkloadAsync(spec, workers);
             var (wall, cpu) = clock.Stop();
+            var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
             return new EngineRun
             {
                 WallSeconds = wall,

@@ -1,5 +1,5 @@
 namespace ProcessMesh.Grains.Engines.Process.Messages;
 
-/// <summary>The reply to a ping, carrying the payload back.</summary>
+/// <summary>The reply to a ping, carrying the payload back (a struct, as <see cref="PingMessage"/> is).</summary>
 [GenerateSerializer, Immutable, Alias("pm.PongMessage")]
-public sealed record PongMessage([property: Id(0)] long Sequence, [property: Id(1)] byte[] Payload);
+public readonly record struct PongMessage([property: Id(0)] long Sequence, [property: Id(1)] byte[] Payload);
