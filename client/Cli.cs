@@ -19,6 +19,7 @@ internal static class Cli
             """);
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(LoadCommand.Create());
         return root;
     }
 

@@ -7,8 +7,8 @@ using ProcessMesh.Contracts;
 namespace ProcessMesh.Cli.Commands;
 
 /// <summary>
-/// What every measuring verb does once its specs are known: check them, reach the cluster, measure with
-/// progress, print, and exit with a code scripts can trust (0 done, 1 a run failed, 2 bad input, 3 no cluster).
+/// What every verb does once its input is checked: reach the cluster, do the work with progress, print, and
+/// exit with a code scripts can trust (0 done, 1 a run failed, 2 bad input, 3 no cluster).
 /// </summary>
 internal static class Execution
 {
@@ -18,7 +18,7 @@ internal static class Execution
     public const int Unreachable = 3;
 
     /// <summary>Measures <paramref name="specs"/> and prints the results that <paramref name="keep"/> selects.</summary>
-    public static async Task<int> MeasureAsync(
+    public static Task<int> MeasureAsync(
         ParseResult parse,
         SharedOptions options,
         string workersOption,
@@ -27,24 +27,40 @@ internal static class Execution
         bool withIsolation,
         CancellationToken cancellationToken)
     {
-        var gateway = parse.GetValue(options.Gateway);
+        var embedded = parse.GetValue(options.Common.Gateway) is null;
         foreach (var spec in specs)
         {
-            if (SharedOptions.Check(spec, embedded: gateway is null, workersOption) is { } problem)
+            if (SharedOptions.Check(spec, embedded, workersOption) is { } problem)
             {
-                return Fail(problem, BadInput);
+                return Task.FromResult(Fail(problem, BadInput));
             }
         }
 
         var experiment = options.Experiment(parse);
-        var quiet = parse.GetValue(options.Quiet);
-        var verbose = parse.GetValue(options.Verbose);
+        return WithClusterAsync(parse, options.Common, async connection =>
+        {
+            var runner = new ExperimentRunner(connection.Grains, experiment);
+            var measured = await ProgressReporter.RunAsync(
+                $"{specs[0].Workload.ToString().ToLowerInvariant()} on {connection.Description}",
+                specs.Count * experiment.StepsPerSpec,
+                parse.GetValue(options.Common.Quiet),
+                p => runner.RunAllAsync(specs, p, cancellationToken));
+            var results = keep(measured.Results);
+            return new Report(results, withIsolation ? IsolationCost.From(results) : null, measured.Failures.Count > 0 ? measured.Failures : null);
+        }, cancellationToken);
+    }
+
+    /// <summary>Reaches the cluster, runs <paramref name="work"/>, prints its report, and stops what it started.</summary>
+    public static async Task<int> WithClusterAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<Report>> work, CancellationToken cancellationToken)
+    {
+        var gateway = parse.GetValue(common.Gateway);
+        var verbose = parse.GetValue(common.Verbose);
         ClusterConnection connection;
         try
         {
             connection = gateway is null
                 ? await ClusterConnection.StartEmbeddedAsync(verbose, cancellationToken)
-                : await ClusterConnection.ConnectAsync(gateway, parse.GetValue(options.ClusterId)!, TimeSpan.FromSeconds(parse.GetValue(options.ConnectTimeout)), verbose, cancellationToken);
+                : await ClusterConnection.ConnectAsync(gateway, parse.GetValue(common.ClusterId)!, TimeSpan.FromSeconds(parse.GetValue(common.ConnectTimeout)), verbose, cancellationToken);
         }
         catch (ClusterUnreachableException e)
         {
@@ -53,15 +69,10 @@ internal static class Execution
 
         await using (connection)
         {
-            Measured measured;
+            Report report;
             try
             {
-                var runner = new ExperimentRunner(connection.Grains, experiment);
-                measured = await ProgressReporter.RunAsync(
-                    $"{specs[0].Workload.ToString().ToLowerInvariant()} on {connection.Description}",
-                    specs.Count * experiment.StepsPerSpec,
-                    quiet,
-                    p => runner.RunAllAsync(specs, p, cancellationToken));
+                report = await work(connection);
             }
             catch (ArgumentException e)
             {
@@ -72,23 +83,21 @@ internal static class Execution
                 return Fail("interrupted before the runs finished", RunFailed);
             }
 
-            var results = keep(measured.Results);
-            var report = new Report(results, withIsolation ? IsolationCost.From(results) : null, measured.Failures.Count > 0 ? measured.Failures : null);
-            var format = parse.GetValue(options.Format);
+            var format = parse.GetValue(common.Format);
             ResultWriter.Write(report, format, Console.Out);
-            if (parse.GetValue(options.Out) is { } file)
+            if (parse.GetValue(common.Out) is { } file)
             {
                 file.Directory?.Create();
                 await using var writer = new StreamWriter(file.FullName);
                 ResultWriter.Write(report, ResultWriter.FormatFor(file.Name, format), writer);
             }
 
-            foreach (var failure in measured.Failures)
+            foreach (var failure in report.Failures ?? [])
             {
                 await Console.Error.WriteLineAsync($"processmesh: failed: {failure}");
             }
 
-            return measured.Failures.Count > 0 ? RunFailed : Ok;
+            return report.Failures is { Count: > 0 } ? RunFailed : Ok;
         }
     }
 

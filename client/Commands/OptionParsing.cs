@@ -115,6 +115,31 @@ internal static class OptionParsing
         return bytes;
     }
 
+    /// <summary>A duration: 500ms, 30s, 2m, 1h, or plain seconds; in [min, max].</summary>
+    public static TimeSpan Duration(ArgumentResult r, string optionName, string text, TimeSpan min, TimeSpan max)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        var (number, unit) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 0.001)
+            : t.EndsWith('s') ? (t[..^1], 1.0)
+            : t.EndsWith('m') ? (t[..^1], 60.0)
+            : t.EndsWith('h') ? (t[..^1], 3600.0)
+            : (t, 1.0);
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || double.IsNaN(value))
+        {
+            r.AddError($"{optionName}: '{text}' is not a duration (try 500ms, 30s or 2m)");
+            return min;
+        }
+
+        var duration = TimeSpan.FromSeconds(value * unit);
+        if (duration < min || duration > max)
+        {
+            r.AddError($"{optionName}: {text} is out of range ({min.TotalSeconds:0.###} s to {max.TotalSeconds:0} s)");
+            return min;
+        }
+
+        return duration;
+    }
+
     /// <summary>A gateway endpoint, host:port.</summary>
     public static IPEndPoint? Endpoint(ArgumentResult r, string optionName, string text)
     {

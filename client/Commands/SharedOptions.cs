@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net;
-using ProcessMesh.Cli.Output;
 using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 
@@ -11,6 +9,9 @@ internal sealed class SharedOptions
 {
     private const long MaxWork = 1_000_000_000_000;
     private const long MaxStencilCells = 100_000_000;
+
+    /// <summary>Output and cluster options.</summary>
+    public CommonOptions Common { get; } = new();
 
     public Option<Workload> Workload { get; } = OptionParsing.Enum("--workload", "What to run.", Contracts.Workload.Cpu);
 
@@ -78,46 +79,16 @@ internal sealed class SharedOptions
         CustomParser = r => (int)OptionParsing.Whole(r, "--warmup", r.Tokens.Single().Value, 0, 1000),
     };
 
-    public Option<OutputFormat> Format { get; } = OptionParsing.Enum("--format", "How to print results.", OutputFormat.Table);
-
-    public Option<FileInfo?> Out { get; } = new("--out")
-    {
-        Description = "Also write the results to FILE (.json or .csv pick the format; otherwise --format's).",
-        HelpName = "FILE",
-    };
-
-    public Option<IPEndPoint?> Gateway { get; } = new("--gateway")
-    {
-        Description = "Join a running silo at HOST:PORT instead of hosting one in this process.",
-        HelpName = "HOST:PORT",
-        CustomParser = r => OptionParsing.Endpoint(r, "--gateway", r.Tokens.Single().Value),
-    };
-
-    public Option<string> ClusterId { get; } = new("--cluster-id")
-    {
-        Description = "The cluster id of the silo behind --gateway. Default: processmesh.",
-        DefaultValueFactory = _ => Silo.SiloSettings.DefaultClusterId,
-    };
-
-    public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
-    {
-        Description = "Seconds to wait for --gateway to answer. Default: 10.",
-        DefaultValueFactory = _ => 10,
-        CustomParser = r => OptionParsing.Number(r, "--connect-timeout", r.Tokens.Single().Value, 0.5, 600),
-    };
-
-    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress on standard error." };
-
-    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show the silo's logs on standard error." };
-
     /// <summary>Adds every shared option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        Option[] all = [Workload, Work, Granularity, Payload, Memory, Sync, SwitchInterval, Native, Steps, IoMillis, Repeats, Warmup, Format, Out, Gateway, ClusterId, ConnectTimeout, Quiet, Verbose];
+        Option[] all = [Workload, Work, Granularity, Payload, Memory, Sync, SwitchInterval, Native, Steps, IoMillis, Repeats, Warmup];
         foreach (var option in all)
         {
             command.Options.Add(option);
         }
+
+        Common.AddTo(command);
     }
 
     /// <summary>The spec for one model and worker count, from what was parsed.</summary>

@@ -22,6 +22,16 @@ public static class Admission
         return spec.Workers * perWorker;
     }
 
+    /// <summary>Null when a load test's population fits in <paramref name="availableBytes"/>, else why not, in one line.</summary>
+    public static string? Check(LoadSpec spec, long availableBytes)
+    {
+        var need = spec.Grains * (ProcessOverheadBytes + (double)spec.MemoryBytes);
+        var usable = availableBytes * UsableFraction;
+        return need <= usable
+            ? null
+            : $"--grains/--memory: {spec.Grains:N0} grains need about {Bytes.Format(need)}, more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)";
+    }
+
     /// <summary>Null when the run fits in <paramref name="availableBytes"/>, else why not, in one line.</summary>
     public static string? Check(RunSpec spec, long availableBytes)
     {

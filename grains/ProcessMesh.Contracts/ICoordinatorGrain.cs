@@ -11,4 +11,7 @@ public interface ICoordinatorGrain : IGrainWithGuidKey
 
     /// <summary>Describes the silo this coordinator runs on and the cluster around it.</summary>
     Task<MachineInfo> Describe();
+
+    /// <summary>Reads this silo's heap (after a full collection), CPU time and resident memory.</summary>
+    Task<SiloProbe> Probe();
 }

@@ -87,4 +87,37 @@ public sealed record RunResult
 
     /// <summary>Private memory requested per process worker, bytes.</summary>
     [Id(26)] public long MemoryBytesRequested { get; init; }
+
+    /// <summary>Load tests: process grains in the population.</summary>
+    [Id(27)] public int? Grains { get; init; }
+
+    /// <summary>Load tests: seconds to activate the population.</summary>
+    [Id(28)] public double? ActivationSeconds { get; init; }
+
+    /// <summary>Load tests: grains activated per second.</summary>
+    [Id(29)] public double? ActivationRate { get; init; }
+
+    /// <summary>Load tests: the silo's heap growth per activated grain, bytes.</summary>
+    [Id(30)] public long? MemoryPerGrainBytes { get; init; }
+
+    /// <summary>Load tests: calls that failed.</summary>
+    [Id(31)] public long? Errors { get; init; }
+
+    /// <summary>Load tests: calls slower than the timeout.</summary>
+    [Id(32)] public long? Timeouts { get; init; }
+
+    /// <summary>Load tests: <c>hosted</c> or <c>external</c>.</summary>
+    [Id(33)] public string? Path { get; init; }
+
+    /// <summary>Load tests: <c>closed</c> (fixed concurrency) or <c>open</c> (fixed rate, latencies corrected for coordinated omission).</summary>
+    [Id(34)] public string? LoadMode { get; init; }
+
+    /// <summary>Load tests: calls completed.</summary>
+    [Id(35)] public long? Calls { get; init; }
+
+    /// <summary>Sweeps: the silo's live heap before this point started, bytes.</summary>
+    [Id(36)] public long? HeapBeforeBytes { get; init; }
+
+    /// <summary>Sweeps: the silo's live heap after this point cleaned up, bytes.</summary>
+    [Id(37)] public long? HeapAfterBytes { get; init; }
 }

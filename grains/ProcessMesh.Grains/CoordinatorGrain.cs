@@ -58,6 +58,17 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         };
     }
 
+    public Task<SiloProbe> Probe()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return Task.FromResult(new SiloProbe
+        {
+            HeapBytes = GC.GetTotalMemory(forceFullCollection: true),
+            CpuSeconds = process.TotalProcessorTime.TotalSeconds,
+            WorkingSetBytes = process.WorkingSet64,
+        });
+    }
+
     public async Task<MachineInfo> Describe()
     {
         var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);

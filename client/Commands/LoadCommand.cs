@@ -1,0 +1,128 @@
+using System.CommandLine;
+using ProcessMesh.Cli.Output;
+using ProcessMesh.Contracts;
+using ProcessMesh.Cli.Running;
+
+namespace ProcessMesh.Cli.Commands;
+
+/// <summary><c>processmesh load</c>: a population of process grains under closed- or open-loop load.</summary>
+internal static class LoadCommand
+{
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var grains = new Option<int>("--grains", "-g")
+        {
+            Description = "Process grains in the population. Default: 1000.",
+            DefaultValueFactory = _ => 1000,
+            CustomParser = r => (int)OptionParsing.Whole(r, "--grains", r.Tokens.Single().Value, 1, RunSpec.MaxProcessWorkers),
+        };
+        var memory = new Option<long>("--memory")
+        {
+            Description = "Private memory each grain allocates and touches (64KiB, 1MiB). Default: 0.",
+            CustomParser = r => OptionParsing.Size(r, "--memory", r.Tokens.Single().Value, Array.MaxLength),
+        };
+        var payload = new Option<long>("--payload")
+        {
+            Description = "Payload bytes each call carries. Default: 0.",
+            CustomParser = r => OptionParsing.Size(r, "--payload", r.Tokens.Single().Value, 64L << 20),
+        };
+        var duration = new Option<TimeSpan>("--duration", "-d")
+        {
+            Description = "How long to drive load after activation (500ms, 30s, 2m). Default: 10s.",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+            CustomParser = r => OptionParsing.Duration(r, "--duration", r.Tokens.Single().Value, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
+        };
+        var concurrency = new Option<int>("--concurrency", "-c")
+        {
+            Description = "Closed loop: callers, each waiting for its reply before the next call. Default: 16.",
+            DefaultValueFactory = _ => 16,
+            CustomParser = r => (int)OptionParsing.Whole(r, "--concurrency", r.Tokens.Single().Value, 1, 100_000),
+        };
+        var rate = new Option<double>("--rate", "-r")
+        {
+            Description = "Open loop: calls a second on a fixed schedule; latencies count from each call's scheduled time (corrected for coordinated omission).",
+            CustomParser = r => OptionParsing.Number(r, "--rate", r.Tokens.Single().Value, 1, 10_000_000),
+        };
+        var ramp = new Option<TimeSpan>("--ramp")
+        {
+            Description = "Open loop: time to ramp the rate up from zero (part of --duration). Default: 0.",
+            CustomParser = r => OptionParsing.Duration(r, "--ramp", r.Tokens.Single().Value, TimeSpan.Zero, TimeSpan.FromHours(1)),
+        };
+        var timeout = new Option<TimeSpan>("--timeout")
+        {
+            Description = "A call slower than this counts as a timeout. Default: 5s.",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
+            CustomParser = r => OptionParsing.Duration(r, "--timeout", r.Tokens.Single().Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
+        };
+        var path = new Option<string>("--path")
+        {
+            Description = "Where load comes from: hosted (a driver grain in the cluster; the client's link is not measured) or external (this client). Default: hosted.",
+            HelpName = "hosted|external",
+            DefaultValueFactory = _ => LoadPaths.Hosted,
+        };
+        path.AcceptOnlyFromAmong([.. LoadPaths.All]);
+
+        var command = new Command("load", """
+            Activate a population of process grains and drive calls at them: how many grains a silo holds, how fast
+            they activate, and what latency they give under load.
+
+            Examples:
+              processmesh load --grains 100000 --duration 30s --concurrency 64
+              processmesh load --grains 10000 --memory 16KiB --rate 20000 --ramp 5s --duration 1m
+              processmesh load --grains 1000 --path external --gateway 127.0.0.1:30000 --format json
+            """);
+        Option[] options = [grains, memory, payload, duration, concurrency, rate, ramp, timeout, path];
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        common.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(ramp) > TimeSpan.Zero && result.GetValue(rate) <= 0)
+            {
+                result.AddError("--ramp: only an open-loop test (--rate) ramps");
+            }
+
+            if (result.GetValue(ramp) >= result.GetValue(duration))
+            {
+                if (result.GetValue(ramp) > TimeSpan.Zero)
+                {
+                    result.AddError("--ramp: must be shorter than --duration");
+                }
+            }
+        });
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var spec = new LoadSpec
+            {
+                Grains = parse.GetValue(grains),
+                MemoryBytes = parse.GetValue(memory),
+                PayloadBytes = (int)parse.GetValue(payload),
+                Duration = parse.GetValue(duration),
+                Concurrency = parse.GetValue(concurrency),
+                Rate = parse.GetValue(rate),
+                Ramp = parse.GetValue(ramp),
+                Timeout = parse.GetValue(timeout),
+                Path = parse.GetValue(path)!,
+            };
+            if (parse.GetValue(common.Gateway) is null && Admission.Check(spec, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } refusal)
+            {
+                return Task.FromResult(Execution.Fail(refusal, Execution.BadInput));
+            }
+
+            return Execution.WithClusterAsync(parse, common, connection => ProgressReporter.RunAsync(
+                $"load on {connection.Description}",
+                spec.Path == LoadPaths.Hosted ? 1 : 3,
+                parse.GetValue(common.Quiet),
+                async progress =>
+                {
+                    var result = await LoadRunner.RunAsync(connection.Grains, spec, progress, cancellationToken);
+                    return new Report([result]);
+                }), cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,46 @@
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Load;
+
+namespace ProcessMesh.Tests.Behaviour;
+
+/// <summary>Load tests activate a population, drive it on either path, and report the load fields.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class LoadTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task A_hosted_closed_loop_test_reports_activation_latency_and_no_errors()
+    {
+        var result = await cluster.Client.GetGrain<ILoadDriverGrain>(Guid.NewGuid())
+            .Run(new LoadSpec { Grains = 300, MemoryBytes = 16 * 1024, Duration = TimeSpan.FromMilliseconds(300), Concurrency = 4 });
+
+        Assert.Equal("hosted", result.Path);
+        Assert.Equal("closed", result.LoadMode);
+        Assert.Equal(300, result.Grains);
+        Assert.True(result.ActivationSeconds > 0 && result.ActivationRate > 0);
+        Assert.True(result.Calls > 0 && result.Latency.Count == result.Calls);
+        Assert.Equal(0, result.Errors);
+        Assert.Equal(0, result.Timeouts);
+        Assert.True(result.MemoryPerGrainBytes >= 16 * 1024 * 0.95, $"memory per grain {result.MemoryPerGrainBytes}");
+    }
+
+    [Fact]
+    public async Task An_external_open_loop_test_sends_the_scheduled_calls()
+    {
+        var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+        var spec = new LoadSpec { Grains = 100, Rate = 1000, Ramp = TimeSpan.FromMilliseconds(200), Duration = TimeSpan.FromMilliseconds(600), Path = LoadPaths.External };
+        var result = await new LoadDriver(cluster.Client, spec, coordinator.Probe, await coordinator.Describe()).RunAsync();
+
+        Assert.Equal("external", result.Path);
+        Assert.Equal("open", result.LoadMode);
+        // 1000/s for 0.6 s with a 0.2 s ramp from zero schedules 0.1 s × 1000 + 0.4 s × 1000 = 500 calls.
+        Assert.InRange(result.Calls!.Value + result.Errors!.Value + result.Timeouts!.Value, 495, 505);
+    }
+
+    [Fact]
+    public async Task A_population_that_cannot_fit_is_refused_before_activation()
+    {
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => cluster.Client.GetGrain<ILoadDriverGrain>(Guid.NewGuid())
+            .Run(new LoadSpec { Grains = 1_000_000, MemoryBytes = 1L << 30 }));
+        Assert.Contains("--grains", error.Message, StringComparison.Ordinal);
+    }
+}
