@@ -12,7 +12,7 @@ internal static class LoadRunner
         if (spec.Path == LoadPaths.Hosted)
         {
             progress.Begin($"hosted load: {spec.Grains:N0} grains, {Describe(spec)} (activation, load, clean-up run inside the cluster)");
-            var hosted = await grains.GetGrain<ILoadDriverGrain>(Guid.NewGuid()).Run(spec).WaitAsync(cancellationToken);
+            var hosted = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).RunLoad(Models.Process, spec, spec.Concurrency).WaitAsync(cancellationToken);
             progress.End();
             return hosted;
         }

@@ -9,6 +9,12 @@ public interface ICoordinatorGrain : IGrainWithGuidKey
     /// <summary>Runs one measured repetition of <paramref name="spec"/> and returns its record.</summary>
     Task<RunResult> Run(RunSpec spec);
 
+    /// <summary>
+    /// Runs a load test from inside the cluster (the hosted path): <paramref name="workers"/> closed-loop callers
+    /// (process) or threads (thread models) against a population of <see cref="LoadSpec.Grains"/>.
+    /// </summary>
+    Task<RunResult> RunLoad(string model, LoadSpec spec, int workers);
+
     /// <summary>Describes the silo this coordinator runs on and the cluster around it.</summary>
     Task<MachineInfo> Describe();
 

@@ -35,6 +35,15 @@ public sealed record LoadSpec
     /// <summary>Where load comes from: <c>hosted</c> (a driver grain inside the cluster) or <c>external</c> (the client).</summary>
     [Id(8)] public string Path { get; init; } = LoadPaths.Hosted;
 
+    /// <summary>Unmeasured drives on the activated population before the measured ones.</summary>
+    [Id(9)] public int Warmups { get; init; }
+
+    /// <summary>Measured drives of <see cref="Duration"/> each; the median (by throughput) is reported with the spread.</summary>
+    [Id(10)] public int Repeats { get; init; } = 1;
+
+    /// <summary>The shared-memory primitive the thread models guard each object with.</summary>
+    [Id(11)] public SyncPrimitive Sync { get; init; } = SyncPrimitive.Lock;
+
     /// <summary>Whether this is an open-loop test.</summary>
     public bool IsOpen => Rate > 0;
 }

@@ -120,4 +120,13 @@ public sealed record RunResult
 
     /// <summary>Sweeps: the silo's live heap after this point cleaned up, bytes.</summary>
     [Id(37)] public long? HeapAfterBytes { get; init; }
+
+    /// <summary>Load tests: the slowest measured drive's throughput.</summary>
+    [Id(38)] public double? ThroughputMin { get; init; }
+
+    /// <summary>Load tests: the fastest measured drive's throughput.</summary>
+    [Id(39)] public double? ThroughputMax { get; init; }
+
+    /// <summary>Load tests: closed-loop callers (processes) or threads driving the population.</summary>
+    [Id(40)] public int? Concurrency { get; init; }
 }

@@ -15,8 +15,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     public async Task<RunResult> Run(RunSpec spec)
     {
         spec = spec.Resolve();
-        var engine = engines.FirstOrDefault(e => e.Model == spec.Model)
-            ?? throw new ArgumentException($"--model: this cluster has no '{spec.Model}' model (it has {string.Join(", ", engines.Select(e => e.Model))})");
+        var engine = Engine(spec.Model);
 
         var machine = await Describe();
         var refusal = Admission.Check(spec, machine.MemoryBytes);
@@ -58,6 +57,18 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         };
     }
 
+    public async Task<RunResult> RunLoad(string model, LoadSpec spec, int workers)
+    {
+        var engine = Engine(model);
+        var machine = await Describe();
+        if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)
+        {
+            throw new ArgumentException(refusal);
+        }
+
+        return await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, Probe);
+    }
+
     public Task<SiloProbe> Probe()
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
@@ -68,6 +79,9 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             WorkingSetBytes = process.WorkingSet64,
         });
     }
+
+    private IModelEngine Engine(string model) => engines.FirstOrDefault(e => e.Model == model)
+        ?? throw new ArgumentException($"--model: this cluster has no '{model}' model (it has {string.Join(", ", engines.Select(e => e.Model))})");
 
     public async Task<MachineInfo> Describe()
     {

@@ -5,22 +5,19 @@ using ProcessMesh.Grains.Measurement;
 namespace ProcessMesh.Grains.Load;
 
 /// <summary>
-/// Activates a population of <see cref="ILoadGrain"/>s, drives calls at them for a duration, and tears them
-/// down. The same code runs in a driver grain (hosted path) and in the client (external path).
-/// Open-loop latencies are measured from each call's scheduled start, not its actual one, so a stalled silo
-/// shows up in the percentiles instead of silently slowing the load (coordinated omission).
+/// Activates a population of <see cref="ILoadGrain"/>s, drives calls at them (warm-ups, then measured drives of
+/// the spec's duration), and tears them down. The same code runs in a driver grain (hosted path) and in the
+/// client (external path). Open-loop latencies are measured from each call's scheduled start, not its actual
+/// one, so a stalled silo shows up in the percentiles instead of silently slowing the load (coordinated omission).
 /// </summary>
 public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<SiloProbe>> probe, MachineInfo machine)
 {
     private const int ActivationParallelism = 1024;
-    private long _errors;
-    private long _timeouts;
-    private long _calls;
 
-    /// <summary>Called with a line about each phase (activating, driving, cleaning up).</summary>
+    /// <summary>Called with a line about each phase (activating, each drive, cleaning up).</summary>
     public Action<string>? OnPhase { get; init; }
 
-    /// <summary>Runs the test and returns its record.</summary>
+    /// <summary>Runs the test and returns its record: the median measured drive, with the spread.</summary>
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var runId = Guid.NewGuid().ToString("N");
@@ -35,55 +32,62 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
 
         try
         {
-            OnPhase?.Invoke(spec.IsOpen ? $"driving {spec.Rate:N0} calls/s for {spec.Duration.TotalSeconds:0.#} s" : $"driving {spec.Concurrency} callers for {spec.Duration.TotalSeconds:0.#} s");
-            var latency = new LatencyRecorder();
             var payload = new byte[spec.PayloadBytes];
-            var clock = Stopwatch.GetTimestamp();
-            if (spec.IsOpen)
+            var drives = new List<Drive>();
+            for (var d = 0; d < spec.Warmups + spec.Repeats; d++)
             {
-                await OpenLoopAsync(population, payload, latency, cancellationToken);
-            }
-            else
-            {
-                await Task.WhenAll(Enumerable.Range(0, spec.Concurrency).Select(c => ClosedLoopAsync(population, payload, latency, c, cancellationToken)));
+                var kind = d < spec.Warmups ? $"warm-up {d + 1}/{spec.Warmups}" : $"drive {d - spec.Warmups + 1}/{spec.Repeats}";
+                OnPhase?.Invoke($"{kind}: {(spec.IsOpen ? $"{spec.Rate:N0} calls/s" : $"{spec.Concurrency} callers")} for {spec.Duration.TotalSeconds:0.#} s");
+                var drive = new Drive(spec);
+                var cpuBefore = (await probe()).CpuSeconds;
+                await drive.RunAsync(population, payload, cancellationToken);
+                drive.CpuSeconds = (await probe()).CpuSeconds - cpuBefore;
+                if (d >= spec.Warmups)
+                {
+                    drives.Add(drive);
+                }
             }
 
-            var wall = Stopwatch.GetElapsedTime(clock).TotalSeconds;
-            var driven = await probe();
-            var cpu = driven.CpuSeconds - activated.CpuSeconds;
+            var sorted = drives.OrderBy(x => x.Throughput).ToList();
+            var median = sorted[sorted.Count / 2];
+            var perGrain = Math.Max(0, (activated.HeapBytes - before.HeapBytes) / spec.Grains);
             return new RunResult
             {
                 Model = Models.Process,
                 Workload = "load",
-                Workers = spec.IsOpen ? 0 : spec.Concurrency,
+                Workers = spec.Grains,
                 Silos = machine.Silos,
-                Work = _calls,
+                Work = median.Calls,
                 Granularity = 1,
-                WallSeconds = wall,
-                WallSecondsMin = wall,
-                WallSecondsMax = wall,
-                Throughput = _calls / wall,
-                Messages = 2 * _calls,
-                PayloadBytes = 2 * _calls * spec.PayloadBytes,
-                MemoryPerWorkerBytes = PerGrain(activated.HeapBytes - before.HeapBytes),
-                CpuSeconds = cpu,
-                CpuUtilisation = cpu / (wall * machine.Cores),
-                Latency = latency.Summarize(),
-                Correct = _errors == 0 && _timeouts == 0,
+                Repeats = drives.Count,
+                WallSeconds = median.WallSeconds,
+                WallSecondsMin = sorted.Min(x => x.WallSeconds),
+                WallSecondsMax = sorted.Max(x => x.WallSeconds),
+                Throughput = median.Throughput,
+                ThroughputMin = sorted[0].Throughput,
+                ThroughputMax = sorted[^1].Throughput,
+                Messages = 2 * median.Calls,
+                PayloadBytes = 2 * median.Calls * spec.PayloadBytes,
+                MemoryPerWorkerBytes = perGrain,
+                CpuSeconds = median.CpuSeconds,
+                CpuUtilisation = median.CpuSeconds / (median.WallSeconds * machine.Cores),
+                Latency = median.Latency.Summarize(),
+                Correct = drives.All(x => x.Errors == 0 && x.Timeouts == 0),
                 Expected = "no errors or timeouts",
-                Actual = $"{_errors} errors, {_timeouts} timeouts",
+                Actual = $"{drives.Sum(x => x.Errors)} errors, {drives.Sum(x => x.Timeouts)} timeouts",
                 Machine = machine,
                 PayloadBytesPerMessage = spec.PayloadBytes,
                 MemoryBytesRequested = spec.MemoryBytes,
                 Grains = spec.Grains,
+                Concurrency = spec.IsOpen ? null : spec.Concurrency,
                 ActivationSeconds = activationSeconds,
                 ActivationRate = spec.Grains / activationSeconds,
-                MemoryPerGrainBytes = PerGrain(activated.HeapBytes - before.HeapBytes),
-                Errors = _errors,
-                Timeouts = _timeouts,
+                MemoryPerGrainBytes = perGrain,
+                Errors = median.Errors,
+                Timeouts = median.Timeouts,
                 Path = spec.Path,
                 LoadMode = spec.IsOpen ? "open" : "closed",
-                Calls = _calls,
+                Calls = median.Calls,
                 HeapBeforeBytes = before.HeapBytes,
             };
         }
@@ -94,78 +98,111 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
         }
     }
 
-    private long PerGrain(long bytes) => Math.Max(0, bytes / spec.Grains);
-
-    private async Task ClosedLoopAsync(ILoadGrain[] population, byte[] payload, LatencyRecorder latency, int caller, CancellationToken cancellationToken)
-    {
-        var random = new Random(caller);
-        var end = Stopwatch.GetTimestamp() + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await CallAsync(population[random.Next(population.Length)], payload, latency, start);
-        }
-    }
-
-    private async Task OpenLoopAsync(ILoadGrain[] population, byte[] payload, LatencyRecorder latency, CancellationToken cancellationToken)
-    {
-        var random = new Random(0);
-        var inFlight = new List<Task>();
-        var t0 = Stopwatch.GetTimestamp();
-        var ramp = spec.Ramp.TotalSeconds;
-        var duration = spec.Duration.TotalSeconds;
-        for (long i = 0; !cancellationToken.IsCancellationRequested; i++)
-        {
-            // Call i is due when the rate's integral reaches i: t²·r/(2·ramp) during the ramp, then linear.
-            var rampCalls = spec.Rate * ramp / 2;
-            var due = i < rampCalls ? Math.Sqrt(2 * ramp * i / spec.Rate) : ramp + ((i - rampCalls) / spec.Rate);
-            if (due >= duration)
-            {
-                break;
-            }
-
-            var dueTimestamp = t0 + (long)(due * Stopwatch.Frequency);
-            var wait = dueTimestamp - Stopwatch.GetTimestamp();
-            if (wait > Stopwatch.Frequency / 1000)
-            {
-                await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken);
-            }
-
-            inFlight.Add(CallAsync(population[random.Next(population.Length)], payload, latency, dueTimestamp));
-            if (inFlight.Count >= 4096)
-            {
-                inFlight.RemoveAll(t => t.IsCompleted);
-            }
-        }
-
-        await Task.WhenAll(inFlight);
-    }
-
-    private async Task CallAsync(ILoadGrain grain, byte[] payload, LatencyRecorder latency, long scheduledStart)
-    {
-        try
-        {
-            await grain.Echo(payload).WaitAsync(spec.Timeout);
-            lock (latency)
-            {
-                latency.RecordSince(scheduledStart);
-            }
-
-            Interlocked.Increment(ref _calls);
-        }
-        catch (TimeoutException)
-        {
-            Interlocked.Increment(ref _timeouts);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Interlocked.Increment(ref _errors);
-        }
-    }
-
     private static Task ForEachAsync(ILoadGrain[] grains, Func<ILoadGrain, Task> action, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(
             grains,
             new ParallelOptions { MaxDegreeOfParallelism = ActivationParallelism, CancellationToken = cancellationToken, TaskScheduler = TaskScheduler.Current },
             async (g, _) => await action(g));
+
+    /// <summary>One drive of the population: its calls, failures and latencies.</summary>
+    private sealed class Drive(LoadSpec spec)
+    {
+        private long _calls;
+        private long _errors;
+        private long _timeouts;
+
+        public LatencyRecorder Latency { get; } = new();
+
+        public double WallSeconds { get; private set; }
+
+        public double CpuSeconds { get; set; }
+
+        public long Calls => _calls;
+
+        public long Errors => _errors;
+
+        public long Timeouts => _timeouts;
+
+        public double Throughput => WallSeconds > 0 ? Calls / WallSeconds : 0;
+
+        public async Task RunAsync(ILoadGrain[] population, byte[] payload, CancellationToken cancellationToken)
+        {
+            var start = Stopwatch.GetTimestamp();
+            if (spec.IsOpen)
+            {
+                await OpenLoopAsync(population, payload, cancellationToken);
+            }
+            else
+            {
+                await Task.WhenAll(Enumerable.Range(0, spec.Concurrency).Select(c => ClosedLoopAsync(population, payload, c, cancellationToken)));
+            }
+
+            WallSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        private async Task ClosedLoopAsync(ILoadGrain[] population, byte[] payload, int caller, CancellationToken cancellationToken)
+        {
+            var random = new Random(caller);
+            var end = Stopwatch.GetTimestamp() + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
+            {
+                await CallAsync(population[random.Next(population.Length)], payload, Stopwatch.GetTimestamp());
+            }
+        }
+
+        private async Task OpenLoopAsync(ILoadGrain[] population, byte[] payload, CancellationToken cancellationToken)
+        {
+            var random = new Random(0);
+            var inFlight = new List<Task>();
+            var t0 = Stopwatch.GetTimestamp();
+            var ramp = spec.Ramp.TotalSeconds;
+            var rampCalls = spec.Rate * ramp / 2;
+            for (long i = 0; !cancellationToken.IsCancellationRequested; i++)
+            {
+                // Call i is due when the rate's integral reaches i: t²·r/(2·ramp) during the ramp, then linear.
+                var due = i < rampCalls ? Math.Sqrt(2 * ramp * i / spec.Rate) : ramp + ((i - rampCalls) / spec.Rate);
+                if (due >= spec.Duration.TotalSeconds)
+                {
+                    break;
+                }
+
+                var dueTimestamp = t0 + (long)(due * Stopwatch.Frequency);
+                var wait = dueTimestamp - Stopwatch.GetTimestamp();
+                if (wait > Stopwatch.Frequency / 1000)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken);
+                }
+
+                inFlight.Add(CallAsync(population[random.Next(population.Length)], payload, dueTimestamp));
+                if (inFlight.Count >= 4096)
+                {
+                    inFlight.RemoveAll(t => t.IsCompleted);
+                }
+            }
+
+            await Task.WhenAll(inFlight);
+        }
+
+        private async Task CallAsync(ILoadGrain grain, byte[] payload, long scheduledStart)
+        {
+            try
+            {
+                await grain.Echo(payload).WaitAsync(spec.Timeout);
+                lock (Latency)
+                {
+                    Latency.RecordSince(scheduledStart);
+                }
+
+                Interlocked.Increment(ref _calls);
+            }
+            catch (TimeoutException)
+            {
+                Interlocked.Increment(ref _timeouts);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref _errors);
+            }
+        }
+    }
 }

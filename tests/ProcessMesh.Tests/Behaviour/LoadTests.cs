@@ -10,14 +10,16 @@ public sealed class LoadTests(ClusterFixture cluster)
     [Fact]
     public async Task A_hosted_closed_loop_test_reports_activation_latency_and_no_errors()
     {
-        var result = await cluster.Client.GetGrain<ILoadDriverGrain>(Guid.NewGuid())
-            .Run(new LoadSpec { Grains = 300, MemoryBytes = 16 * 1024, Duration = TimeSpan.FromMilliseconds(300), Concurrency = 4 });
+        var result = await cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid())
+            .RunLoad(Models.Process, new LoadSpec { Grains = 300, MemoryBytes = 16 * 1024, Duration = TimeSpan.FromMilliseconds(300), Warmups = 1, Repeats = 3 }, 4);
 
         Assert.Equal("hosted", result.Path);
         Assert.Equal("closed", result.LoadMode);
         Assert.Equal(300, result.Grains);
         Assert.True(result.ActivationSeconds > 0 && result.ActivationRate > 0);
         Assert.True(result.Calls > 0 && result.Latency.Count == result.Calls);
+        Assert.Equal(3, result.Repeats);
+        Assert.True(result.ThroughputMin <= result.Throughput && result.Throughput <= result.ThroughputMax);
         Assert.Equal(0, result.Errors);
         Assert.Equal(0, result.Timeouts);
         Assert.True(result.MemoryPerGrainBytes >= 16 * 1024 * 0.95, $"memory per grain {result.MemoryPerGrainBytes}");
@@ -36,11 +38,26 @@ public sealed class LoadTests(ClusterFixture cluster)
         Assert.InRange(result.Calls!.Value + result.Errors!.Value + result.Timeouts!.Value, 495, 505);
     }
 
+    [Theory]
+    [InlineData("thread")]
+    [InlineData("gil")]
+    public async Task Thread_models_run_the_same_population_in_shared_memory(string model)
+    {
+        var result = await cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid())
+            .RunLoad(model, new LoadSpec { Grains = 300, MemoryBytes = 16 * 1024, PayloadBytes = 64, Duration = TimeSpan.FromMilliseconds(200) }, 2);
+
+        Assert.Equal(model, result.Model);
+        Assert.Equal(300, result.Grains);
+        Assert.Equal(2, result.Concurrency);
+        Assert.True(result.Calls > 0 && result.Latency.Count == result.Calls);
+        Assert.True(result.MemoryPerGrainBytes >= 16 * 1024 * 0.95, $"memory per object {result.MemoryPerGrainBytes}");
+    }
+
     [Fact]
     public async Task A_population_that_cannot_fit_is_refused_before_activation()
     {
-        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => cluster.Client.GetGrain<ILoadDriverGrain>(Guid.NewGuid())
-            .Run(new LoadSpec { Grains = 1_000_000, MemoryBytes = 1L << 30 }));
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid())
+            .RunLoad(Models.Process, new LoadSpec { Grains = 1_000_000, MemoryBytes = 1L << 30 }, 4));
         Assert.Contains("--grains", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process.Messages;
+using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 
@@ -50,6 +51,9 @@ internal sealed class ProcessEngine(IGrainFactory grains) : IModelEngine
             await ForEachAsync(workers, (w, _) => w.Stop());
         }
     }
+
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, Func<Task<SiloProbe>> probe) =>
+        new LoadDriver(grains, spec with { Concurrency = workers }, probe, machine).RunAsync();
 
     private static async Task<(ulong Answer, WorkerReport[] Reports)> RunWorkloadAsync(RunSpec spec, IProcessGrain[] workers)
     {

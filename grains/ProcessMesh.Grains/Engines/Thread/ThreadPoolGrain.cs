@@ -23,4 +23,17 @@ internal sealed class ThreadPoolGrain : Grain, IThreadPoolGrain
             DeactivateOnIdle();
         }
     }
+
+    public async Task<RunResult> RunLoad(LoadSpec spec, int threads, bool interpreterLock, string model, MachineInfo machine)
+    {
+        try
+        {
+            IInterpreterLock gil = interpreterLock ? new InterpreterLock(new RunSpec().SwitchIntervalMs) : NoInterpreterLock.Instance;
+            return await new SharedMemoryLoad(spec, threads, gil).RunAsync(model, machine);
+        }
+        finally
+        {
+            DeactivateOnIdle();
+        }
+    }
 }
