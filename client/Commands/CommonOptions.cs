@@ -39,10 +39,10 @@ internal sealed class CommonOptions
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show the silo's logs on standard error." };
 
-    /// <summary>Adds these options to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    /// <summary>Adds these options to <paramref name="command"/> (a verb that writes a folder takes its own --out).</summary>
+    public void AddTo(Command command, bool withOutFile = true)
     {
-        Option[] all = [Format, Out, Gateway, ClusterId, ConnectTimeout, Quiet, Verbose];
+        Option[] all = withOutFile ? [Format, Out, Gateway, ClusterId, ConnectTimeout, Quiet, Verbose] : [Format, Gateway, ClusterId, ConnectTimeout, Quiet, Verbose];
         foreach (var option in all)
         {
             command.Options.Add(option);

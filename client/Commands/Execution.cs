@@ -85,7 +85,7 @@ internal static class Execution
 
             var format = parse.GetValue(common.Format);
             ResultWriter.Write(report, format, Console.Out);
-            if (parse.GetValue(common.Out) is { } file)
+            if (parse.GetResult(common.Out) is not null && parse.GetValue(common.Out) is { } file)
             {
                 file.Directory?.Create();
                 await using var writer = new StreamWriter(file.FullName);

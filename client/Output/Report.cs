@@ -2,5 +2,12 @@ using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Cli.Output;
 
-/// <summary>The machine-readable document: <c>runs</c> always; <c>isolation</c> when a comparison has both models.</summary>
-internal sealed record Report(IReadOnlyList<RunResult> Runs, IReadOnlyList<IsolationCost>? Isolation = null, IReadOnlyList<string>? Failures = null);
+/// <summary>
+/// The machine-readable document: <c>runs</c> always; <c>isolation</c> when a comparison has both models;
+/// <c>failures</c> when a point failed; <c>changes</c> when a report is read against a baseline.
+/// </summary>
+internal sealed record Report(
+    IReadOnlyList<RunResult> Runs,
+    IReadOnlyList<IsolationCost>? Isolation = null,
+    IReadOnlyList<string>? Failures = null,
+    IReadOnlyList<FigureChange>? Changes = null);

@@ -60,39 +60,22 @@ internal static class ResultWriter
         }
 
         var runs = report.Runs;
+        if (runs.Any(r => r.Grains is not null))
+        {
+            console.Write(LoadTable(runs));
+        }
+        else if (runs.Count > 0)
+        {
+            console.Write(RunTable(runs));
+        }
+
         if (runs.Count > 0)
         {
             var first = runs[0];
-            var table = new Table().Border(TableBorder.Rounded)
-                .Title(Markup.Escape($"{first.Workload}: {first.Work:N0} units, {first.Granularity:N0} per message"));
-            foreach (var column in new[] { "model", "workers", "wall s", "spread s", "speedup", "eff.", "throughput/s", "messages", "mem/worker", "cpu", "p50 µs", "p99 µs", "answer" })
-            {
-                table.AddColumn(new TableColumn(column) { Alignment = column is "model" or "answer" ? Justify.Left : Justify.Right });
-            }
-
-            foreach (var r in runs)
-            {
-                table.AddRow(
-                    Markup.Escape(r.Sync is null ? r.Model : $"{r.Model} ({r.Sync})"),
-                    r.Workers.ToString(CultureInfo.InvariantCulture),
-                    $"{r.WallSeconds:0.000}",
-                    r.Repeats > 1 ? $"{r.WallSecondsMin:0.000}–{r.WallSecondsMax:0.000}" : "",
-                    r.Speedup is { } s ? $"{s:0.00}×" : "",
-                    r.Efficiency is { } e ? $"{e:P0}" : "",
-                    Si(r.Throughput),
-                    Si(r.Messages),
-                    Bytes.Format(r.MemoryPerWorkerBytes),
-                    $"{r.CpuUtilisation:P0}",
-                    $"{r.Latency.P50:0.0}",
-                    $"{r.Latency.P99:0.0}",
-                    r.Correct ? "[green]correct[/]" : $"[red]wrong[/]{(r.LostUpdates > 0 ? Markup.Escape($" ({r.LostUpdates:N0} lost updates)") : "")}");
-            }
-
-            console.Write(table);
             var m = first.Machine;
             console.MarkupLine(Markup.Escape(
                 $"Measured on {m.Cores} cores, {Bytes.Format(m.MemoryBytes)}, {m.Gc} GC, {first.Silos} silo(s), .NET {m.Runtime}; " +
-                $"median of {first.Repeats} repeat(s); speedup against 1 worker of the same model."));
+                $"median of {first.Repeats} repeat(s){(first.Grains is null ? "; speedup against 1 worker of the same model" : "")}."));
         }
 
         if (report.Isolation is { Count: > 0 } isolation)
@@ -117,11 +100,99 @@ internal static class ResultWriter
             console.Write(cost);
         }
 
+        if (report.Changes is { Count: > 0 } changes)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("Change against the baseline");
+            foreach (var column in new[] { "point", "figure", "baseline", "now", "change" })
+            {
+                table.AddColumn(new TableColumn(column) { Alignment = column is "point" or "figure" ? Justify.Left : Justify.Right });
+            }
+
+            foreach (var c in changes)
+            {
+                table.AddRow(
+                    Markup.Escape(c.Point),
+                    Markup.Escape(c.Figure),
+                    c.Baseline.ToString("G4", CultureInfo.InvariantCulture),
+                    c.Current.ToString("G4", CultureInfo.InvariantCulture),
+                    c.ChangePercent is { } p ? $"{p:+0.0;-0.0;0}%" : "");
+            }
+
+            console.Write(table);
+        }
+
         foreach (var failure in report.Failures ?? [])
         {
             console.MarkupLine($"[red]failed:[/] {Markup.Escape(failure)}");
         }
     }
+
+    private static Table RunTable(IReadOnlyList<RunResult> runs)
+    {
+        var first = runs[0];
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape($"{first.Workload}: {first.Work:N0} units, {first.Granularity:N0} per message"));
+        foreach (var column in new[] { "model", "workers", "wall s", "spread s", "speedup", "eff.", "throughput/s", "messages", "mem/worker", "cpu", "p50 µs", "p99 µs", "answer" })
+        {
+            table.AddColumn(new TableColumn(column) { Alignment = column is "model" or "answer" ? Justify.Left : Justify.Right });
+        }
+
+        foreach (var r in runs)
+        {
+            table.AddRow(
+                Markup.Escape(r.Sync is null ? r.Model : $"{r.Model} ({r.Sync})"),
+                r.Workers.ToString(CultureInfo.InvariantCulture),
+                $"{r.WallSeconds:0.000}",
+                r.Repeats > 1 ? $"{r.WallSecondsMin:0.000}–{r.WallSecondsMax:0.000}" : "",
+                r.Speedup is { } s ? $"{s:0.00}×" : "",
+                r.Efficiency is { } e ? $"{e:P0}" : "",
+                Si(r.Throughput),
+                Si(r.Messages),
+                Bytes.Format(r.MemoryPerWorkerBytes),
+                $"{r.CpuUtilisation:P0}",
+                $"{r.Latency.P50:0.0}",
+                $"{r.Latency.P99:0.0}",
+                Answer(r));
+        }
+
+        return table;
+    }
+
+    private static Table LoadTable(IReadOnlyList<RunResult> runs)
+    {
+        var first = runs[0];
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title(Markup.Escape($"load: {first.LoadMode} loop, {first.Path} path, {first.WallSeconds:0.#} s drives"));
+        foreach (var column in new[] { "model", "grains", "callers", "payload", "calls/s", "spread", "p50 µs", "p99 µs", "p99.9 µs", "activation/s", "mem/grain", "cpu", "heap before → after", "errors", "timeouts" })
+        {
+            table.AddColumn(new TableColumn(column) { Alignment = column is "model" ? Justify.Left : Justify.Right });
+        }
+
+        foreach (var r in runs)
+        {
+            table.AddRow(
+                Markup.Escape(r.Model),
+                $"{r.Grains:N0}",
+                r.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "open",
+                Bytes.Format(r.PayloadBytesPerMessage),
+                Si(r.Throughput),
+                r.ThroughputMin is { } lo && r.ThroughputMax is { } hi && r.Repeats > 1 ? $"{Si(lo)}–{Si(hi)}" : "",
+                $"{r.Latency.P50:0.0}",
+                $"{r.Latency.P99:0.0}",
+                $"{r.Latency.P999:0.0}",
+                r.ActivationRate is { } a ? Si(a) : "",
+                r.MemoryPerGrainBytes is { } m ? Bytes.Format(m) : "",
+                $"{r.CpuUtilisation:P0}",
+                r.HeapBeforeBytes is { } before && r.HeapAfterBytes is { } after ? $"{Bytes.Format(before)} → {Bytes.Format(after)}" : "",
+                (r.Errors ?? 0) > 0 ? $"[red]{r.Errors:N0}[/]" : "0",
+                (r.Timeouts ?? 0) > 0 ? $"[red]{r.Timeouts:N0}[/]" : "0");
+        }
+
+        return table;
+    }
+
+    private static string Answer(RunResult r) =>
+        r.Correct ? "[green]correct[/]" : $"[red]wrong[/]{(r.LostUpdates > 0 ? Markup.Escape($" ({r.LostUpdates:N0} lost updates)") : "")}";
 
     /// <summary>One header row and one row a run; nested records flatten to prefixed columns (latencyP99, machineCores).</summary>
     private static void WriteCsv(IReadOnlyList<RunResult> runs, TextWriter writer)
