@@ -34,6 +34,7 @@ public static class SiloHosting
             var primary = settings.PrimarySiloPort == 0 ? null : new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort);
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, primary, settings.ServiceId, settings.ClusterId);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
+            silo.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = Enum.Parse<GrainDirectoryOptions.CachingStrategyType>(settings.DirectoryCaching, ignoreCase: true));
             silo.Services.AddProcessMeshEngines();
         });
         return builder;

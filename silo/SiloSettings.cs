@@ -36,6 +36,13 @@ public sealed record SiloSettings
     /// <summary>With localhost clustering: the silo port of the cluster's first silo (0: this silo is the first).</summary>
     public int PrimarySiloPort { get; init; }
 
+    /// <summary>
+    /// How the grain directory caches where grains live: <c>None</c> (the default: on localhost clustering every
+    /// lookup is local, and a cache keeps a few hundred bytes per grain long after the grain is gone, which a
+    /// sweep would read as leaked memory), <c>LRU</c> or <c>Adaptive</c> (for clusters across machines).
+    /// </summary>
+    public string DirectoryCaching { get; init; } = "None";
+
     /// <summary>How long a grain call may take before it fails (experiments run inside one call).</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -59,6 +66,11 @@ public sealed record SiloSettings
             {
                 yield return $"{Section}:{name}: {port} is not a TCP port (1-65535)";
             }
+        }
+
+        if (!Enum.TryParse<Orleans.Configuration.GrainDirectoryOptions.CachingStrategyType>(DirectoryCaching, ignoreCase: true, out _))
+        {
+            yield return $"{Section}:DirectoryCaching: '{DirectoryCaching}' is not one of None, LRU, Adaptive";
         }
 
         if (SiloPort == GatewayPort)

@@ -22,11 +22,13 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         var mode = args.FirstOrDefault() ?? "all";
-        if (mode is not ("harness" or "gil" or "all"))
+        if (mode is not ("harness" or "gil" or "grains" or "all"))
         {
-            await Console.Error.WriteLineAsync("bench: the first argument is harness, gil or all");
+            await Console.Error.WriteLineAsync("bench: the first argument is harness, gil, grains or all");
             return 2;
         }
+
+        var grainCount = args.SkipWhile(a => a != "--grains").Skip(1).Select(int.Parse).FirstOrDefault(1_000_000);
 
         var machine = MachineInfo.Current(1);
         Console.WriteLine($"machine: {machine.Cores} cores, {machine.MemoryBytes / (1L << 30)} GiB, {machine.Gc} GC, .NET {machine.Runtime}, {machine.Os}");
@@ -49,6 +51,11 @@ internal static class Program
         if (mode is "gil" or "all")
         {
             ok &= await InterpreterLockShape(grains);
+        }
+
+        if (mode is "grains" or "all")
+        {
+            ok &= await IdleGrainsAgainstBareOrleans(grains, grainCount);
         }
 
         await host.StopAsync();
@@ -141,6 +148,74 @@ internal static class Program
         ok &= io >= 12;
         Console.WriteLine($"  io   gil     16 workers: {io:0.00}x  [12..] {(io >= 12 ? "met" : "MISSED")}");
         return ok;
+    }
+
+    /// <summary>
+    /// One silo holding <paramref name="count"/> idle process grains (no private memory): the load test's
+    /// activation rate and heap per grain against bare Orleans activating the same count with the same
+    /// parallelism; then how far the heap returns once both populations are gone.
+    /// </summary>
+    private static async Task<bool> IdleGrainsAgainstBareOrleans(IGrainFactory grains, int count)
+    {
+        const int parallelism = 1024;
+        var coordinator = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+        Console.WriteLine();
+        Console.WriteLine($"{count:N0} idle grains in one silo (activation parallelism {parallelism}):");
+
+        // Both populations are activated from inside a grain with the same parallelism, and both paths are
+        // warmed first (JIT, pools), so neither pays the other's first-use costs.
+        var activator = grains.GetGrain<IBareActivatorGrain>(0);
+        await activator.Activate(9_000_000, 10_000, parallelism);
+        await activator.Deactivate(9_000_000, 10_000, parallelism);
+        await coordinator.RunLoad(Models.Process, new LoadSpec { Grains = 10_000, Duration = TimeSpan.FromMilliseconds(100) }, 8);
+
+        // Bare runs before and after ProcessMesh, and its better figures are kept: whichever population goes
+        // first pays for growing the heap, and that must not count against the bare baseline.
+        var start = await SettledHeap(coordinator, 0);
+        var bareRate = 0.0;
+        var bareBytes = double.MaxValue;
+        async Task Bare(int round)
+        {
+            var before = await SettledHeap(coordinator, start);
+            var seconds = await activator.Activate(round * 10_000_000L, count, parallelism);
+            var bytes = ((await coordinator.Probe()).HeapBytes - before) / (double)count;
+            await activator.Deactivate(round * 10_000_000L, count, parallelism);
+            Console.WriteLine($"  bare Orleans : {count / seconds,10:N0} activations/s, {bytes,8:N0} heap bytes per grain (round {round})");
+            bareRate = Math.Max(bareRate, count / seconds);
+            bareBytes = Math.Min(bareBytes, bytes);
+        }
+
+        await Bare(1);
+        var settled = await SettledHeap(coordinator, start);
+        var run = await coordinator.RunLoad(Models.Process, new LoadSpec { Grains = count, Duration = TimeSpan.FromMilliseconds(200), Concurrency = 8 }, 8);
+        var end = await SettledHeap(coordinator, settled);
+        await Bare(2);
+        var rateRatio = run.ActivationRate!.Value / bareRate;
+        var memoryRatio = run.MemoryPerGrainBytes!.Value / bareBytes;
+        Console.WriteLine($"  processmesh  : {run.ActivationRate,10:N0} activations/s, {run.MemoryPerGrainBytes,8:N0} heap bytes per grain");
+        Console.WriteLine($"  activation rate {rateRatio:P1} of bare [at least 80 %] {(rateRatio >= 0.8 ? "met" : "MISSED")}; memory per grain {memoryRatio:0.00}x bare [at most 1.2x] {(memoryRatio <= 1.2 ? "met" : "MISSED")}");
+        Console.WriteLine($"  heap: {start / 1e6:N1} MB before, {settled / 1e6:N1} MB after the bare population left, {end / 1e6:N1} MB after the processmesh population left");
+        return rateRatio >= 0.8 && memoryRatio <= 1.2;
+    }
+
+    /// <summary>The heap once deactivations have run their course: polled until it stops falling (at most 3 minutes).</summary>
+    private static async Task<long> SettledHeap(ICoordinatorGrain coordinator, long target)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        var last = long.MaxValue;
+        long heap;
+        while ((heap = (await coordinator.Probe()).HeapBytes) > target * 1.1 && DateTime.UtcNow < deadline)
+        {
+            if (heap >= last * 0.99 && DateTime.UtcNow > deadline.AddMinutes(-2.5))
+            {
+                break; // no longer falling
+            }
+
+            last = Math.Min(last, heap);
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+
+        return heap;
     }
 
     private static async Task<double> Speedup(IGrainFactory grains, RunSpec spec, int workers)
