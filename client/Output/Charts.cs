@@ -78,6 +78,14 @@ internal static class Charts
             Draw("p99-vs-grains", "p99 latency against grain count", "grains (log scale)", "p99 latency, µs (log scale)", r => r.Grains, r => r.Latency.P99, Series, logX: true, logY: true);
             Draw("memory-per-grain", "Memory per grain (or shared-memory object)", "grains (log scale)", "bytes per grain", r => r.Grains, r => r.MemoryPerGrainBytes, Series, logX: true);
             Draw("activation-rate", "Activation rate against grain count", "grains (log scale)", "activations per second (log scale)", r => r.Grains, r => r.ActivationRate, Series, logX: true, logY: true);
+            if (loads.Select(r => r.Concurrency).Distinct().Count() > 1)
+            {
+                // Speedup of a population's throughput over its fewest callers (or threads), one series per model and size.
+                double? Speedup(RunResult r) => loads
+                    .Where(b => b.Model == r.Model && b.Grains == r.Grains && b.PayloadBytesPerMessage == r.PayloadBytesPerMessage)
+                    .MinBy(b => b.Concurrency) is { Throughput: > 0 } least ? r.Throughput / least.Throughput : null;
+                Draw("speedup-vs-workers", "Throughput speedup against callers or threads", "callers (process) or threads", "speedup over the fewest", r => r.Concurrency, Speedup, r => $"{r.Model}, {r.Grains:N0} grains", logX: false);
+            }
         }
         else
         {

@@ -163,14 +163,19 @@ internal static class ResultWriter
         var first = runs[0];
         var table = new Table().Border(TableBorder.Rounded)
             .Title(Markup.Escape($"load: {first.LoadMode} loop, {first.Path} path, {first.WallSeconds:0.#} s drives"));
-        foreach (var column in new[] { "model", "grains", "callers", "payload", "calls/s", "spread", "p50 µs", "p99 µs", "p99.9 µs", "activation/s", "mem/grain", "cpu", "heap before → after", "errors", "timeouts" })
+        var open = runs.Any(r => r.ServiceLatency is not null);
+        foreach (var column in new[] { "model", "grains", "callers", "payload", "calls/s", "spread", "p50 µs", "p99 µs", "p99.9 µs", open ? "p99 from send µs" : null, "activation/s", "mem/grain", "cpu", "heap before → after", "errors", "timeouts" })
         {
-            table.AddColumn(new TableColumn(column) { Alignment = column is "model" ? Justify.Left : Justify.Right });
+            if (column is not null)
+            {
+                table.AddColumn(new TableColumn(column) { Alignment = column is "model" ? Justify.Left : Justify.Right });
+            }
         }
 
         foreach (var r in runs)
         {
-            table.AddRow(
+            string?[] cells =
+            [
                 Markup.Escape(r.Model),
                 $"{r.Grains:N0}",
                 r.Concurrency?.ToString(CultureInfo.InvariantCulture) ?? "open",
@@ -180,12 +185,15 @@ internal static class ResultWriter
                 $"{r.Latency.P50:0.0}",
                 $"{r.Latency.P99:0.0}",
                 $"{r.Latency.P999:0.0}",
+                open ? (r.ServiceLatency is { } service ? $"{service.P99:0.0}" : "") : null,
                 r.ActivationRate is { } a ? Si(a) : "",
                 r.MemoryPerGrainBytes is { } m ? Bytes.Format(m) : "",
                 $"{r.CpuUtilisation:P0}",
                 r.HeapBeforeBytes is { } before && r.HeapAfterBytes is { } after ? $"{Bytes.Format(before)} → {Bytes.Format(after)}" : "",
                 (r.Errors ?? 0) > 0 ? $"[red]{r.Errors:N0}[/]" : "0",
-                (r.Timeouts ?? 0) > 0 ? $"[red]{r.Timeouts:N0}[/]" : "0");
+                (r.Timeouts ?? 0) > 0 ? $"[red]{r.Timeouts:N0}[/]" : "0",
+            ];
+            table.AddRow(cells.OfType<string>().ToArray());
         }
 
         return table;

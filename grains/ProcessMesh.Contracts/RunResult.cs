@@ -129,4 +129,11 @@ public sealed record RunResult
 
     /// <summary>Load tests: closed-loop callers (processes) or threads driving the population.</summary>
     [Id(40)] public int? Concurrency { get; init; }
+
+    /// <summary>
+    /// Open-loop load tests: latency from when each call was actually sent, microseconds. <see cref="Latency"/>
+    /// counts from when it was due; the difference is the schedule's lateness (the pacer, or a silo so busy
+    /// that the pacer ran late).
+    /// </summary>
+    [Id(41)] public LatencySummary? ServiceLatency { get; init; }
 }

@@ -55,6 +55,21 @@ public sealed partial class SweepReportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_point_that_cannot_fit_is_refused_and_the_sweep_goes_on()
+    {
+        var sweep = await CliProcess.RunAsync(_timeout, "sweep", "--grains", "10,1000000", "--memory", "1GiB", "--models", "process", "--workers", "2",
+            "--duration", "100ms", "--repeats", "1", "--warmup", "0", "--format", "json", "--quiet");
+
+        Assert.Equal(1, sweep.ExitCode);
+        using var json = JsonDocument.Parse(sweep.Stdout);
+        var run = Assert.Single(json.RootElement.GetProperty("runs").EnumerateArray());
+        Assert.Equal(10, run.GetProperty("grains").GetInt32());
+        var failure = Assert.Single(json.RootElement.GetProperty("failures").EnumerateArray()).GetString();
+        Assert.Contains("--grains", failure, StringComparison.Ordinal);
+        Assert.Contains("1,000,000", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_refuses_a_folder_without_results()
     {
         var outcome = await CliProcess.RunAsync(_timeout, "report", _dir.FullName);
