@@ -1,11 +1,11 @@
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Grains.Load;
 
 /// <summary>A process grain of a load test's population.</summary>
 internal sealed class LoadGrain : Grain, ILoadGrain
 {
-    private const int PageBytes = 4096;
     private byte[] _memory = [];
     private byte[] _inbox = [];
 
@@ -13,32 +13,13 @@ internal sealed class LoadGrain : Grain, ILoadGrain
     {
         if (_memory.Length != memoryBytes)
         {
-            _memory = GC.AllocateUninitializedArray<byte>(checked((int)memoryBytes));
-            for (var i = 0; i < _memory.Length; i += PageBytes)
-            {
-                _memory[i] = 1; // touch every page so the memory is really committed
-            }
+            _memory = PrivateMemory.Allocate(memoryBytes);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<long> Echo(byte[] payload)
-    {
-        if (_inbox.Length < payload.Length)
-        {
-            _inbox = new byte[payload.Length];
-        }
-
-        payload.CopyTo(_inbox, 0);
-        long sum = payload.Length;
-        foreach (var b in _inbox.AsSpan(0, payload.Length))
-        {
-            sum += b;
-        }
-
-        return Task.FromResult(sum);
-    }
+    public Task<long> Echo(byte[] payload) => Task.FromResult(PrivateMemory.Echo(ref _inbox, payload));
 
     public Task Deactivate()
     {

@@ -12,8 +12,6 @@ namespace ProcessMesh.Grains.Engines.Process;
 /// </summary>
 internal sealed class ProcessGrain : Grain, IProcessGrain
 {
-    private const int PageBytes = 4096;
-
     private ProcessSetup? _setup;
     private byte[] _memory = [];
     private byte[] _inbox = [];
@@ -36,12 +34,7 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
     public Task Start(ProcessSetup setup)
     {
         _setup = setup;
-        _memory = GC.AllocateUninitializedArray<byte>(checked((int)setup.Spec.MemoryBytes));
-        for (var i = 0; i < _memory.Length; i += PageBytes)
-        {
-            _memory[i] = (byte)setup.Index; // touch every page so the memory is really committed
-        }
-
+        _memory = PrivateMemory.Allocate(setup.Spec.MemoryBytes, (byte)setup.Index);
         return Task.CompletedTask;
     }
 
@@ -261,15 +254,7 @@ internal sealed class ProcessGrain : Grain, IProcessGrain
     }
 
     /// <summary>Copies an arriving payload into this process's own memory.</summary>
-    private void Receive(byte[] payload)
-    {
-        if (_inbox.Length < payload.Length)
-        {
-            _inbox = new byte[payload.Length];
-        }
-
-        payload.CopyTo(_inbox, 0);
-    }
+    private void Receive(byte[] payload) => PrivateMemory.Receive(ref _inbox, payload);
 
     /// <summary>A fresh copy of the last payload received, to send on: the receiver never sees this process's memory.</summary>
     private byte[] Send(int length) => length == 0 ? [] : _inbox[..length];

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Grains.Engines.Thread;
 
@@ -11,30 +12,8 @@ namespace ProcessMesh.Grains.Engines.Thread;
 /// </summary>
 public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLock gil)
 {
-    private const int PageBytes = 4096;
-
     /// <summary>Runs on a dedicated driver thread; the task completes when every drive has finished.</summary>
-    public Task<RunResult> RunAsync(string model, MachineInfo machine)
-    {
-        var done = new TaskCompletionSource<RunResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var driver = new System.Threading.Thread(() =>
-        {
-            try
-            {
-                done.SetResult(Run(model, machine));
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "processmesh-load",
-        };
-        driver.Start();
-        return done.Task;
-    }
+    public Task<RunResult> RunAsync(string model, MachineInfo machine) => DedicatedThread.Run("processmesh-load", () => Run(model, machine));
 
     private RunResult Run(string model, MachineInfo machine)
     {
@@ -158,14 +137,7 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
         private byte[] _inbox = [];
         private SpinLock _spin = new(enableThreadOwnerTracking: false);
 
-        public SharedObject(long memoryBytes)
-        {
-            _memory = GC.AllocateUninitializedArray<byte>(checked((int)memoryBytes));
-            for (var i = 0; i < _memory.Length; i += PageBytes)
-            {
-                _memory[i] = 1;
-            }
-        }
+        public SharedObject(long memoryBytes) => _memory = PrivateMemory.Allocate(memoryBytes);
 
         public long Echo(byte[] payload, SyncPrimitive sync)
         {
@@ -196,21 +168,6 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
             }
         }
 
-        private long Copy(byte[] payload)
-        {
-            if (_inbox.Length < payload.Length)
-            {
-                _inbox = new byte[payload.Length];
-            }
-
-            payload.CopyTo(_inbox, 0);
-            long sum = payload.Length;
-            foreach (var b in _inbox.AsSpan(0, payload.Length))
-            {
-                sum += b;
-            }
-
-            return sum;
-        }
+        private long Copy(byte[] payload) => PrivateMemory.Echo(ref _inbox, payload);
     }
 }

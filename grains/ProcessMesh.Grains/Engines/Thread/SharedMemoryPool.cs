@@ -32,27 +32,7 @@ public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil)
     private volatile bool _ringFinished;
 
     /// <summary>Runs the workload on the pool's threads; the task completes when every worker has finished.</summary>
-    public Task<EngineRun> RunAsync()
-    {
-        var done = new TaskCompletionSource<EngineRun>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var driver = new System.Threading.Thread(() =>
-        {
-            try
-            {
-                done.SetResult(Run());
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "processmesh-pool",
-        };
-        driver.Start();
-        return done.Task;
-    }
+    public Task<EngineRun> RunAsync() => DedicatedThread.Run("processmesh-pool", Run);
 
     private EngineRun Run()
     {
