@@ -28,7 +28,7 @@ internal static class Cli
     /// <summary>Parses and runs; a parse error is one line on standard error and exit code 2.</summary>
     public static async Task<int> InvokeAsync(string[] args)
     {
-        var parse = Build().Parse(args);
+        var parse = Build().Parse(args.Length == 0 ? ["--help"] : args);
         if (parse.Errors.Count > 0)
         {
             var verb = parse.CommandResult.Command is RootCommand ? "" : $" {parse.CommandResult.Command.Name}";

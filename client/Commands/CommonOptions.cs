@@ -24,13 +24,13 @@ internal sealed class CommonOptions
 
     public Option<string> ClusterId { get; } = new("--cluster-id")
     {
-        Description = "The cluster id of the silo behind --gateway. Default: processmesh.",
+        Description = "The cluster id of the silo behind --gateway.",
         DefaultValueFactory = _ => Silo.SiloSettings.DefaultClusterId,
     };
 
     public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
     {
-        Description = "Seconds to wait for --gateway to answer. Default: 10.",
+        Description = "Seconds to wait for --gateway to answer.",
         DefaultValueFactory = _ => 10,
         CustomParser = r => OptionParsing.Number(r, "--connect-timeout", r.Tokens.Single().Value, 0.5, 600),
     };

@@ -18,7 +18,7 @@ internal static class CompareCommand
         };
         var workers = new Option<int[]>("--workers", "-w")
         {
-            Description = "Worker counts, comma-separated. A one-worker run is always made: speedup is measured against it. Default: 1,2,4.",
+            Description = "Worker counts, comma-separated. A one-worker run is always made: speedup is measured against it.",
             HelpName = "N1,N2",
             DefaultValueFactory = _ => [1, 2, 4],
             CustomParser = r => OptionParsing.Items(r).Select(w => (int)OptionParsing.Whole(r, "--workers", w, 1, RunSpec.MaxProcessWorkers)).ToArray(),

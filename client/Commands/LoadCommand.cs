@@ -13,7 +13,7 @@ internal static class LoadCommand
         var common = new CommonOptions();
         var grains = new Option<int>("--grains", "-g")
         {
-            Description = "Process grains in the population. Default: 1000.",
+            Description = "Process grains in the population.",
             DefaultValueFactory = _ => 1000,
             CustomParser = r => (int)OptionParsing.Whole(r, "--grains", r.Tokens.Single().Value, 1, RunSpec.MaxProcessWorkers),
         };
@@ -29,13 +29,13 @@ internal static class LoadCommand
         };
         var duration = new Option<TimeSpan>("--duration", "-d")
         {
-            Description = "How long to drive load after activation (500ms, 30s, 2m). Default: 10s.",
+            Description = "How long to drive load after activation (500ms, 30s, 2m).",
             DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
             CustomParser = r => OptionParsing.Duration(r, "--duration", r.Tokens.Single().Value, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
         };
         var concurrency = new Option<int>("--concurrency", "-c")
         {
-            Description = "Closed loop: callers, each waiting for its reply before the next call. Default: 16.",
+            Description = "Closed loop: callers, each waiting for its reply before the next call.",
             DefaultValueFactory = _ => 16,
             CustomParser = r => (int)OptionParsing.Whole(r, "--concurrency", r.Tokens.Single().Value, 1, 100_000),
         };
@@ -51,13 +51,13 @@ internal static class LoadCommand
         };
         var timeout = new Option<TimeSpan>("--timeout")
         {
-            Description = "A call slower than this counts as a timeout. Default: 5s.",
+            Description = "A call slower than this counts as a timeout.",
             DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
             CustomParser = r => OptionParsing.Duration(r, "--timeout", r.Tokens.Single().Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
         };
         var path = new Option<string>("--path")
         {
-            Description = "Where load comes from: hosted (a driver grain in the cluster; the client's link is not measured) or external (this client). Default: hosted.",
+            Description = "Where load comes from: hosted (a driver grain in the cluster; the client's link is not measured) or external (this client).",
             HelpName = "hosted|external",
             DefaultValueFactory = _ => LoadPaths.Hosted,
         };

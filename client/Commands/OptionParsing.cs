@@ -18,7 +18,6 @@ internal static class OptionParsing
         {
             Description = $"{description} One of: {string.Join(", ", names)}. Default: {defaultValue.ToString().ToLowerInvariant()}.",
             HelpName = string.Join('|', names),
-            DefaultValueFactory = _ => defaultValue,
             CustomParser = r =>
             {
                 var text = r.Tokens.Single().Value;
@@ -31,9 +30,30 @@ internal static class OptionParsing
                 return defaultValue;
             },
         };
+        if (!EqualityComparer<T>.Default.Equals(defaultValue, default))
+        {
+            option.DefaultValueFactory = _ => defaultValue; // (help would print it in the enum's own casing)
+        }
+
         option.CompletionSources.Add(names);
         return option;
     }
+
+    /// <summary>--repeats: measured repeats, summarised by their median and spread.</summary>
+    public static Option<int> Repeats() => new("--repeats")
+    {
+        Description = "Measured repeats of each point; the median is reported with the spread.",
+        DefaultValueFactory = _ => 3,
+        CustomParser = r => (int)Whole(r, "--repeats", r.Tokens.Single().Value, 1, 1000),
+    };
+
+    /// <summary>--warmup: unmeasured runs before the repeats.</summary>
+    public static Option<int> Warmup() => new("--warmup")
+    {
+        Description = "Unmeasured warm-up runs before each point's repeats (JIT, activation, caches).",
+        DefaultValueFactory = _ => 1,
+        CustomParser = r => (int)Whole(r, "--warmup", r.Tokens.Single().Value, 0, 1000),
+    };
 
     /// <summary>An option whose value is a model name.</summary>
     public static string? ParseModel(ArgumentResult r, string optionName, string text)

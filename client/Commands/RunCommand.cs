@@ -11,7 +11,7 @@ internal static class RunCommand
         var shared = new SharedOptions();
         var model = new Option<string>("--model", "-m")
         {
-            Description = $"The concurrency model. One of: {string.Join(", ", Models.All)}. Default: process.",
+            Description = $"The concurrency model. One of: {string.Join(", ", Models.All)}.",
             HelpName = string.Join('|', Models.All),
             DefaultValueFactory = _ => Models.Process,
             CustomParser = r => OptionParsing.ParseModel(r, "--model", r.Tokens.Single().Value) ?? Models.Process,
@@ -19,7 +19,7 @@ internal static class RunCommand
         model.CompletionSources.Add([.. Models.All]);
         var workers = new Option<int>("--workers", "-w")
         {
-            Description = "Workers: processes (grains) or threads. Default: 1.",
+            Description = "Workers: processes (grains) or threads.",
             DefaultValueFactory = _ => 1,
             CustomParser = r => (int)OptionParsing.Whole(r, "--workers", r.Tokens.Single().Value, 1, RunSpec.MaxProcessWorkers),
         };

@@ -43,7 +43,7 @@ internal sealed class SharedOptions
 
     public Option<double> SwitchInterval { get; } = new("--switch-interval")
     {
-        Description = "gil: milliseconds a thread may hold the interpreter lock while others wait (CPython's sys.getswitchinterval()). Default: 5.",
+        Description = "gil: milliseconds a thread may hold the interpreter lock while others wait (CPython's sys.getswitchinterval()).",
         DefaultValueFactory = _ => 5,
         CustomParser = r => OptionParsing.Number(r, "--switch-interval", r.Tokens.Single().Value, 0.01, 10_000),
     };
@@ -65,19 +65,9 @@ internal sealed class SharedOptions
         CustomParser = r => OptionParsing.Number(r, "--io-ms", r.Tokens.Single().Value, 0.001, 60_000),
     };
 
-    public Option<int> Repeats { get; } = new("--repeats")
-    {
-        Description = "Measured repeats of each point; the median is reported with the spread. Default: 3.",
-        DefaultValueFactory = _ => 3,
-        CustomParser = r => (int)OptionParsing.Whole(r, "--repeats", r.Tokens.Single().Value, 1, 1000),
-    };
+    public Option<int> Repeats { get; } = OptionParsing.Repeats();
 
-    public Option<int> Warmup { get; } = new("--warmup")
-    {
-        Description = "Unmeasured warm-up runs before the repeats (JIT, activation, caches). Default: 1.",
-        DefaultValueFactory = _ => 1,
-        CustomParser = r => (int)OptionParsing.Whole(r, "--warmup", r.Tokens.Single().Value, 0, 1000),
-    };
+    public Option<int> Warmup { get; } = OptionParsing.Warmup();
 
     /// <summary>Adds every shared option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -25,7 +25,7 @@ internal static class SweepCommand
         var granularity = ListOption("--granularity", "workloads: work units per message. Default: the workload's.", [0], 1_000_000_000);
         var payload = new Option<long[]>("--payload")
         {
-            Description = "Payload bytes per message, comma-separated (0,1KiB,64KiB). Default: 0.",
+            Description = "Payload bytes per message, comma-separated (0,1KiB,64KiB).",
             HelpName = "S1,S2",
             DefaultValueFactory = _ => [0],
             CustomParser = r => OptionParsing.Items(r).Select(s => OptionParsing.Size(r, "--payload", s, 64L << 20)).ToArray(),
@@ -44,22 +44,12 @@ internal static class SweepCommand
         };
         var duration = new Option<TimeSpan>("--duration")
         {
-            Description = "load: length of each measured drive. Default: 1s.",
+            Description = "load: length of each measured drive.",
             DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
             CustomParser = r => OptionParsing.Duration(r, "--duration", r.Tokens.Single().Value, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
         };
-        var repeats = new Option<int>("--repeats")
-        {
-            Description = "Measured repeats of each point; the median is reported with the spread. Default: 3.",
-            DefaultValueFactory = _ => 3,
-            CustomParser = r => (int)OptionParsing.Whole(r, "--repeats", r.Tokens.Single().Value, 1, 1000),
-        };
-        var warmup = new Option<int>("--warmup")
-        {
-            Description = "Unmeasured warm-ups before each point's repeats. Default: 1.",
-            DefaultValueFactory = _ => 1,
-            CustomParser = r => (int)OptionParsing.Whole(r, "--warmup", r.Tokens.Single().Value, 0, 1000),
-        };
+        var repeats = OptionParsing.Repeats();
+        var warmup = OptionParsing.Warmup();
         var outDir = new Option<DirectoryInfo?>("--out", "-o")
         {
             Description = "Write results.json, results.csv and charts (PNG and SVG) into DIR; 'processmesh report DIR' renders them again.",
