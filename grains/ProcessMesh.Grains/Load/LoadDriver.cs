@@ -111,6 +111,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
         private long _calls;
         private long _errors;
         private long _timeouts;
+        private long _inFlight;
 
         public LatencyRecorder Latency { get; } = new();
 
@@ -132,13 +133,15 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
         public async Task RunAsync(ILoadGrain[] population, byte[] payload, CancellationToken cancellationToken)
         {
             var start = Stopwatch.GetTimestamp();
-            if (spec.IsOpen)
+            var all = spec.IsOpen
+                ? OpenLoopAsync(population, payload, cancellationToken)
+                : Task.WhenAll(Enumerable.Range(0, spec.Concurrency).Select(c => ClosedLoopAsync(population, payload, c, cancellationToken)));
+
+            // A call that never answers must not hold the drive: after the duration and one timeout more, every
+            // call still in flight is counted as a timeout and left behind.
+            if (await Task.WhenAny(all, Task.Delay(spec.Duration + spec.Timeout, cancellationToken)) != all)
             {
-                await OpenLoopAsync(population, payload, cancellationToken);
-            }
-            else
-            {
-                await Task.WhenAll(Enumerable.Range(0, spec.Concurrency).Select(c => ClosedLoopAsync(population, payload, c, cancellationToken)));
+                Interlocked.Add(ref _timeouts, Volatile.Read(ref _inFlight));
             }
 
             WallSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -182,7 +185,10 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
 
                         // Timed from when the call was due: a call sent late (the silo or the pacer fell behind)
                         // carries that lateness into its latency (coordinated omission corrected).
-                        inFlight.Add(CallAsync(population[random.Next(population.Length)], payload, dueTimestamp));
+                        // Sent from the thread pool, not this thread: the call's pooled completion source then goes
+                        // back to a pool that later calls draw from.
+                        var grain = population[random.Next(population.Length)];
+                        inFlight.Add(Task.Run(() => CallAsync(grain, payload, dueTimestamp), cancellationToken));
                         if (inFlight.Count >= 4096)
                         {
                             inFlight.RemoveAll(t => t.IsCompleted);
@@ -198,10 +204,17 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
         private async Task CallAsync(ILoadGrain grain, byte[] payload, long scheduledStart)
         {
             var sent = Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref _inFlight);
             try
             {
-                await grain.Echo(payload).WaitAsync(spec.Timeout);
+                await grain.Echo(payload);
                 var done = Stopwatch.GetTimestamp();
+                if (done - scheduledStart > spec.Timeout.TotalSeconds * Stopwatch.Frequency)
+                {
+                    Interlocked.Increment(ref _timeouts);
+                    return;
+                }
+
                 lock (Latency)
                 {
                     Latency.RecordTicks(done - scheduledStart);
@@ -210,13 +223,13 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
 
                 Interlocked.Increment(ref _calls);
             }
-            catch (TimeoutException)
-            {
-                Interlocked.Increment(ref _timeouts);
-            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 Interlocked.Increment(ref _errors);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
             }
         }
     }

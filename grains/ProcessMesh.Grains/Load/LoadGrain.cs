@@ -19,7 +19,7 @@ internal sealed class LoadGrain : Grain, ILoadGrain
         return Task.CompletedTask;
     }
 
-    public Task<long> Echo(byte[] payload) => Task.FromResult(PrivateMemory.Echo(ref _inbox, payload));
+    public ValueTask<long> Echo(byte[] payload) => ValueTask.FromResult(PrivateMemory.Echo(ref _inbox, payload));
 
     public Task Deactivate()
     {
