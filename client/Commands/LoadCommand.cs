@@ -60,8 +60,8 @@ internal static class LoadCommand
             Description = "Where load comes from: hosted (a driver grain in the cluster; the client's link is not measured) or external (this client).",
             HelpName = "hosted|external",
             DefaultValueFactory = _ => LoadPaths.Hosted,
+            CustomParser = r => OptionParsing.OneOf(r, "--path", LoadPaths.All),
         };
-        path.AcceptOnlyFromAmong([.. LoadPaths.All]);
 
         var command = new Command("load", """
             Activate a population of process grains and drive calls at them: how many grains a silo holds, how fast
@@ -81,17 +81,19 @@ internal static class LoadCommand
         common.AddTo(command);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(ramp) > TimeSpan.Zero && result.GetValue(rate) <= 0)
+            // Reading a value that failed to parse throws; its own error is already reported.
+            if (result.GetResult(ramp) is not { } rampResult || rampResult.Errors.Any() || result.GetResult(duration)?.Errors.Any() == true || result.GetResult(rate)?.Errors.Any() == true)
+            {
+                return;
+            }
+
+            if (result.GetValue(rate) <= 0)
             {
                 result.AddError("--ramp: only an open-loop test (--rate) ramps");
             }
-
-            if (result.GetValue(ramp) >= result.GetValue(duration))
+            else if (result.GetValue(ramp) >= result.GetValue(duration))
             {
-                if (result.GetValue(ramp) > TimeSpan.Zero)
-                {
-                    result.AddError("--ramp: must be shorter than --duration");
-                }
+                result.AddError("--ramp: must be shorter than --duration");
             }
         });
         command.SetAction((parse, cancellationToken) =>

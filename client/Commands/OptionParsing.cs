@@ -55,6 +55,20 @@ internal static class OptionParsing
         CustomParser = r => (int)Whole(r, "--warmup", r.Tokens.Single().Value, 0, 1000),
     };
 
+    /// <summary>One of <paramref name="choices"/> (case-insensitive), or an error naming the option.</summary>
+    public static string OneOf(ArgumentResult r, string optionName, IReadOnlyList<string> choices)
+    {
+        var text = r.Tokens.Single().Value;
+        var match = choices.FirstOrDefault(c => string.Equals(c, text, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
+        {
+            r.AddError($"{optionName}: unknown value '{text}' (choose {string.Join(", ", choices)})");
+            return choices[0];
+        }
+
+        return match;
+    }
+
     /// <summary>An option whose value is a model name.</summary>
     public static string? ParseModel(ArgumentResult r, string optionName, string text)
     {

@@ -18,8 +18,8 @@ internal static class SweepCommand
             Description = "load (a population of grains under closed-loop load; the default) or a workload: cpu, io, counter, stencil, pingpong, ring.",
             HelpName = "load|cpu|io|counter|stencil|pingpong|ring",
             DefaultValueFactory = _ => Load,
+            CustomParser = r => OptionParsing.OneOf(r, "--workload", [Load, .. Enum.GetNames<Workload>().Select(n => n.ToLowerInvariant())]),
         };
-        workload.AcceptOnlyFromAmong([Load, .. Enum.GetNames<Workload>().Select(n => n.ToLowerInvariant())]);
         var grains = ListOption("--grains", "load: population sizes. Default: 1,10,100,1000,10000,100000.", [1, 10, 100, 1_000, 10_000, 100_000], RunSpec.MaxProcessWorkers);
         var workers = ListOption("--workers", "load: closed-loop callers (process) or threads (thread models); workloads: workers. Default: load 8; workloads 1,2,4.", [], RunSpec.MaxProcessWorkers);
         var granularity = ListOption("--granularity", "workloads: work units per message. Default: the workload's.", [0], 1_000_000_000);

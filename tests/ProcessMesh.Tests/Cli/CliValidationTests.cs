@@ -24,6 +24,14 @@ public sealed class CliValidationTests
     [InlineData("--format", "compare", "--format", "xml")]
     [InlineData("--workers", "compare", "--workers", "1,x,4")]
     [InlineData("--models", "compare", "--models", "process,fiber")]
+    [InlineData("--path", "load", "--path", "nowhere")]
+    [InlineData("--grains", "load", "--grains", "0")]
+    [InlineData("--duration", "load", "--duration", "soon")]
+    [InlineData("--ramp", "load", "--ramp", "5s")]
+    [InlineData("--rate", "load", "--rate", "-1")]
+    [InlineData("--workload", "sweep", "--workload", "nap")]
+    [InlineData("--grains", "sweep", "--grains", "10,x")]
+    [InlineData("--payload", "sweep", "--payload", "0,-1")]
     public void A_bad_option_is_one_error_naming_it(string option, params string[] args)
     {
         var errors = ProcessMesh.Cli.Cli.Build().Parse(args).Errors;
