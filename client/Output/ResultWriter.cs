@@ -132,16 +132,25 @@ internal static class ResultWriter
         var first = runs[0];
         var table = new Table().Border(TableBorder.Rounded)
             .Title(Markup.Escape($"{first.Workload}: {first.Work:N0} units, {first.Granularity:N0} per message"));
-        foreach (var column in new[] { "model", "workers", "wall s", "spread s", "speedup", "eff.", "throughput/s", "messages", "mem/worker", "cpu", "p50 µs", "p99 µs", "answer" })
+        // A sweep varies more than workers: show the dimensions that vary, so every row names its point.
+        var payloads = runs.Select(r => r.PayloadBytesPerMessage).Distinct().Count() > 1;
+        var granularities = runs.Select(r => r.Granularity).Distinct().Count() > 1;
+        foreach (var column in new[] { "model", "workers", payloads ? "payload" : null, granularities ? "units/msg" : null, "wall s", "spread s", "speedup", "eff.", "throughput/s", "messages", "mem/worker", "cpu", "p50 µs", "p99 µs", "answer" })
         {
-            table.AddColumn(new TableColumn(column) { Alignment = column is "model" or "answer" ? Justify.Left : Justify.Right });
+            if (column is not null)
+            {
+                table.AddColumn(new TableColumn(column) { Alignment = column is "model" or "answer" ? Justify.Left : Justify.Right });
+            }
         }
 
         foreach (var r in runs)
         {
-            table.AddRow(
+            string?[] cells =
+            [
                 Markup.Escape(r.Sync is null ? r.Model : $"{r.Model} ({r.Sync})"),
                 r.Workers.ToString(CultureInfo.InvariantCulture),
+                payloads ? Bytes.Format(r.PayloadBytesPerMessage) : null,
+                granularities ? r.Granularity.ToString("N0", CultureInfo.InvariantCulture) : null,
                 $"{r.WallSeconds:0.000}",
                 r.Repeats > 1 ? $"{r.WallSecondsMin:0.000}–{r.WallSecondsMax:0.000}" : "",
                 r.Speedup is { } s ? $"{s:0.00}×" : "",
@@ -152,7 +161,9 @@ internal static class ResultWriter
                 $"{r.CpuUtilisation:P0}",
                 $"{r.Latency.P50:0.0}",
                 $"{r.Latency.P99:0.0}",
-                Answer(r));
+                Answer(r),
+            ];
+            table.AddRow(cells.OfType<string>().ToArray());
         }
 
         return table;
