@@ -226,7 +226,7 @@ internal static class Program
         {
             var before = await SettledHeap(coordinator, start);
             var seconds = await activator.Activate(round * 10_000_000L, count, parallelism);
-            var bytes = ((await coordinator.Probe()).HeapBytes - before) / (double)count;
+            var bytes = (await coordinator.LiveHeapBytes() - before) / (double)count;
             await activator.Deactivate(round * 10_000_000L, count, parallelism);
             Console.WriteLine($"  bare Orleans : {count / seconds,10:N0} activations/s, {bytes,8:N0} heap bytes per grain (round {round})");
             bareRate = Math.Max(bareRate, count / seconds);
@@ -252,7 +252,7 @@ internal static class Program
         var deadline = DateTime.UtcNow.AddMinutes(3);
         var last = long.MaxValue;
         long heap;
-        while ((heap = (await coordinator.Probe()).HeapBytes) > target * 1.1 && DateTime.UtcNow < deadline)
+        while ((heap = await coordinator.LiveHeapBytes()) > target * 1.1 && DateTime.UtcNow < deadline)
         {
             if (heap >= last * 0.99 && DateTime.UtcNow > deadline.AddMinutes(-2.5))
             {

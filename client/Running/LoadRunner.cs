@@ -25,7 +25,7 @@ internal static class LoadRunner
         }
 
         var started = false;
-        var driver = new LoadDriver(grains, spec, coordinator.Probe, machine)
+        var driver = new LoadDriver(grains, spec, coordinator, machine)
         {
             OnPhase = phase =>
             {

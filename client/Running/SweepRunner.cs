@@ -31,7 +31,7 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
         foreach (var point in points)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var before = (await coordinator.Probe()).HeapBytes;
+            var before = await coordinator.LiveHeapBytes();
             try
             {
                 RunResult result;
@@ -90,7 +90,7 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
     {
         var deadline = DateTime.UtcNow + _settleTimeout;
         long heap;
-        while ((heap = (await coordinator.Probe()).HeapBytes) > (before * SettledFraction) + SettledSlackBytes && DateTime.UtcNow < deadline)
+        while ((heap = await coordinator.LiveHeapBytes()) > (before * SettledFraction) + SettledSlackBytes && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250, cancellationToken);
         }

@@ -18,6 +18,9 @@ public interface ICoordinatorGrain : IGrainWithGuidKey
     /// <summary>Describes the silo this coordinator runs on and the cluster around it.</summary>
     Task<MachineInfo> Describe();
 
-    /// <summary>Reads this silo's heap (after a full collection), CPU time and resident memory.</summary>
-    Task<SiloProbe> Probe();
+    /// <summary>This silo's live managed heap in bytes, read after a full collection (slow: never inside a timed phase).</summary>
+    Task<long> LiveHeapBytes();
+
+    /// <summary>CPU seconds this silo's process has used so far (cheap: no collection).</summary>
+    Task<double> CpuSeconds();
 }

@@ -66,18 +66,16 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             throw new ArgumentException(refusal);
         }
 
-        return await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, Probe);
+        // The engine reads the silo through this grain object directly, not through a grain call to itself.
+        return await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this);
     }
 
-    public Task<SiloProbe> Probe()
+    public Task<long> LiveHeapBytes() => Task.FromResult(GC.GetTotalMemory(forceFullCollection: true));
+
+    public Task<double> CpuSeconds()
     {
         using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return Task.FromResult(new SiloProbe
-        {
-            HeapBytes = GC.GetTotalMemory(forceFullCollection: true),
-            CpuSeconds = process.TotalProcessorTime.TotalSeconds,
-            WorkingSetBytes = process.WorkingSet64,
-        });
+        return Task.FromResult(process.TotalProcessorTime.TotalSeconds);
     }
 
     private IModelEngine Engine(string model) => engines.FirstOrDefault(e => e.Model == model)

@@ -15,6 +15,9 @@ public interface IModelEngine
     /// <summary>Runs one measured repetition of a resolved, admitted spec.</summary>
     Task<EngineRun> RunAsync(RunSpec spec);
 
-    /// <summary>Runs an admitted load test: <paramref name="workers"/> callers or threads against the spec's population.</summary>
-    Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, Func<Task<SiloProbe>> probe);
+    /// <summary>
+    /// Runs an admitted load test: <paramref name="workers"/> callers or threads against the spec's population,
+    /// reading heap and CPU from <paramref name="silo"/>.
+    /// </summary>
+    Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo);
 }

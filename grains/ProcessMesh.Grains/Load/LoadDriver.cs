@@ -10,7 +10,7 @@ namespace ProcessMesh.Grains.Load;
 /// client (external path). Open-loop latencies are measured from each call's scheduled start, not its actual
 /// one, so a stalled silo shows up in the percentiles instead of silently slowing the load (coordinated omission).
 /// </summary>
-public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<SiloProbe>> probe, MachineInfo machine)
+public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinatorGrain silo, MachineInfo machine)
 {
     private const int ActivationParallelism = 1024;
 
@@ -22,13 +22,13 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
     {
         var runId = Guid.NewGuid().ToString("N");
         var population = Enumerable.Range(0, spec.Grains).Select(i => grains.GetGrain<ILoadGrain>($"{runId}/{i}")).ToArray();
-        var before = await probe();
+        var before = await silo.LiveHeapBytes();
 
         OnPhase?.Invoke($"activating {spec.Grains:N0} grains");
         var activationStart = Stopwatch.GetTimestamp();
         await ForEachAsync(population, g => g.Activate(spec.MemoryBytes), cancellationToken);
         var activationSeconds = Stopwatch.GetElapsedTime(activationStart).TotalSeconds;
-        var activated = await probe();
+        var activated = await silo.LiveHeapBytes();
 
         try
         {
@@ -39,9 +39,10 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
                 var kind = d < spec.Warmups ? $"warm-up {d + 1}/{spec.Warmups}" : $"drive {d - spec.Warmups + 1}/{spec.Repeats}";
                 OnPhase?.Invoke($"{kind}: {(spec.IsOpen ? $"{spec.Rate:N0} calls/s" : $"{spec.Concurrency} callers")} for {spec.Duration.TotalSeconds:0.#} s");
                 var drive = new Drive(spec);
-                var cpuBefore = (await probe()).CpuSeconds;
+                // CPU only around the drive: a heap reading forces a full collection, which would count as the drive's.
+                var cpuBefore = await silo.CpuSeconds();
                 await drive.RunAsync(population, payload, cancellationToken);
-                drive.CpuSeconds = (await probe()).CpuSeconds - cpuBefore;
+                drive.CpuSeconds = await silo.CpuSeconds() - cpuBefore;
                 if (d >= spec.Warmups)
                 {
                     drives.Add(drive);
@@ -50,7 +51,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
 
             var sorted = drives.OrderBy(x => x.Throughput).ToList();
             var median = sorted[sorted.Count / 2];
-            var perGrain = Math.Max(0, (activated.HeapBytes - before.HeapBytes) / spec.Grains);
+            var perGrain = Math.Max(0, (activated - before) / spec.Grains);
             return new RunResult
             {
                 Model = Models.Process,
@@ -89,7 +90,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, Func<Task<Si
                 Path = spec.Path,
                 LoadMode = spec.IsOpen ? "open" : "closed",
                 Calls = median.Calls,
-                HeapBeforeBytes = before.HeapBytes,
+                HeapBeforeBytes = before,
             };
         }
         finally

@@ -30,7 +30,7 @@ public sealed class LoadTests(ClusterFixture cluster)
     {
         var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
         var spec = new LoadSpec { Grains = 100, Rate = 1000, Ramp = TimeSpan.FromMilliseconds(200), Duration = TimeSpan.FromMilliseconds(600), Path = LoadPaths.External };
-        var result = await new LoadDriver(cluster.Client, spec, coordinator.Probe, await coordinator.Describe()).RunAsync();
+        var result = await new LoadDriver(cluster.Client, spec, coordinator, await coordinator.Describe()).RunAsync();
 
         Assert.Equal("external", result.Path);
         Assert.Equal("open", result.LoadMode);

@@ -12,6 +12,6 @@ internal sealed class GilEngine(IGrainFactory grains) : IModelEngine
     public Task<EngineRun> RunAsync(RunSpec spec) =>
         grains.GetGrain<IThreadPoolGrain>(Guid.NewGuid()).Run(spec, interpreterLock: true);
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, Func<Task<SiloProbe>> probe) =>
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
         grains.GetGrain<IThreadPoolGrain>(Guid.NewGuid()).RunLoad(spec, workers, interpreterLock: true, Model, machine);
 }

@@ -52,8 +52,8 @@ internal sealed class ProcessEngine(IGrainFactory grains) : IModelEngine
         }
     }
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, Func<Task<SiloProbe>> probe) =>
-        new LoadDriver(grains, spec with { Concurrency = workers }, probe, machine).RunAsync();
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
+        new LoadDriver(grains, spec with { Concurrency = workers }, silo, machine).RunAsync();
 
     private static async Task<(ulong Answer, WorkerReport[] Reports)> RunWorkloadAsync(RunSpec spec, IProcessGrain[] workers)
     {

@@ -11,6 +11,6 @@ internal sealed class ThreadEngine(IGrainFactory grains) : IModelEngine
     public Task<EngineRun> RunAsync(RunSpec spec) =>
         grains.GetGrain<IThreadPoolGrain>(Guid.NewGuid()).Run(spec, interpreterLock: false);
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, Func<Task<SiloProbe>> probe) =>
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
         grains.GetGrain<IThreadPoolGrain>(Guid.NewGuid()).RunLoad(spec, workers, interpreterLock: false, Model, machine);
 }
