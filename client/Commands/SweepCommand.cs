@@ -126,7 +126,7 @@ internal static class SweepCommand
 
             // Points sorted so each model's population grows: the knee shows as the sweep goes.
             points = [.. points.OrderBy(p => Models.All.ToList().IndexOf(p.Model)).ThenBy(p => p.Workers).ThenBy(p => p.Load?.Grains ?? 0)];
-            var steps = points.Sum(p => p.Load is null ? experiment.StepsPerSpec : 1);
+            var steps = points.Select(p => p.Model).Distinct().Count() + points.Sum(p => p.Load is null ? experiment.StepsPerSpec : 1);
             return Execution.WithClusterAsync(parse, common, async connection =>
             {
                 var measured = await ProgressReporter.RunAsync(
@@ -134,7 +134,7 @@ internal static class SweepCommand
                     steps,
                     parse.GetValue(common.Quiet),
                     p => new SweepRunner(connection.Grains, experiment).RunAsync(points, p, cancellationToken));
-                var report = new Report(measured.Results, null, measured.Failures.Count > 0 ? measured.Failures : null);
+                var report = new Report(measured.Results, null, measured.Failures.Count > 0 ? measured.Failures : null, Heap: measured.Heap);
                 if (parse.GetValue(outDir) is { } dir)
                 {
                     var charts = ReportFolder.Write(dir, report);

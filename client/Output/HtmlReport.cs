@@ -85,6 +85,11 @@ internal static class HtmlReport
             html.Append("</tbody></table>\n");
         }
 
+        if (report.Heap is { } heap)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p id=\"heap\">{E(heap.Describe())}</p>\n");
+        }
+
         if (report.Failures is { Count: > 0 } failures)
         {
             html.Append("<h2>Failed points</h2>\n<ul id=\"failures\">\n");

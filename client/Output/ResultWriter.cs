@@ -121,6 +121,11 @@ internal static class ResultWriter
             console.Write(table);
         }
 
+        if (report.Heap is { } heap)
+        {
+            console.WriteLine(heap.Describe());
+        }
+
         foreach (var failure in report.Failures ?? [])
         {
             console.MarkupLine($"[red]failed:[/] {Markup.Escape(failure)}");

@@ -88,4 +88,4 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
 }
 
 /// <summary>What a batch of runs produced: the results, and a line for each spec that failed.</summary>
-internal sealed record Measured(IReadOnlyList<RunResult> Results, IReadOnlyList<string> Failures);
+internal sealed record Measured(IReadOnlyList<RunResult> Results, IReadOnlyList<string> Failures, SweepHeap? Heap = null);

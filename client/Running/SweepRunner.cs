@@ -14,6 +14,7 @@ internal sealed record SweepPoint(string Model, int Workers, LoadSpec? Load, Run
 /// <summary>
 /// Runs a sweep point by point. Between points it waits for the silo's heap to return near its level before
 /// the point (and reports both readings); a point that is refused or fails is reported and the sweep goes on.
+/// The heap is also read before the warm-up, after it and at the end, to show what the sweep as a whole left.
 /// </summary>
 internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
 {
@@ -25,7 +26,9 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
     public async Task<Measured> RunAsync(IReadOnlyList<SweepPoint> points, ProgressReporter progress, CancellationToken cancellationToken)
     {
         var coordinator = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
-        await WarmUpAsync(points, cancellationToken);
+        var cold = await coordinator.LiveHeapBytes();
+        var warmUpGrains = await WarmUpAsync(points, progress, cancellationToken);
+        var warm = await coordinator.LiveHeapBytes();
         var results = new List<RunResult>();
         var failures = new List<string>();
         foreach (var point in points)
@@ -60,29 +63,49 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
             }
         }
 
-        return new Measured(ExperimentRunner.WithSpeedups(results), failures);
+        var end = await coordinator.LiveHeapBytes();
+        return new Measured(ExperimentRunner.WithSpeedups(results), failures, new SweepHeap(cold, warm, end, warmUpGrains));
     }
 
     /// <summary>
-    /// One small unmeasured run per model before the first point, so the runtime's one-time costs (compiled
-    /// code, pools, caches) land before the first heap reading rather than in it.
+    /// One short unmeasured run per model before the first point, so one-time costs land before the first heap
+    /// reading rather than in it: compiled code and pools, and Orleans' activation and directory tables, which
+    /// grow to the largest population a silo has held and never shrink (about 120 bytes a grain, bare Orleans
+    /// alike). So a load warm-up activates the sweep's largest admitted population, without private memory.
+    /// Returns that population (0 when the sweep has no load points).
     /// </summary>
-    private async Task WarmUpAsync(IReadOnlyList<SweepPoint> points, CancellationToken cancellationToken)
+    private async Task<int> WarmUpAsync(IReadOnlyList<SweepPoint> points, ProgressReporter progress, CancellationToken cancellationToken)
     {
-        foreach (var point in points.DistinctBy(p => p.Model))
+        // The largest population that admission will let run: a point that will be refused gets no warm-up.
+        var memory = (await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Describe()).MemoryBytes;
+        var largest = 0;
+        foreach (var point in points.Where(p => p.Load is not { } l || Admission.Check(l, memory) is null)
+                     .GroupBy(p => p.Model).Select(g => g.MaxBy(p => p.Load?.Grains ?? 0)!))
         {
             var coordinator = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+            progress.Begin($"warm-up: {point.Label}");
             try
             {
-                await (point.Load is { } load
-                    ? coordinator.RunLoad(point.Model, load with { Grains = Math.Min(load.Grains, 100), Duration = TimeSpan.FromMilliseconds(100), Warmups = 0, Repeats = 1 }, point.Workers)
-                    : coordinator.Run(point.Run!)).WaitAsync(cancellationToken);
+                if (point.Load is { } load)
+                {
+                    var warmUp = load with { MemoryBytes = 0, Duration = TimeSpan.FromMilliseconds(100), Warmups = 0, Repeats = 1 };
+                    await coordinator.RunLoad(point.Model, warmUp, point.Workers).WaitAsync(cancellationToken);
+                    largest = Math.Max(largest, load.Grains);
+                }
+                else
+                {
+                    await coordinator.Run(point.Run!).WaitAsync(cancellationToken);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // The point itself will fail and be reported; the warm-up has nothing to add.
             }
+
+            progress.End();
         }
+
+        return largest;
     }
 
     /// <summary>Waits (a bounded time) for the heap to come back near <paramref name="before"/>; returns the last reading.</summary>

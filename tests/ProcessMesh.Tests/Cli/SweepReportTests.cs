@@ -31,6 +31,14 @@ public sealed partial class SweepReportTests : IDisposable
                 Assert.Equal("hosted", run.GetProperty("path").GetString());
                 Assert.Equal(2, run.GetProperty("repeats").GetInt32());
             }
+
+            // The whole sweep's heap: read before the warm-up (which held the largest population), after it, at the end.
+            var heap = json.RootElement.GetProperty("heap");
+            Assert.Equal(50, heap.GetProperty("warmUpGrains").GetInt32());
+            foreach (var reading in new[] { "beforeWarmUpBytes", "afterWarmUpBytes", "endBytes" })
+            {
+                Assert.True(heap.GetProperty(reading).GetInt64() > 0, $"heap.{reading} was not read");
+            }
         }
 
         Assert.Equal(5, File.ReadAllLines(Path.Combine(_dir.FullName, "results.csv")).Length);
@@ -51,6 +59,7 @@ public sealed partial class SweepReportTests : IDisposable
         Assert.True(results.Success, "the results table is missing");
         Assert.Equal(4, Regex.Matches(results.Value, "<tr>").Count - 1);
         Assert.Contains("id=\"changes\"", dom, StringComparison.Ordinal);
+        Assert.Contains("id=\"heap\"", dom, StringComparison.Ordinal);
         Assert.Contains($"{Environment.ProcessorCount} cores", dom, StringComparison.Ordinal); // the machine is stated
     }
 
@@ -67,6 +76,7 @@ public sealed partial class SweepReportTests : IDisposable
         var failure = Assert.Single(json.RootElement.GetProperty("failures").EnumerateArray()).GetString();
         Assert.Contains("--grains", failure, StringComparison.Ordinal);
         Assert.Contains("1,000,000", failure, StringComparison.Ordinal);
+        Assert.Equal(10, json.RootElement.GetProperty("heap").GetProperty("warmUpGrains").GetInt32()); // no warm-up for the refused point
     }
 
     [Fact]
