@@ -122,6 +122,13 @@ internal static class LoadCommand
                 async progress =>
                 {
                     var result = await LoadRunner.RunAsync(connection.Grains, spec, progress, cancellationToken);
+                    if (result.SendLag is { } lag && lag.P99 > result.Latency.P99 / 2)
+                    {
+                        await Console.Error.WriteLineAsync(
+                            $"processmesh: note: the sender ran late (p99 {lag.P99:N0} µs behind schedule), so most of the corrected p99 ({result.Latency.P99:N0} µs) " +
+                            $"is its lateness, not the calls'; from send the p99 is {result.ServiceLatency!.P99:N0} µs (sendLag, serviceLatency)");
+                    }
+
                     return new Report([result]);
                 }), cancellationToken);
         });

@@ -180,7 +180,7 @@ internal static class ResultWriter
         var table = new Table().Border(TableBorder.Rounded)
             .Title(Markup.Escape($"load: {first.LoadMode} loop, {first.Path} path, {first.WallSeconds:0.#} s drives"));
         var open = runs.Any(r => r.ServiceLatency is not null);
-        foreach (var column in new[] { "model", "grains", "callers", "payload", "calls/s", "spread", "p50 µs", "p99 µs", "p99.9 µs", open ? "p99 from send µs" : null, "activation/s", "mem/grain", "cpu", "heap before → after", "errors", "timeouts" })
+        foreach (var column in new[] { "model", "grains", "callers", "payload", "calls/s", "spread", "p50 µs", "p99 µs", "p99.9 µs", open ? "p99 from send µs" : null, open ? "send lag p99 µs" : null, "activation/s", "mem/grain", "cpu", "heap before → after", "errors", "timeouts" })
         {
             if (column is not null)
             {
@@ -202,6 +202,7 @@ internal static class ResultWriter
                 $"{r.Latency.P99:0.0}",
                 $"{r.Latency.P999:0.0}",
                 open ? (r.ServiceLatency is { } service ? $"{service.P99:0.0}" : "") : null,
+                open ? (r.SendLag is { } lag ? $"{lag.P99:0.0}" : "") : null,
                 r.ActivationRate is { } a ? Si(a) : "",
                 r.MemoryPerGrainBytes is { } m ? Bytes.Format(m) : "",
                 $"{r.CpuUtilisation:P0}",

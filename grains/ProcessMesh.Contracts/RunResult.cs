@@ -136,4 +136,11 @@ public sealed record RunResult
     /// that the pacer ran late).
     /// </summary>
     [Id(41)] public LatencySummary? ServiceLatency { get; init; }
+
+    /// <summary>
+    /// Open-loop load tests: how late each call was sent against its schedule, microseconds. When its p99 is
+    /// most of <see cref="Latency"/>'s, the corrected latency is the sender's lateness (a machine that wakes
+    /// sleeping threads late, or a silo so busy that the pacer ran late) more than the calls'.
+    /// </summary>
+    [Id(42)] public LatencySummary? SendLag { get; init; }
 }

@@ -74,6 +74,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
                 CpuUtilisation = median.CpuSeconds / (median.WallSeconds * machine.Cores),
                 Latency = median.Latency.Summarize(),
                 ServiceLatency = spec.IsOpen ? median.Service.Summarize() : null,
+                SendLag = spec.IsOpen ? median.SendLag.Summarize() : null,
                 Correct = drives.All(x => x.Errors == 0 && x.Timeouts == 0),
                 Expected = "no errors or timeouts",
                 Actual = $"{drives.Sum(x => x.Errors)} errors, {drives.Sum(x => x.Timeouts)} timeouts",
@@ -118,6 +119,9 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
 
         /// <summary>From when each call was actually sent: what the silo took, without the schedule's lateness.</summary>
         public LatencyRecorder Service { get; } = new();
+
+        /// <summary>From when each call was due to when it was sent: the schedule's lateness.</summary>
+        public LatencyRecorder SendLag { get; } = new();
 
         public double WallSeconds { get; private set; }
 
@@ -220,6 +224,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
                 {
                     Latency.RecordTicks(done - scheduledStart);
                     Service.RecordTicks(done - sent);
+                    SendLag.RecordTicks(sent - scheduledStart);
                 }
 
                 Interlocked.Increment(ref _calls);

@@ -23,6 +23,8 @@ public sealed class LoadTests(ClusterFixture cluster)
         Assert.Equal(0, result.Errors);
         Assert.Equal(0, result.Timeouts);
         Assert.True(result.MemoryPerGrainBytes >= 16 * 1024 * 0.95, $"memory per grain {result.MemoryPerGrainBytes}");
+        Assert.Null(result.ServiceLatency); // a closed loop has no schedule to be late against
+        Assert.Null(result.SendLag);
     }
 
     [Fact]
@@ -36,6 +38,15 @@ public sealed class LoadTests(ClusterFixture cluster)
         Assert.Equal("open", result.LoadMode);
         // 1000/s for 0.6 s with a 0.2 s ramp from zero schedules 0.1 s × 1000 + 0.4 s × 1000 = 500 calls.
         Assert.InRange(result.Calls!.Value + result.Errors!.Value + result.Timeouts!.Value, 495, 505);
+
+        // Each call is timed three ways from two clock reads and its schedule: due → done (corrected) is
+        // due → sent (lag) plus sent → done (service), so no percentile of the corrected latency is below either.
+        var service = Assert.IsType<LatencySummary>(result.ServiceLatency);
+        var lag = Assert.IsType<LatencySummary>(result.SendLag);
+        Assert.Equal(result.Calls, service.Count);
+        Assert.Equal(result.Calls, lag.Count);
+        Assert.True(result.Latency.P50 >= service.P50 && result.Latency.P99 >= service.P99, $"corrected {result.Latency.P99} µs below service {service.P99} µs");
+        Assert.True(result.Latency.P99 >= lag.P99, $"corrected {result.Latency.P99} µs below send lag {lag.P99} µs");
     }
 
     [Theory]
