@@ -256,7 +256,7 @@ internal static class Program
             var verdict = target ? $"[within 10 %] {(met ? "met" : "MISSED")}" : "(not a target)";
             Console.WriteLine(
                 $"  {path} trial {trial}: {run.Calls:N0} calls ({filter.Count:N0} filtered); p99 reported {run.ServiceLatency.P99,6:0.0} µs, independent {independent[1],6:0.0} µs: "
-                + $"ratio {ratio:0.000} {verdict}; p50 {run.ServiceLatency.P50:0.0} vs {independent[0]:0.0} µs; corrected p99 {run.Latency.P99:0} µs");
+                + $"ratio {ratio:0.000} {verdict}; p50 {run.ServiceLatency.P50:0.0} vs {independent[0]:0.0} µs; corrected p99 {run.Latency.P99:0} µs, send lag p99 {run.SendLag!.P99:0} µs");
         }
 
         return !target || ok;

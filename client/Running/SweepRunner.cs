@@ -72,7 +72,7 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
     /// reading rather than in it: compiled code and pools, and Orleans' activation and directory tables, which
     /// grow to the largest population a silo has held and never shrink (about 120 bytes a grain, bare Orleans
     /// alike). So a load warm-up activates the sweep's largest admitted population, without private memory.
-    /// Returns that population (0 when the sweep has no load points).
+    /// Returns that population of process grains (0 when the sweep activates none).
     /// </summary>
     private async Task<int> WarmUpAsync(IReadOnlyList<SweepPoint> points, ProgressReporter progress, CancellationToken cancellationToken)
     {
@@ -90,7 +90,7 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
                 {
                     var warmUp = load with { MemoryBytes = 0, Duration = TimeSpan.FromMilliseconds(100), Warmups = 0, Repeats = 1 };
                     await coordinator.RunLoad(point.Model, warmUp, point.Workers).WaitAsync(cancellationToken);
-                    largest = Math.Max(largest, load.Grains);
+                    largest = point.Model == Models.Process ? Math.Max(largest, load.Grains) : largest;
                 }
                 else
                 {
