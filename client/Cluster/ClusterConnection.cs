@@ -10,9 +10,10 @@ namespace ProcessMesh.Cli.Cluster;
 
 /// <summary>
 /// The CLI's way into a cluster: a silo hosted in this process (the embedded default), or a client connected to
-/// a running silo's gateway.
+/// a running silo's gateway, or both: a client joined to the embedded silo's gateway, for load that must come
+/// from outside the cluster.
 /// </summary>
-internal sealed class ClusterConnection(IHost host, string description) : IAsyncDisposable
+internal sealed class ClusterConnection(IHost host, string description, IHost? embeddedSilo = null) : IAsyncDisposable
 {
     /// <summary>Calls grains in the cluster.</summary>
     public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IGrainFactory>();
@@ -20,8 +21,12 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
     /// <summary>What this connection is, for reports: "embedded silo" or "gateway HOST:PORT".</summary>
     public string Description { get; } = description;
 
-    /// <summary>Starts a silo inside this process on free loopback ports, with a cluster id of its own.</summary>
-    public static async Task<ClusterConnection> StartEmbeddedAsync(bool verbose, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a silo inside this process on free loopback ports, with a cluster id of its own. With
+    /// <paramref name="throughGateway"/>, calls go through an Orleans client joined to its gateway over loopback
+    /// TCP, as they would from another machine, instead of the silo's own grain factory.
+    /// </summary>
+    public static async Task<ClusterConnection> StartEmbeddedAsync(bool verbose, bool throughGateway, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, verbose);
@@ -34,11 +39,29 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
         builder.AddProcessMeshSilo(settings);
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
-        return new ClusterConnection(host, "embedded silo");
+        if (!throughGateway)
+        {
+            return new ClusterConnection(host, "embedded silo");
+        }
+
+        var gateway = new IPEndPoint(IPAddress.Loopback, settings.GatewayPort);
+        try
+        {
+            var client = await StartClientAsync(gateway, settings.ClusterId, TimeSpan.FromSeconds(30), verbose, cancellationToken);
+            return new ClusterConnection(client, $"embedded silo through its gateway {gateway}", host);
+        }
+        catch
+        {
+            await StopAsync(host);
+            throw;
+        }
     }
 
     /// <summary>Connects to a running silo's gateway, giving up after <paramref name="timeout"/>.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(IPEndPoint gateway, string clusterId, TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
+    public static async Task<ClusterConnection> ConnectAsync(IPEndPoint gateway, string clusterId, TimeSpan timeout, bool verbose, CancellationToken cancellationToken) =>
+        new(await StartClientAsync(gateway, clusterId, timeout, verbose, cancellationToken), $"gateway {gateway}");
+
+    private static async Task<IHost> StartClientAsync(IPEndPoint gateway, string clusterId, TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, verbose);
@@ -65,10 +88,19 @@ internal sealed class ClusterConnection(IHost host, string description) : IAsync
                 "(start one with 'dotnet run --project silo', or leave out --gateway to use an embedded silo)");
         }
 
-        return new ClusterConnection(host, $"gateway {gateway}");
+        return host;
     }
 
     public async ValueTask DisposeAsync()
+    {
+        await StopAsync(host);
+        if (embeddedSilo is not null)
+        {
+            await StopAsync(embeddedSilo);
+        }
+    }
+
+    private static async Task StopAsync(IHost host)
     {
         using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try

@@ -50,8 +50,11 @@ internal static class Execution
         }, cancellationToken);
     }
 
-    /// <summary>Reaches the cluster, runs <paramref name="work"/>, prints its report, and stops what it started.</summary>
-    public static async Task<int> WithClusterAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<Report>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reaches the cluster, runs <paramref name="work"/>, prints its report, and stops what it started. With
+    /// <paramref name="fromOutside"/>, an embedded silo is reached through its gateway, like a remote one.
+    /// </summary>
+    public static async Task<int> WithClusterAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<Report>> work, CancellationToken cancellationToken, bool fromOutside = false)
     {
         var gateway = parse.GetValue(common.Gateway);
         var verbose = parse.GetValue(common.Verbose);
@@ -59,7 +62,7 @@ internal static class Execution
         try
         {
             connection = gateway is null
-                ? await ClusterConnection.StartEmbeddedAsync(verbose, cancellationToken)
+                ? await ClusterConnection.StartEmbeddedAsync(verbose, fromOutside, cancellationToken)
                 : await ClusterConnection.ConnectAsync(gateway, parse.GetValue(common.ClusterId)!, TimeSpan.FromSeconds(parse.GetValue(common.ConnectTimeout)), verbose, cancellationToken);
         }
         catch (ClusterUnreachableException e)

@@ -57,7 +57,7 @@ internal static class LoadCommand
         };
         var path = new Option<string>("--path")
         {
-            Description = "Where load comes from: hosted (a driver grain in the cluster; the client's link is not measured) or external (this client).",
+            Description = "Where load comes from: hosted (a driver grain in the cluster; the client's link is not measured) or external (this client, through the silo's gateway, embedded or not).",
             HelpName = "hosted|external",
             DefaultValueFactory = _ => LoadPaths.Hosted,
             CustomParser = r => OptionParsing.OneOf(r, "--path", LoadPaths.All),
@@ -130,7 +130,7 @@ internal static class LoadCommand
                     }
 
                     return new Report([result]);
-                }), cancellationToken);
+                }), cancellationToken, fromOutside: spec.Path == LoadPaths.External);
         });
         return command;
     }

@@ -25,8 +25,14 @@ internal sealed class ProgressReporter
     public static async Task<T> RunAsync<T>(string title, int total, bool quiet, Func<ProgressReporter, Task<T>> work)
     {
         var reporter = new ProgressReporter(total, quiet);
-        if (quiet || Console.IsErrorRedirected)
+        if (quiet)
         {
+            return await work(reporter);
+        }
+
+        if (Console.IsErrorRedirected)
+        {
+            await Console.Error.WriteLineAsync($"processmesh: {title}");
             return await work(reporter);
         }
 

@@ -44,6 +44,21 @@ public sealed class CliProcessTests
     }
 
     [Fact]
+    public async Task External_load_on_the_embedded_default_comes_through_the_gateway()
+    {
+        var outcome = await CliProcess.RunAsync(_timeout, "load", "--path", "external", "--grains", "50", "--rate", "400", "--duration", "500ms", "--format", "json");
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Stderr}");
+        Assert.Contains("embedded silo through its gateway 127.0.0.1:", outcome.Stderr, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(outcome.Stdout);
+        var run = Assert.Single(json.RootElement.GetProperty("runs").EnumerateArray());
+        Assert.Equal("external", run.GetProperty("path").GetString());
+        Assert.Equal("open", run.GetProperty("loadMode").GetString());
+        Assert.True(run.GetProperty("calls").GetInt64() > 0);
+        Assert.Equal(run.GetProperty("calls").GetInt64(), run.GetProperty("sendLag").GetProperty("count").GetInt64());
+    }
+
+    [Fact]
     public async Task A_bad_option_is_one_line_on_stderr_and_exit_code_2()
     {
         var outcome = await CliProcess.RunAsync(_timeout, "run", "--workers", "0");
