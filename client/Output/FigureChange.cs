@@ -48,6 +48,10 @@ internal sealed record FigureChange(string Point, string Figure, double Baseline
         ? $"{r.Model} {grains:N0} grains ×{r.Concurrency}, {Bytes.Format(r.PayloadBytesPerMessage)}"
         : $"{r.Model} {r.Workload} ×{r.Workers}, {Bytes.Format(r.PayloadBytesPerMessage)}, {r.Granularity:N0}/msg";
 
+    /// <summary>
+    /// What names a point in both runs: its inputs. A load record's work is the calls it completed, an
+    /// outcome that differs from run to run, so it is not part of a load point's name.
+    /// </summary>
     private static string Key(RunResult r) =>
-        $"{r.Model}|{r.Workload}|{r.Grains}|{r.Concurrency}|{r.Workers}|{r.PayloadBytesPerMessage}|{r.Granularity}|{r.Sync}|{r.MemoryBytesRequested}|{r.Work}|{r.LoadMode}|{r.Path}";
+        $"{r.Model}|{r.Workload}|{r.Grains}|{r.Concurrency}|{r.Workers}|{r.PayloadBytesPerMessage}|{r.Granularity}|{r.Sync}|{r.MemoryBytesRequested}|{(r.Grains is null ? r.Work : null)}|{r.LoadMode}|{r.Path}";
 }
