@@ -33,7 +33,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
         try
         {
             var payload = new byte[spec.PayloadBytes];
-            var drives = new List<Drive>();
+            var drives = new List<DriveFigures>();
             for (var d = 0; d < spec.Warmups + spec.Repeats; d++)
             {
                 var kind = d < spec.Warmups ? $"warm-up {d + 1}/{spec.Warmups}" : $"drive {d - spec.Warmups + 1}/{spec.Repeats}";
@@ -45,54 +45,14 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
                 drive.CpuSeconds = await silo.CpuSeconds() - cpuBefore;
                 if (d >= spec.Warmups)
                 {
-                    drives.Add(drive);
+                    drives.Add(drive.Figures);
                 }
             }
 
-            var sorted = drives.OrderBy(x => x.Throughput).ToList();
-            var median = sorted[sorted.Count / 2];
             var perGrain = Math.Max(0, (activated - before) / spec.Grains);
-            return new RunResult
-            {
-                Model = Models.Process,
-                Workload = "load",
-                Workers = spec.Grains,
-                Silos = machine.Silos,
-                Work = median.Calls,
-                Granularity = 1,
-                Repeats = drives.Count,
-                WallSeconds = median.WallSeconds,
-                WallSecondsMin = sorted.Min(x => x.WallSeconds),
-                WallSecondsMax = sorted.Max(x => x.WallSeconds),
-                Throughput = median.Throughput,
-                ThroughputMin = sorted[0].Throughput,
-                ThroughputMax = sorted[^1].Throughput,
-                Messages = 2 * median.Calls,
-                PayloadBytes = 2 * median.Calls * spec.PayloadBytes,
-                MemoryPerWorkerBytes = perGrain,
-                CpuSeconds = median.CpuSeconds,
-                CpuUtilisation = median.CpuSeconds / (median.WallSeconds * machine.Cores),
-                Latency = median.Latency.Summarize(),
-                ServiceLatency = spec.IsOpen ? median.Service.Summarize() : null,
-                SendLag = spec.IsOpen ? median.SendLag.Summarize() : null,
-                Correct = drives.All(x => x.Errors == 0 && x.Timeouts == 0),
-                Expected = "no errors or timeouts",
-                Actual = $"{drives.Sum(x => x.Errors)} errors, {drives.Sum(x => x.Timeouts)} timeouts",
-                Machine = machine,
-                PayloadBytesPerMessage = spec.PayloadBytes,
-                MemoryBytesRequested = spec.MemoryBytes,
-                Grains = spec.Grains,
-                Concurrency = spec.IsOpen ? null : spec.Concurrency,
-                ActivationSeconds = activationSeconds,
-                ActivationRate = spec.Grains / activationSeconds,
-                MemoryPerGrainBytes = perGrain,
-                Errors = median.Errors,
-                Timeouts = median.Timeouts,
-                Path = spec.Path,
-                LoadMode = spec.IsOpen ? "open" : "closed",
-                Calls = median.Calls,
-                HeapBeforeBytes = before,
-            };
+            var record = LoadRecord.From(
+                Models.Process, spec, spec.Grains, spec.IsOpen ? null : spec.Concurrency, machine, drives, activationSeconds, perGrain, before);
+            return record with { Messages = 2 * record.Calls!.Value, PayloadBytes = 2 * record.Calls.Value * spec.PayloadBytes };
         }
         finally
         {
@@ -133,7 +93,14 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
 
         public long Timeouts => _timeouts;
 
-        public double Throughput => WallSeconds > 0 ? Calls / WallSeconds : 0;
+        /// <summary>What this drive gave, for the record.</summary>
+        public DriveFigures Figures => new(WallSeconds, CpuSeconds, Calls, Latency)
+        {
+            Errors = Errors,
+            Timeouts = Timeouts,
+            Service = spec.IsOpen ? Service : null,
+            SendLag = spec.IsOpen ? SendLag : null,
+        };
 
         public async Task RunAsync(ILoadGrain[] population, byte[] payload, CancellationToken cancellationToken)
         {

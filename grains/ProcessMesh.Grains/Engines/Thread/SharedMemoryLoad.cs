@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 
@@ -28,7 +29,7 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
         var activationSeconds = Stopwatch.GetElapsedTime(activation).TotalSeconds;
         var perObject = Math.Max(0, (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / spec.Grains);
         var payload = new byte[spec.PayloadBytes];
-        var drives = new List<(double Wall, double Cpu, long Calls, LatencyRecorder Latency)>();
+        var drives = new List<DriveFigures>();
         for (var d = 0; d < spec.Warmups + spec.Repeats; d++)
         {
             var drive = Drive(objects, payload);
@@ -38,50 +39,12 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
             }
         }
 
-        var sorted = drives.OrderBy(x => x.Calls / x.Wall).ToList();
-        var median = sorted[sorted.Count / 2];
         GC.KeepAlive(objects);
-        return new RunResult
-        {
-            Model = model,
-            Workload = "load",
-            Workers = threads,
-            Silos = machine.Silos,
-            Work = median.Calls,
-            Granularity = 1,
-            Sync = spec.Sync.ToString().ToLowerInvariant(),
-            Repeats = drives.Count,
-            WallSeconds = median.Wall,
-            WallSecondsMin = sorted.Min(x => x.Wall),
-            WallSecondsMax = sorted.Max(x => x.Wall),
-            Throughput = median.Calls / median.Wall,
-            ThroughputMin = sorted[0].Calls / sorted[0].Wall,
-            ThroughputMax = sorted[^1].Calls / sorted[^1].Wall,
-            MemoryPerWorkerBytes = perObject,
-            CpuSeconds = median.Cpu,
-            CpuUtilisation = median.Cpu / (median.Wall * machine.Cores),
-            Latency = median.Latency.Summarize(),
-            Correct = true,
-            Expected = "no errors or timeouts",
-            Actual = "0 errors, 0 timeouts",
-            Machine = machine,
-            PayloadBytesPerMessage = spec.PayloadBytes,
-            MemoryBytesRequested = spec.MemoryBytes,
-            Grains = spec.Grains,
-            Concurrency = threads,
-            ActivationSeconds = activationSeconds,
-            ActivationRate = spec.Grains / activationSeconds,
-            MemoryPerGrainBytes = perObject,
-            Errors = 0,
-            Timeouts = 0,
-            Path = LoadPaths.Hosted,
-            LoadMode = "closed",
-            Calls = median.Calls,
-            HeapBeforeBytes = heapBefore,
-        };
+        var record = LoadRecord.From(model, spec, threads, threads, machine, drives, activationSeconds, perObject, heapBefore);
+        return record with { Sync = spec.Sync.ToString().ToLowerInvariant() };
     }
 
-    private (double Wall, double Cpu, long Calls, LatencyRecorder Latency) Drive(SharedObject[] objects, byte[] payload)
+    private DriveFigures Drive(SharedObject[] objects, byte[] payload)
     {
         var calls = new long[threads];
         var latency = Enumerable.Range(0, threads).Select(_ => new LatencyRecorder()).ToArray();
@@ -126,7 +89,7 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
         }
 
         var (wall, cpu) = clock.Stop();
-        return (wall, cpu, calls.Sum(), latency.Aggregate(new LatencyRecorder(), (all, r) => all.Add(r)));
+        return new DriveFigures(wall, cpu, calls.Sum(), latency.Aggregate(new LatencyRecorder(), (all, r) => all.Add(r)));
     }
 
     /// <summary>One object of the population: private memory, an inbox, and its guard.</summary>
