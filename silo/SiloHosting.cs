@@ -8,7 +8,10 @@ using ProcessMesh.Grains.Engines;
 
 namespace ProcessMesh.Silo;
 
-/// <summary>Configures a ProcessMesh silo: the standalone host and the CLI's embedded default both use this.</summary>
+/// <summary>
+/// Configures a ProcessMesh silo (the standalone host and the CLI's embedded default both use this) and the
+/// Orleans clients that join one through its gateway (the CLI's --gateway and external load, the benchmarks).
+/// </summary>
 public static class SiloHosting
 {
     /// <summary>Reads and checks <see cref="SiloSettings"/>; a bad setting throws with a message naming it.</summary>
@@ -22,6 +25,22 @@ public static class SiloHosting
         }
 
         return settings;
+    }
+
+    /// <summary>Adds an Orleans client that joins the silo of cluster <paramref name="clusterId"/> at <paramref name="gateway"/>.</summary>
+    public static IHostApplicationBuilder AddProcessMeshClient(this IHostApplicationBuilder builder, IPEndPoint gateway, string clusterId)
+    {
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(gateway);
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = SiloSettings.DefaultClusterId;
+            });
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = new SiloSettings().ResponseTimeout);
+        });
+        return builder;
     }
 
     /// <summary>Adds an Orleans silo configured by <paramref name="settings"/> to the host.</summary>

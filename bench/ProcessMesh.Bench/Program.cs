@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProcessMesh.Contracts;
-using Orleans.Configuration;
 using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
@@ -102,15 +101,7 @@ internal static class Program
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Error);
-        builder.UseOrleansClient(client =>
-        {
-            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, silo.GatewayPort));
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = silo.ClusterId;
-                o.ServiceId = SiloSettings.DefaultClusterId;
-            });
-        });
+        builder.AddProcessMeshClient(new IPEndPoint(IPAddress.Loopback, silo.GatewayPort), silo.ClusterId);
         builder.Services.AddSingleton(filter);
         var host = builder.Build();
         await host.StartAsync();

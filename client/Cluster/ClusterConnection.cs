@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using ProcessMesh.Silo;
 
 namespace ProcessMesh.Cli.Cluster;
@@ -65,16 +64,7 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, verbose);
-        builder.UseOrleansClient(client =>
-        {
-            client.UseStaticClustering(gateway);
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = clusterId;
-                o.ServiceId = SiloSettings.DefaultClusterId;
-            });
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = new SiloSettings().ResponseTimeout);
-        });
+        builder.AddProcessMeshClient(gateway, clusterId);
         var host = builder.Build();
 
         // An Orleans client retries a missing gateway for minutes; the CLI's user should hear back in seconds.
