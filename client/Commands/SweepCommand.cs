@@ -59,7 +59,8 @@ internal static class SweepCommand
         var command = new Command("sweep", """
             Measure every combination of the list-valued dimensions for every model, one row per point: how many
             grains a silo holds, how fast they activate, what latency they give under load, where the knee is,
-            and how the same work does in threads sharing memory. Between points the grains are deactivated and
+            and how the same work does in threads sharing memory. A warm-up first runs each model once at the
+            largest population (Orleans sizes its tables then, once). Between points the grains are deactivated and
             the silo's heap is measured again. A point that is refused or fails is reported; the sweep goes on.
 
             Examples:
