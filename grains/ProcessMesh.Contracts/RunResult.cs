@@ -143,4 +143,28 @@ public sealed record RunResult
     /// sleeping threads late, or a silo so busy that the pacer ran late) more than the calls'.
     /// </summary>
     [Id(42)] public LatencySummary? SendLag { get; init; }
+
+    /// <summary>
+    /// Growth of the silo's live managed heap per worker, bytes, read like <see cref="MemoryPerWorkerBytes"/>
+    /// (which is the resident set's growth): the part of a worker the runtime's collector sees.
+    /// </summary>
+    [Id(50)] public long HeapPerWorkerBytes { get; init; }
+
+    /// <summary>Whether the resident growth was below what the reading can tell from noise (<see cref="MemoryResolutionBytes"/>).</summary>
+    [Id(51)] public bool MemoryBelowResolution { get; init; }
+
+    /// <summary>The smallest memory per worker the reading can tell from noise at this worker count, bytes.</summary>
+    [Id(52)] public long MemoryResolutionBytes { get; init; }
+
+    /// <summary>What a reader should know about this figure (a measured phase too short for steady state, ...).</summary>
+    [Id(53)] public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>
+    /// Whether speedup against one worker means something for this workload (not for <c>pingpong</c>, where one
+    /// worker pings itself, nor <c>ring</c>, whose token is serial by design).
+    /// </summary>
+    [Id(54)] public bool SpeedupApplies { get; init; } = true;
+
+    /// <summary>How process workers were placed (<c>spread</c>, <c>local</c>, <c>default</c>); null for the thread models.</summary>
+    [Id(55)] public string? Placement { get; init; }
 }

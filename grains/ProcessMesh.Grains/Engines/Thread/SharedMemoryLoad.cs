@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Gil;
 using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
