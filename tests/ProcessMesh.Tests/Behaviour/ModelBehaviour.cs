@@ -97,7 +97,8 @@ public abstract class ModelBehaviour(ClusterFixture cluster, string model)
         Assert.True(result.Latency.P50 <= result.Latency.P99 && result.Latency.P99 <= result.Latency.Max);
         Assert.Equal(Environment.ProcessorCount, result.Machine.Cores);
         Assert.Equal(1, result.Silos);
-        Assert.Contains(result.Notes, n => n.Contains("steady state", StringComparison.Ordinal)); // every small run is short, and says so
+        // A measured phase under 0.2 s is mostly start-up, and the record says so; a longer one does not.
+        Assert.Equal(result.WallSeconds < 0.2, result.Notes.Any(n => n.Contains("steady state", StringComparison.Ordinal)));
     }
 }
 
