@@ -158,6 +158,13 @@ internal sealed class Drive(LoadSpec spec)
 
     private async Task CallAsync(ILoadGrain grain, byte[] payload, int slot, long due)
     {
+        if (Volatile.Read(ref _closed))
+        {
+            // Issued but not yet sent when the drive closed (the sender fell that far behind): it was counted as a
+            // timeout then, and sending it now would only load the silo after the drive, or after its grains are gone.
+            return;
+        }
+
         var sent = Stopwatch.GetTimestamp();
         var failed = false;
         try
