@@ -8,6 +8,12 @@ namespace ProcessMesh.Silo;
 /// <summary>The standalone silo: <c>dotnet run --project silo</c>.</summary>
 internal static class Program
 {
+    /// <summary>Exit code for a setting the silo cannot start with, or a membership store it cannot reach.</summary>
+    private const int BadSetting = 2;
+
+    /// <summary>How long a silo waits for its Redis before it gives up (it is restarted by whatever started it).</summary>
+    private static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(5);
+
     private static async Task<int> Main(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -29,12 +35,31 @@ internal static class Program
                 await Console.Error.WriteLineAsync($"silo: {failure}");
             }
 
-            return 2;
+            return BadSetting;
+        }
+
+        // Orleans would retry an unreachable membership table and log each try; say it once, and stop.
+        if (settings.UsesRedis && await RedisEndpoint.ProblemAsync(settings.Redis, RedisConnectTimeout) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"silo: {SiloSettings.Section}:Redis: {problem}");
+            return BadSetting;
         }
 
         builder.AddProcessMeshSilo(settings);
         builder.Services.AddHostedService<ListeningBanner>();
-        await builder.Build().RunAsync();
+        builder.Services.AddHostedService<MembershipLog>();
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"silo: could not start: {e.GetBaseException().Message}");
+            return 1;
+        }
+
+        await host.WaitForShutdownAsync();
         return 0;
     }
 }
