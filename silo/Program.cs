@@ -48,7 +48,12 @@ internal static class Program
         builder.AddProcessMeshSilo(settings);
         builder.Services.AddHostedService<ListeningBanner>();
         builder.Services.AddHostedService<MembershipLog>();
-        using var host = builder.Build();
+        builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();
+
+        // A graceful stop gets three quarters of the shutdown timeout; Orleans then stops ungracefully, and what is
+        // still running when the whole timeout is over is left behind (see below).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout * 0.75);
+        var host = builder.Build();
         try
         {
             await host.StartAsync();
@@ -59,7 +64,17 @@ internal static class Program
             return 1;
         }
 
-        await host.WaitForShutdownAsync();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        await Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
+        var stop = host.StopAsync();
+        if (await Task.WhenAny(stop, Task.Delay(settings.ShutdownTimeout)) != stop)
+        {
+            // Stuck (on a membership table that no longer answers, for one): leave within the timeout anyway.
+            await Console.Error.WriteLineAsync($"silo: shutdown did not finish within {settings.ShutdownTimeout.TotalSeconds:0.#} s ({SiloSettings.Section}:ShutdownTimeout); exiting");
+            Environment.Exit(1);
+        }
+
+        host.Dispose();
         return 0;
     }
 }
