@@ -12,21 +12,26 @@ public sealed class SiloLogTests
         await using var silo = SiloProcess.Start(new Dictionary<string, string> { ["ClusterId"] = clusterId });
         await silo.Listening.WaitAsync(TimeSpan.FromMinutes(2));
 
-        var linesAfter = new List<int>();
+        // Lines the silo logged while each run went through it: 20 ring workers, then 200.
+        var added = new List<int>();
         foreach (var workers in new[] { 20, 200 })
         {
+            var before = silo.Log.Count;
             var outcome = await CliProcess.RunAsync(TimeSpan.FromMinutes(2), "run", "--model", "process", "--workload", "ring", "--workers", $"{workers}", "--work", $"{workers * 10}",
-                "--repeats", "1", "--warmup", "0", "--no-baseline", "--format", "json", "--quiet", "--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId);
+                "--repeats", "1", "--warmup", "0", "--no-baseline", "--format", "json", "--quiet", "--gateway", $"127.0.0.1:{silo.GatewayPort}", "--cluster-id", clusterId, "--connect-timeout", "60");
             Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Stderr}");
-            linesAfter.Add(silo.Log.Count);
+            added.Add(silo.Log.Count - before);
         }
 
         Loopback.Terminate(silo.Process);
         Assert.Equal(0, await silo.ExitCodeAsync(TimeSpan.FromSeconds(30)));
         var log = string.Join('\n', silo.Log);
-        Assert.True(linesAfter[1] == linesAfter[0], $"220 grains wrote {linesAfter[1] - linesAfter[0]} more log lines than 20 did:\n{log}");
+
+        // A line per grain would add hundreds for the second run; a loaded machine may add a warning or two.
+        Assert.True(added[1] <= added[0] + 5, $"200 workers added {added[1]} log lines where 20 added {added[0]}:\n{log}");
         Assert.Contains("ProcessMesh silo listening", log, StringComparison.Ordinal);
         Assert.Contains("this silo, joined", log, StringComparison.Ordinal);
-        Assert.True(silo.Log.Count < 20, $"a silo that started, ran two rings and stopped wrote {silo.Log.Count} lines:\n{log}");
+        var information = silo.Log.Count(l => l.Contains(" info: ", StringComparison.Ordinal));
+        Assert.True(information < 10, $"a silo that started, ran two rings and stopped logged {information} lines at Information:\n{log}");
     }
 }
