@@ -1,9 +1,9 @@
 using Orleans.TestingHost;
 using ProcessMesh.Cli.Cluster;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Cluster;
 using ProcessMesh.Grains.Engines;
 using ProcessMesh.Grains.Engines.Process;
+using ProcessMesh.Grains.Workloads.Cpu;
 
 namespace ProcessMesh.Tests.Cluster;
 
@@ -15,11 +15,7 @@ public sealed class ClusterSurveyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.Services.AddProcessMeshEngines();
-            silo.Services.AddProcessMeshClusterProbe();
-        });
+        builder.ConfigureSilo((_, silo) => silo.Services.AddProcessMeshEngines());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -38,7 +34,8 @@ public sealed class ClusterSurveyTests : IAsyncLifetime
         var client = _cluster!.Client;
         const int workers = 40;
         var run = Guid.NewGuid().ToString("N");
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(i => client.GetGrain<IProcessGrain>($"{run}/{i}").ReadCounter()));
+        var spec = new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = workers, Placement = Placements.Spread };
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(i => client.GetGrain<ICpuProcess>(ProcessKeys.Of(run, Placements.Spread, i)).Start(new ProcessSetup(run, i, spec))));
 
         var survey = await ClusterSurvey.TakeAsync(client, "test cluster", includeDead: false, CancellationToken.None);
 
@@ -52,7 +49,7 @@ public sealed class ClusterSurveyTests : IAsyncLifetime
             Assert.NotNull(s.CpuPercent);
             Assert.True(s.Activations >= s.ProcessWorkers);
         });
-        Assert.Equal(workers, survey.Silos.Sum(s => s.ProcessWorkers));
+        Assert.All(survey.Silos, s => Assert.Equal(workers / 2, s.ProcessWorkers)); // spread deals them out evenly
     }
 
     [Fact]
@@ -60,6 +57,6 @@ public sealed class ClusterSurveyTests : IAsyncLifetime
     {
         var gone = "127.0.0.1:1@1";
 
-        await Assert.ThrowsAnyAsync<Exception>(() => _cluster!.Client.GetGrain<ISiloProbeGrain>(gone).Read(TimeSpan.Zero));
+        await Assert.ThrowsAnyAsync<Exception>(() => _cluster!.Client.GetGrain<ISiloStatusGrain>(gone).Read(TimeSpan.Zero));
     }
 }

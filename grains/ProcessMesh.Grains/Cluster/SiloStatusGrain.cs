@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
+using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Cluster;
 
-/// <summary>Reads the process of the silo it is placed on (its key names that silo; see <see cref="OnNamedSiloAttribute"/>).</summary>
-[OnNamedSilo]
-internal sealed class SiloProbeGrain(ILocalSiloDetails silo, IGrainFactory grains) : Grain, ISiloProbeGrain
+/// <summary>Reads the process of the silo it is placed on (its key names that silo; see <see cref="SiloTargetPlacement"/>).</summary>
+[SiloTargetPlacement]
+internal sealed class SiloStatusGrain(ILocalSiloDetails silo, IGrainFactory grains) : Grain, ISiloStatusGrain
 {
-    private static readonly string ProcessWorkerType = typeof(ProcessGrain).FullName!;
+    /// <summary>The classes of every workload's process worker, as Orleans' grain statistics name them.</summary>
+    private static readonly string[] _processWorkerTypes = [.. typeof(ProcessWorkerGrain).Assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && t.IsSubclassOf(typeof(ProcessWorkerGrain)))
+        .Select(t => t.FullName!)];
 
     public async Task<SiloReading> Read(TimeSpan cpuWindow)
     {
@@ -29,7 +33,7 @@ internal sealed class SiloProbeGrain(ILocalSiloDetails silo, IGrainFactory grain
         {
             Silo = silo.SiloAddress.ToParsableString(),
             Activations = statistics.Sum(s => s.ActivationCount),
-            ProcessWorkers = statistics.Where(s => s.GrainType.Contains(ProcessWorkerType, StringComparison.Ordinal)).Sum(s => s.ActivationCount),
+            ProcessWorkers = statistics.Where(s => IsProcessWorker(s.GrainType)).Sum(s => s.ActivationCount),
             CpuSeconds = process.TotalProcessorTime.TotalSeconds,
             CpuPercent = cpuPercent,
             HeapBytes = GC.GetTotalMemory(forceFullCollection: false),
@@ -38,4 +42,6 @@ internal sealed class SiloProbeGrain(ILocalSiloDetails silo, IGrainFactory grain
             UptimeSeconds = (DateTime.Now - process.StartTime).TotalSeconds,
         };
     }
+
+    private static bool IsProcessWorker(string grainType) => _processWorkerTypes.Any(t => grainType.Contains(t, StringComparison.Ordinal));
 }
