@@ -9,20 +9,19 @@ internal static class RunCommand
     public static Command Create()
     {
         var shared = new SharedOptions();
-        var model = new Option<string>("--model", "-m")
+        var model = OptionParsing.Defaulted(new Option<string>("--model", "-m")
         {
-            Description = $"The concurrency model. One of: {string.Join(", ", Models.All)}.",
+            Description = "The concurrency model.",
             HelpName = string.Join('|', Models.All),
-            DefaultValueFactory = _ => Models.Process,
             CustomParser = r => OptionParsing.ParseModel(r, "--model", r.Tokens.Single().Value) ?? Models.Process,
-        };
+        }, Models.Process, Models.Process);
         model.CompletionSources.Add([.. Models.All]);
-        var workers = new Option<int>("--workers", "-w")
+        var workers = OptionParsing.Defaulted(new Option<int>("--workers", "-w")
         {
             Description = "Workers: processes (grains) or threads.",
-            DefaultValueFactory = _ => 1,
+            HelpName = "N",
             CustomParser = r => (int)OptionParsing.Whole(r, "--workers", r.Tokens.Single().Value, 1, RunSpec.MaxProcessWorkers),
-        };
+        }, 1, "1");
         var noBaseline = new Option<bool>("--no-baseline")
         {
             Description = "Skip the one-worker run that speedup and efficiency are measured against.",
