@@ -45,7 +45,7 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
             var load = runs.Any(r => r.Grains is not null);
             var columns = load ? TableColumns.Load : TableColumns.Run;
             var (cols, rows) = TableColumns.Select(columns, runs, allColumns);
-            var (table, hidden) = FittedTable.Build(load ? LoadTitle(runs[0]) : RunTitle(runs), cols, rows, width);
+            var (table, hidden) = FittedTable.Build(load ? LoadTitle(runs[0]) : RunTitle(runs), cols, rows, allColumns ? int.MaxValue : width);
             console.Write(table);
             notes.AddRange(Notes(runs, load));
             var more = hidden.Concat(allColumns ? [] : TableColumns.WideHeaders(columns, runs)).ToList();
