@@ -21,6 +21,12 @@ internal static class SweepCommand
         }, Load, Load);
         var grains = ListOption("--grains", "load: population sizes.", [1, 10, 100, 1_000, 10_000, 100_000], RunSpec.MaxProcessWorkers);
         var workers = ListOption("--workers", "load: closed-loop callers (process) or threads (thread models); workloads: workers. Default: 8 for load, 1,2,4 for a workload.", null, RunSpec.MaxProcessWorkers);
+        var work = new Option<long>("--work")
+        {
+            Description = "workloads: total work units of each point. Default: the workload's.",
+            HelpName = "N",
+            CustomParser = r => OptionParsing.Whole(r, "--work", r.Tokens.Single().Value, 1, 1_000_000_000_000),
+        };
         var granularity = ListOption("--granularity", "workloads: work units per message. Default: the workload's.", null, 1_000_000_000);
         var payload = OptionParsing.Defaulted(new Option<long[]>("--payload")
         {
@@ -66,7 +72,7 @@ internal static class SweepCommand
               processmesh sweep --grains 1000,100000,1000000 --workers 8,32 --models process --duration 3s
               processmesh sweep --workload pingpong --workers 2,4,8 --payload 0,1KiB,64KiB --out pingpong
             """);
-        Option[] options = [workload, grains, workers, granularity, payload, models, memory, duration, repeats, warmup, outDir];
+        Option[] options = [workload, grains, workers, work, granularity, payload, models, memory, duration, repeats, warmup, outDir];
         foreach (var option in options)
         {
             command.Options.Add(option);
@@ -112,6 +118,7 @@ internal static class SweepCommand
                                 Workers = count,
                                 PayloadBytes = (int)bytes,
                                 MemoryBytes = parse.GetValue(memory),
+                                Work = parse.GetValue(work),
                                 Granularity = gran,
                             })));
                         }
