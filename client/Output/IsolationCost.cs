@@ -57,7 +57,7 @@ internal sealed record HandOffCost(int Workers, long RoundTrips, int Repeats, do
     public const int PairWorkers = 2;
 
     /// <summary>Round trips of each hand-off run: short, but long enough to be steady after the warm-up.</summary>
-    public const long DefaultRoundTrips = 5_000;
+    public const long DefaultRoundTrips = 10_000;
 
     /// <summary>Process minus thread, microseconds per message.</summary>
     public double ExtraMicrosecondsPerMessage => ProcessMicrosPerMessage - ThreadMicrosPerMessage;

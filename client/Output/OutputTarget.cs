@@ -61,7 +61,7 @@ internal static class OutputTarget
     /// Writes with <paramref name="write"/>; if that fails, prints the results with <paramref name="fallback"/> on
     /// standard output and one line naming the path on standard error. True when the file was written.
     /// </summary>
-    public static bool TryWrite(string path, Action write, Action fallback)
+    public static bool TryWrite(string path, Action write, Action fallback, TextWriter? errors = null)
     {
         try
         {
@@ -71,7 +71,7 @@ internal static class OutputTarget
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             fallback();
-            Console.Error.WriteLine($"processmesh: --out: could not write {path} ({Reason(e)}); the results are on standard output");
+            (errors ?? Console.Error).WriteLine($"processmesh: --out: could not write {path} ({Reason(e)}); the results are on standard output");
             return false;
         }
     }

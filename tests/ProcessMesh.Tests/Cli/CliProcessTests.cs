@@ -94,4 +94,51 @@ public sealed class CliProcessTests
         Assert.Contains("--gateway", outcome.Stderr, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", outcome.Stderr, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("run", "--work", "100", "--out", "/proc/x.json")]
+    [InlineData("compare", "--work", "100", "--out", "/proc/y.csv")]
+    public async Task An_out_file_that_cannot_be_written_is_refused_before_anything_runs(params string[] args)
+    {
+        var outcome = await CliProcess.RunAsync(_timeout, args);
+
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Equal("", outcome.Stdout);
+        var line = Assert.Single(outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--out", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("embedded silo", outcome.Stderr, StringComparison.Ordinal); // nothing started
+    }
+
+    [Fact]
+    public async Task A_sweep_out_that_names_a_file_is_refused_before_anything_runs()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var outcome = await CliProcess.RunAsync(_timeout, "sweep", "--out", file);
+
+            Assert.Equal(2, outcome.ExitCode);
+            var line = Assert.Single(outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains("--out", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_write_that_fails_at_the_end_falls_back_and_names_the_path()
+    {
+        var fellBack = false;
+        var error = new StringWriter();
+
+        var written = ProcessMesh.Cli.Output.OutputTarget.TryWrite("/somewhere/results.json", () => throw new IOException("disk full"), () => fellBack = true, error);
+
+        Assert.False(written);
+        Assert.True(fellBack);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("/somewhere/results.json", line, StringComparison.Ordinal);
+        Assert.Contains("disk full", line, StringComparison.Ordinal);
+    }
 }
