@@ -18,7 +18,7 @@ internal sealed record IsolationCost(
     /// <summary>Half the spread over repeats of both records' memory per worker, bytes: what the difference must exceed.</summary>
     public long ExtraBytesPerWorkerNoise { get; init; }
 
-    /// <summary><c>measured</c>, <c>within noise</c> (|difference| no larger than the noise) or <c>below resolution</c> (negative beyond it).</summary>
+    /// <summary><c>measured</c>, <c>within noise</c> (|difference| no larger than the noise), <c>below resolution</c> (negative beyond it) or <c>noise unknown</c> (one repeat).</summary>
     public string MemoryVerdict { get; init; } = Verdicts.Measured;
 
     /// <summary>What <see cref="ExtraMicrosecondsPerMessage"/> was measured by (the hand-off, not this workload's wall time).</summary>
@@ -37,7 +37,7 @@ internal sealed record IsolationCost(
                 return new IsolationCost(p.Workers, p.WallSeconds, t.WallSeconds, p.Messages, handOff?.ExtraMicrosecondsPerMessage, extra)
                 {
                     ExtraBytesPerWorkerNoise = noise,
-                    MemoryVerdict = Verdicts.Of(extra, noise),
+                    MemoryVerdict = Verdicts.Of(extra, noise, Math.Min(p.Repeats, t.Repeats)),
                     ExtraMicrosecondsPerMessageMeasuredBy = handOff?.MeasuredBy,
                 };
             })];
@@ -62,8 +62,8 @@ internal sealed record HandOffCost(int Workers, long RoundTrips, int Repeats, do
     /// <summary>Process minus thread, microseconds per message.</summary>
     public double ExtraMicrosecondsPerMessage => ProcessMicrosPerMessage - ThreadMicrosPerMessage;
 
-    /// <summary><c>measured</c>, <c>within noise</c> or <c>below resolution</c>.</summary>
-    public string Verdict => Verdicts.Of(ExtraMicrosecondsPerMessage, NoiseMicros);
+    /// <summary><c>measured</c>, <c>within noise</c>, <c>below resolution</c> or <c>noise unknown</c>.</summary>
+    public string Verdict => Verdicts.Of(ExtraMicrosecondsPerMessage, NoiseMicros, Repeats);
 
     /// <summary>How it was measured, in a few words.</summary>
     public string MeasuredBy => $"pingpong hand-off, {Workers} workers, {RoundTrips:N0} round trips";
@@ -88,13 +88,20 @@ internal sealed record HandOffCost(int Workers, long RoundTrips, int Repeats, do
     }
 }
 
-/// <summary>Whether a difference is a cost: above its noise, within it, or negative beyond it (the measure cannot resolve it).</summary>
+/// <summary>
+/// Whether a difference is a cost: above its noise, within it, negative beyond it (the measure cannot resolve
+/// it), or of unknown noise (one repeat has no spread).
+/// </summary>
 internal static class Verdicts
 {
     public const string Measured = "measured";
     public const string WithinNoise = "within noise";
     public const string BelowResolution = "below resolution";
+    public const string NoiseUnknown = "noise unknown";
 
-    public static string Of(double difference, double noise) =>
-        Math.Abs(difference) <= noise ? WithinNoise : difference < 0 ? BelowResolution : Measured;
+    public static string Of(double difference, double noise, int repeats) =>
+        difference < 0 && (repeats < 2 || -difference > noise) ? BelowResolution
+        : repeats < 2 ? NoiseUnknown
+        : Math.Abs(difference) <= noise ? WithinNoise
+        : Measured;
 }

@@ -148,6 +148,7 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
     {
         Verdicts.Measured => format(value),
         Verdicts.WithinNoise => new FittedCell($"within noise ±{format(noise)}", "grey"),
+        Verdicts.NoiseUnknown => new FittedCell($"{format(value)} (1 repeat: noise unknown)", "grey"),
         _ => new FittedCell($"below resolution ({format(value)})", "grey"),
     };
 }

@@ -44,6 +44,19 @@ public sealed class CliProcessTests
     }
 
     [Fact]
+    public async Task A_one_worker_run_made_only_for_speedup_is_marked_baseline()
+    {
+        var outcome = await CliProcess.RunAsync(_timeout, "compare", "--workload", "counter", "--models", "thread", "--workers", "2", "--work", "400", "--repeats", "1", "--warmup", "0", "--format", "json", "--quiet");
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Stderr}");
+        using var json = JsonDocument.Parse(outcome.Stdout);
+        var runs = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
+        Assert.True(runs.Single(r => r.GetProperty("workers").GetInt32() == 1).GetProperty("baseline").GetBoolean());
+        Assert.False(runs.Single(r => r.GetProperty("workers").GetInt32() == 2).TryGetProperty("baseline", out _));
+        Assert.False(json.RootElement.TryGetProperty("handOff", out _)); // no process model: no cost of isolation
+    }
+
+    [Fact]
     public async Task External_load_on_the_embedded_default_comes_through_the_gateway()
     {
         var outcome = await CliProcess.RunAsync(_timeout, "load", "--path", "external", "--grains", "50", "--rate", "400", "--duration", "500ms", "--format", "json");
@@ -56,6 +69,8 @@ public sealed class CliProcessTests
         Assert.Equal("open", run.GetProperty("loadMode").GetString());
         Assert.True(run.GetProperty("calls").GetInt64() > 0);
         Assert.Equal(run.GetProperty("calls").GetInt64(), run.GetProperty("sendLag").GetProperty("count").GetInt64());
+        Assert.True(run.GetProperty("heapAfterBytes").GetInt64() > 0, "a load record reads the heap once its grains are gone");
+        Assert.Equal("grains", run.GetProperty("workersAre").GetString());
     }
 
     [Fact]

@@ -125,6 +125,7 @@ public sealed class TableLayoutTests
         Assert.Equal(Verdicts.WithinNoise, costs.Single(c => c.Workers == 1).MemoryVerdict);
         Assert.Equal(Verdicts.BelowResolution, costs.Single(c => c.Workers == 2).MemoryVerdict);
         Assert.Equal(Verdicts.BelowResolution, handOff.Verdict);
+        Assert.Equal(Verdicts.NoiseUnknown, Verdicts.Of(1024, 0, repeats: 1)); // one repeat has no spread to judge by
         var text = new StringWriter();
         new TableFormat(Width).Write(new Report(runs, costs, HandOff: handOff), text);
         var table = text.ToString()[text.ToString().IndexOf("The cost of isolation", StringComparison.Ordinal)..];
