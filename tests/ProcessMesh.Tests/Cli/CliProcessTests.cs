@@ -74,6 +74,17 @@ public sealed class CliProcessTests
     }
 
     [Fact]
+    public async Task A_hosted_load_shows_its_calls_while_it_drives_and_is_never_silent_for_long()
+    {
+        var outcome = await CliProcess.RunAsync(_timeout, "load", "--grains", "50", "--duration", "3s", "--format", "json");
+
+        Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.Stderr}");
+        // Standard error is a pipe here: one line a step, and one every 2 s while a step runs on, with calls so far.
+        Assert.Matches(@"drive 1/1: 16 callers for 3\.0 s: [\d,]+ calls, [\d.]+( k| M)?/s", outcome.Stderr);
+        Assert.Contains("left)", outcome.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_option_is_one_line_on_stderr_and_exit_code_2()
     {
         var outcome = await CliProcess.RunAsync(_timeout, "run", "--workers", "0");
