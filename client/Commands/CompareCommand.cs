@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Cli.Commands;
@@ -17,7 +18,7 @@ internal static class CompareCommand
         }, [.. Models.All], string.Join(",", Models.All));
         var workers = OptionParsing.Defaulted(new Option<int[]>("--workers", "-w")
         {
-            Description = "Worker counts, comma-separated. A one-worker run is always made (marked baseline when not asked for): speedup is measured against it.",
+            Description = "Worker counts, comma-separated. A one-worker run is always made (marked baseline when not asked for): speedup is measured against it (not for pingpong and ring, which have no speedup).",
             HelpName = "N1,N2",
             CustomParser = r => OptionParsing.Items(r, "--workers").Select(w => (int)OptionParsing.Whole(r, "--workers", w, 1, RunSpec.MaxProcessWorkers)).ToArray(),
         }, [1, 2, 4], "1,2,4");
@@ -38,7 +39,8 @@ internal static class CompareCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var asked = parse.GetValue(workers)!;
-            var counts = asked.Append(1).Distinct().Order().ToList();
+            var withBaseline = Speedup.WhyNone(parse.GetValue(shared.Workload).ToString().ToLowerInvariant()) is null;
+            var counts = (withBaseline ? asked.Append(1) : asked).Distinct().Order().ToList();
             var specs = counts.SelectMany(w => parse.GetValue(models)!.Select(m => shared.Spec(parse, m, w))).ToList();
             return Execution.MeasureAsync(
                 parse, shared, "--workers", specs,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Cli.Commands;
@@ -42,7 +43,8 @@ internal static class RunCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var spec = shared.Spec(parse, parse.GetValue(model)!, parse.GetValue(workers));
-            var withBaseline = spec.Workers > 1 && !parse.GetValue(noBaseline);
+            // Speedup needs a one-worker run, except where there is no speedup (pingpong, ring).
+            var withBaseline = spec.Workers > 1 && !parse.GetValue(noBaseline) && Speedup.WhyNone(spec.Workload.ToString().ToLowerInvariant()) is null;
             RunSpec[] specs = withBaseline ? [spec with { Workers = 1 }, spec] : [spec];
             return Execution.MeasureAsync(parse, shared, "--workers", specs, results => results.Where(r => r.Workers == spec.Workers).ToList(), withIsolation: false, cancellationToken);
         });
