@@ -16,6 +16,7 @@ internal static class Cli
 
             With no --gateway, every verb hosts a silo in this process and stops it at the end.
             Start with: processmesh compare --workload cpu --workers 1,2
+            (processmesh is 'dotnet run --project client -c Release --' in a clone, or the installed .NET tool.)
             """);
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
@@ -36,6 +37,6 @@ internal static class Cli
             return Execution.Fail($"{parse.Errors[0].Message} (see 'processmesh{verb} --help')", Execution.BadInput);
         }
 
-        return await parse.InvokeAsync();
+        return Help.IsRequested(parse) ? Help.Write(parse, Console.Out) : await parse.InvokeAsync();
     }
 }

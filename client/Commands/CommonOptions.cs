@@ -9,9 +9,11 @@ internal sealed partial class CommonOptions
 {
     public Option<OutputFormat> Format { get; } = OptionParsing.Enum("--format", "How to print results.", OutputFormat.Table);
 
+    public Option<string> Columns { get; } = OptionParsing.Columns();
+
     public Option<FileInfo?> Out { get; } = new("--out")
     {
-        Description = "Also write the results to FILE (.json or .csv pick the format; otherwise --format's).",
+        Description = "Also write the results to FILE (.json or .csv pick the format; otherwise --format's). Checked before anything runs.",
         HelpName = "FILE",
     };
 
@@ -22,27 +24,31 @@ internal sealed partial class CommonOptions
         CustomParser = r => Endpoints(r, "--gateway", r.Tokens.Single().Value),
     };
 
-    public Option<string> ClusterId { get; } = new("--cluster-id")
+    public Option<string> ClusterId { get; } = OptionParsing.Defaulted(new Option<string>("--cluster-id")
     {
         Description = "The cluster id of the silo behind --gateway.",
-        DefaultValueFactory = _ => Silo.SiloSettings.DefaultClusterId,
-    };
+        HelpName = "ID",
+    }, Silo.SiloSettings.DefaultClusterId, Silo.SiloSettings.DefaultClusterId);
 
-    public Option<double> ConnectTimeout { get; } = new("--connect-timeout")
+    public Option<double> ConnectTimeout { get; } = OptionParsing.Defaulted(new Option<double>("--connect-timeout")
     {
         Description = "Seconds to wait for --gateway to answer.",
-        DefaultValueFactory = _ => 10,
+        HelpName = "SECONDS",
         CustomParser = r => OptionParsing.Number(r, "--connect-timeout", r.Tokens.Single().Value, 0.5, 600),
-    };
+    }, 10, "10");
 
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "No progress on standard error." };
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show the silo's logs on standard error." };
 
+    /// <summary>The writer for <paramref name="format"/> on standard output, with the columns asked for.</summary>
+    public IResultFormat Writer(ParseResult parse, OutputFormat format) =>
+        ResultFormats.For(format, TableFormat.TerminalWidth(), parse.GetValue(Columns) == OptionParsing.AllColumns);
+
     /// <summary>Adds these options to <paramref name="command"/> (a verb that writes a folder takes its own --out).</summary>
     public void AddTo(Command command, bool withOutFile = true)
     {
-        Option[] all = withOutFile ? [Format, Out, Gateway, ClusterId, ConnectTimeout, Quiet, Verbose] : [Format, Gateway, ClusterId, ConnectTimeout, Quiet, Verbose];
+        Option[] all = withOutFile ? [Format, Columns, Out, Gateway, ClusterId, ConnectTimeout, Quiet, Verbose] : [Format, Columns, Gateway, ClusterId, ConnectTimeout, Quiet, Verbose];
         foreach (var option in all)
         {
             command.Options.Add(option);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Cli.Commands;
@@ -9,24 +10,23 @@ internal static class CompareCommand
     public static Command Create()
     {
         var shared = new SharedOptions();
-        var models = new Option<string[]>("--models")
+        var models = OptionParsing.Defaulted(new Option<string[]>("--models")
         {
-            Description = $"Models to compare, comma-separated. Default: {string.Join(",", Models.All)}.",
+            Description = "Models to compare, comma-separated.",
             HelpName = "M1,M2",
-            DefaultValueFactory = _ => [.. Models.All],
-            CustomParser = r => OptionParsing.Items(r).Select(m => OptionParsing.ParseModel(r, "--models", m)).OfType<string>().Distinct().ToArray(),
-        };
-        var workers = new Option<int[]>("--workers", "-w")
+            CustomParser = r => OptionParsing.Items(r, "--models").Select(m => OptionParsing.ParseModel(r, "--models", m)).OfType<string>().Distinct().ToArray(),
+        }, [.. Models.All], string.Join(",", Models.All));
+        var workers = OptionParsing.Defaulted(new Option<int[]>("--workers", "-w")
         {
-            Description = "Worker counts, comma-separated. A one-worker run is always made: speedup is measured against it.",
+            Description = "Worker counts, comma-separated. A one-worker run is always made (marked baseline when not asked for): speedup is measured against it (not for pingpong and ring, which have no speedup).",
             HelpName = "N1,N2",
-            DefaultValueFactory = _ => [1, 2, 4],
-            CustomParser = r => OptionParsing.Items(r).Select(w => (int)OptionParsing.Whole(r, "--workers", w, 1, RunSpec.MaxProcessWorkers)).ToArray(),
-        };
+            CustomParser = r => OptionParsing.Items(r, "--workers").Select(w => (int)OptionParsing.Whole(r, "--workers", w, 1, RunSpec.MaxProcessWorkers)).ToArray(),
+        }, [1, 2, 4], "1,2,4");
 
         var command = new Command("compare", """
             Run one workload in every model at each worker count, and print one table with speedups and the cost
-            of isolation (extra time per message, extra memory per worker of process against thread).
+            of isolation: extra memory per worker of process against thread, and extra time per message, measured
+            by a short pingpong hand-off in both models (2 workers).
 
             Examples:
               processmesh compare --workload cpu --workers 1,2
@@ -38,9 +38,14 @@ internal static class CompareCommand
         shared.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var counts = parse.GetValue(workers)!.Append(1).Distinct().Order().ToList();
+            var asked = parse.GetValue(workers)!;
+            var withBaseline = Speedup.WhyNone(parse.GetValue(shared.Workload).ToString().ToLowerInvariant()) is null;
+            var counts = (withBaseline ? asked.Append(1) : asked).Distinct().Order().ToList();
             var specs = counts.SelectMany(w => parse.GetValue(models)!.Select(m => shared.Spec(parse, m, w))).ToList();
-            return Execution.MeasureAsync(parse, shared, "--workers", specs, results => results, withIsolation: true, cancellationToken);
+            return Execution.MeasureAsync(
+                parse, shared, "--workers", specs,
+                results => [.. results.Select(r => r.Workers == 1 && !asked.Contains(1) ? r with { Baseline = true } : r)],
+                withIsolation: true, cancellationToken);
         });
         return command;
     }

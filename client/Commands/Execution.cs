@@ -17,7 +17,10 @@ internal static class Execution
     public const int BadInput = 2;
     public const int Unreachable = 3;
 
-    /// <summary>Measures <paramref name="specs"/> and prints the results that <paramref name="keep"/> selects.</summary>
+    /// <summary>
+    /// Measures <paramref name="specs"/> and prints the results that <paramref name="keep"/> selects. With
+    /// <paramref name="withIsolation"/>, also measures the hand-off in both models and derives the cost of isolation.
+    /// </summary>
     public static Task<int> MeasureAsync(
         ParseResult parse,
         SharedOptions options,
@@ -36,26 +39,39 @@ internal static class Execution
             }
         }
 
+        var handOff = withIsolation ? HandOffCost.Specs([.. specs.Select(s => s.Model).Distinct()]) : [];
         var experiment = options.Experiment(parse);
         return WithClusterAsync(parse, options.Common, async connection =>
         {
             var runner = new ExperimentRunner(connection.Grains, experiment);
             var measured = await ProgressReporter.RunAsync(
                 $"{specs[0].Workload.ToString().ToLowerInvariant()} on {connection.Description}",
-                specs.Count * experiment.StepsPerSpec,
                 parse.GetValue(options.Common.Quiet),
-                p => runner.RunAllAsync(specs, p, cancellationToken));
+                p => runner.RunAllAsync([.. specs, .. handOff], p, cancellationToken, extraFrom: specs.Count));
             var results = keep(measured.Results);
-            return new Report(results, withIsolation ? IsolationCost.From(results) : null, measured.Failures.Count > 0 ? measured.Failures : null);
+            var cost = HandOffCost.From(measured.Extra);
+            return new Report(
+                results,
+                withIsolation ? IsolationCost.From(results, cost) : null,
+                measured.Failures.Count > 0 ? measured.Failures : null,
+                HandOff: cost);
         }, cancellationToken);
     }
 
     /// <summary>
     /// Reaches the cluster, runs <paramref name="work"/>, prints its report, and stops what it started. With
     /// <paramref name="fromOutside"/>, an embedded silo is reached through its gateway, like a remote one.
+    /// A --out file that cannot be written is refused before anything starts.
     /// </summary>
     public static async Task<int> WithClusterAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<Report>> work, CancellationToken cancellationToken, bool fromOutside = false)
     {
+        var outFile = parse.GetResult(common.Out) is not null ? parse.GetValue(common.Out) : null;
+        if (outFile is not null && OutputTarget.CheckFile(outFile) is { } unwritable)
+        {
+            return Fail(unwritable, BadInput);
+        }
+
+        var gateway = parse.GetValue(common.Gateway);
         var verbose = parse.GetValue(common.Verbose);
         ClusterConnection connection;
         try
@@ -84,12 +100,26 @@ internal static class Execution
             }
 
             var format = parse.GetValue(common.Format);
-            ResultWriter.Write(report, format, Console.Out);
-            if (parse.GetResult(common.Out) is not null && parse.GetValue(common.Out) is { } file)
+            common.Writer(parse, format).Write(report, Console.Out);
+            var written = true;
+            if (outFile is not null)
             {
-                file.Directory?.Create();
-                await using var writer = new StreamWriter(file.FullName);
-                ResultWriter.Write(report, ResultWriter.FormatFor(file.Name, format), writer);
+                var fileFormat = ResultFormats.ForFile(outFile.Name, format);
+                written = OutputTarget.TryWrite(
+                    outFile.FullName,
+                    () =>
+                    {
+                        outFile.Directory?.Create();
+                        using var writer = new StreamWriter(outFile.FullName);
+                        ResultFormats.For(fileFormat).Write(report, writer);
+                    },
+                    () =>
+                    {
+                        if (fileFormat != format)
+                        {
+                            ResultFormats.For(fileFormat).Write(report, Console.Out);
+                        }
+                    });
             }
 
             foreach (var failure in report.Failures ?? [])
@@ -97,7 +127,7 @@ internal static class Execution
                 await Console.Error.WriteLineAsync($"processmesh: failed: {failure}");
             }
 
-            return report.Failures is { Count: > 0 } ? RunFailed : Ok;
+            return report.Failures is { Count: > 0 } || !written ? RunFailed : Ok;
         }
     }
 

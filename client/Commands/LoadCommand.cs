@@ -11,57 +11,60 @@ internal static class LoadCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var grains = new Option<int>("--grains", "-g")
+        var grains = OptionParsing.Defaulted(new Option<int>("--grains", "-g")
         {
             Description = "Process grains in the population.",
-            DefaultValueFactory = _ => 1000,
+            HelpName = "N",
             CustomParser = r => (int)OptionParsing.Whole(r, "--grains", r.Tokens.Single().Value, 1, RunSpec.MaxProcessWorkers),
-        };
-        var memory = new Option<long>("--memory")
+        }, 1000, "1000");
+        var memory = OptionParsing.Defaulted(new Option<long>("--memory")
         {
-            Description = "Private memory each grain allocates and touches (64KiB, 1MiB). Default: 0.",
+            Description = "Private memory each grain allocates and touches (64KiB, 1MiB).",
+            HelpName = "SIZE",
             CustomParser = r => OptionParsing.Size(r, "--memory", r.Tokens.Single().Value, Array.MaxLength),
-        };
-        var payload = new Option<long>("--payload")
+        }, 0, "0");
+        var payload = OptionParsing.Defaulted(new Option<long>("--payload")
         {
-            Description = "Payload bytes each call carries. Default: 0.",
+            Description = "Payload bytes each call carries (512, 4KiB).",
+            HelpName = "SIZE",
             CustomParser = r => OptionParsing.Size(r, "--payload", r.Tokens.Single().Value, 64L << 20),
-        };
-        var duration = new Option<TimeSpan>("--duration", "-d")
+        }, 0, "0");
+        var duration = OptionParsing.Defaulted(new Option<TimeSpan>("--duration", "-d")
         {
             Description = "How long to drive load after activation (500ms, 30s, 2m).",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+            HelpName = "TIME",
             CustomParser = r => OptionParsing.Duration(r, "--duration", r.Tokens.Single().Value, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
-        };
-        var concurrency = new Option<int>("--concurrency", "-c")
+        }, TimeSpan.FromSeconds(10), "10s");
+        var concurrency = OptionParsing.Defaulted(new Option<int>("--concurrency", "-c")
         {
             Description = "Closed loop: callers, each waiting for its reply before the next call.",
-            DefaultValueFactory = _ => 16,
+            HelpName = "N",
             CustomParser = r => (int)OptionParsing.Whole(r, "--concurrency", r.Tokens.Single().Value, 1, 100_000),
-        };
+        }, 16, "16");
         var rate = new Option<double>("--rate", "-r")
         {
-            Description = "Open loop: calls a second on a fixed schedule; latencies count from each call's scheduled time (corrected for coordinated omission).",
+            Description = "Open loop: calls a second on a fixed schedule; latencies count from each call's scheduled time (corrected for coordinated omission). Without it, the loop is closed.",
+            HelpName = "CALLS",
             CustomParser = r => OptionParsing.Number(r, "--rate", r.Tokens.Single().Value, 1, 10_000_000),
         };
-        var ramp = new Option<TimeSpan>("--ramp")
+        var ramp = OptionParsing.Defaulted(new Option<TimeSpan>("--ramp")
         {
-            Description = "Open loop: time to ramp the rate up from zero (part of --duration). Default: 0.",
+            Description = "Open loop: time to ramp the rate up from zero (part of --duration).",
+            HelpName = "TIME",
             CustomParser = r => OptionParsing.Duration(r, "--ramp", r.Tokens.Single().Value, TimeSpan.Zero, TimeSpan.FromHours(1)),
-        };
-        var timeout = new Option<TimeSpan>("--timeout")
+        }, TimeSpan.Zero, "0s");
+        var timeout = OptionParsing.Defaulted(new Option<TimeSpan>("--timeout")
         {
             Description = "A call slower than this counts as a timeout.",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
+            HelpName = "TIME",
             CustomParser = r => OptionParsing.Duration(r, "--timeout", r.Tokens.Single().Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
-        };
-        var path = new Option<string>("--path")
+        }, TimeSpan.FromSeconds(5), "5s");
+        var path = OptionParsing.Defaulted(new Option<string>("--path")
         {
             Description = "Where load comes from: hosted (a driver grain in the cluster; the client's link is not measured) or external (this client, through the silo's gateway, embedded or not).",
             HelpName = "hosted|external",
-            DefaultValueFactory = _ => LoadPaths.Hosted,
             CustomParser = r => OptionParsing.OneOf(r, "--path", LoadPaths.All),
-        };
+        }, LoadPaths.Hosted, LoadPaths.Hosted);
 
         var command = new Command("load", """
             Activate a population of process grains and drive calls at them: how many grains a silo holds, how fast
@@ -116,8 +119,7 @@ internal static class LoadCommand
             }
 
             return Execution.WithClusterAsync(parse, common, connection => ProgressReporter.RunAsync(
-                $"load on {connection.Description}",
-                spec.Path == LoadPaths.Hosted ? 1 : 3,
+                $"{spec.Path} load on {connection.Description}",
                 parse.GetValue(common.Quiet),
                 async progress =>
                 {

@@ -9,6 +9,25 @@ namespace ProcessMesh.Cli.Commands;
 /// <summary>Typed options with parsers whose errors are one line that names the option.</summary>
 internal static class OptionParsing
 {
+    /// <summary>The value of --columns that shows every column.</summary>
+    public const string AllColumns = "all";
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Option, string> _shownDefaults = [];
+
+    /// <summary>
+    /// Gives <paramref name="option"/> a default, shown once in --help in the form the option takes
+    /// (<paramref name="shown"/>: 10s, 1,2,4), never in .NET's own form (00:00:10, 1|2|4).
+    /// </summary>
+    public static Option<T> Defaulted<T>(Option<T> option, T value, string shown)
+    {
+        option.DefaultValueFactory = _ => value;
+        _shownDefaults.AddOrUpdate(option, shown);
+        return option;
+    }
+
+    /// <summary>The default of <paramref name="option"/> as --help shows it, or null when it has none to show.</summary>
+    public static string? ShownDefault(Option option) => _shownDefaults.TryGetValue(option, out var shown) ? shown : null;
+
     /// <summary>An option whose value is one of an enum's names, in lower case.</summary>
     public static Option<T> Enum<T>(string name, string description, T defaultValue)
         where T : struct, System.Enum
@@ -16,7 +35,7 @@ internal static class OptionParsing
         var names = System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToArray();
         var option = new Option<T>(name)
         {
-            Description = $"{description} One of: {string.Join(", ", names)}. Default: {defaultValue.ToString().ToLowerInvariant()}.",
+            Description = description,
             HelpName = string.Join('|', names),
             CustomParser = r =>
             {
@@ -30,30 +49,33 @@ internal static class OptionParsing
                 return defaultValue;
             },
         };
-        if (!EqualityComparer<T>.Default.Equals(defaultValue, default))
-        {
-            option.DefaultValueFactory = _ => defaultValue; // (help would print it in the enum's own casing)
-        }
-
         option.CompletionSources.Add(names);
-        return option;
+        return Defaulted(option, defaultValue, defaultValue.ToString().ToLowerInvariant());
     }
 
+    /// <summary>--columns: the few columns that answer the question (default), or all of them.</summary>
+    public static Option<string> Columns() => Defaulted(new Option<string>("--columns")
+    {
+        Description = "Table columns: the few that answer the question, fitted to the terminal, or all the table has (JSON and CSV always have every field).",
+        HelpName = "default|all",
+        CustomParser = r => OneOf(r, "--columns", ["default", AllColumns]),
+    }, "default", "default");
+
     /// <summary>--repeats: measured repeats, summarised by their median and spread.</summary>
-    public static Option<int> Repeats() => new("--repeats")
+    public static Option<int> Repeats() => Defaulted(new Option<int>("--repeats")
     {
         Description = "Measured repeats of each point; the median is reported with the spread.",
-        DefaultValueFactory = _ => 3,
+        HelpName = "N",
         CustomParser = r => (int)Whole(r, "--repeats", r.Tokens.Single().Value, 1, 1000),
-    };
+    }, 3, "3");
 
     /// <summary>--warmup: unmeasured runs before the repeats.</summary>
-    public static Option<int> Warmup() => new("--warmup")
+    public static Option<int> Warmup() => Defaulted(new Option<int>("--warmup")
     {
         Description = "Unmeasured warm-up runs before each point's repeats (JIT, activation, caches).",
-        DefaultValueFactory = _ => 1,
+        HelpName = "N",
         CustomParser = r => (int)Whole(r, "--warmup", r.Tokens.Single().Value, 0, 1000),
-    };
+    }, 1, "1");
 
     /// <summary>One of <paramref name="choices"/> (case-insensitive), or an error naming the option.</summary>
     public static string OneOf(ArgumentResult r, string optionName, IReadOnlyList<string> choices)
@@ -82,9 +104,27 @@ internal static class OptionParsing
         return null;
     }
 
-    /// <summary>Splits a list value: "1,2,4" or "1 2 4" or repeated options.</summary>
-    public static IEnumerable<string> Items(ArgumentResult r) =>
-        r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>
+    /// Splits a list value: "1,2,4" or "1 2 4" or repeated options. An empty item ("1,,2", "1,2,") is an error
+    /// naming <paramref name="optionName"/>, not silently dropped.
+    /// </summary>
+    public static IEnumerable<string> Items(ArgumentResult r, string optionName)
+    {
+        var items = new List<string>();
+        foreach (var token in r.Tokens)
+        {
+            var parts = token.Value.Split(',', StringSplitOptions.TrimEntries);
+            if (parts.Any(p => p.Length == 0))
+            {
+                r.AddError($"{optionName}: '{token.Value}' has an empty item (write a list as 1,2,4)");
+                return [];
+            }
+
+            items.AddRange(parts);
+        }
+
+        return items;
+    }
 
     /// <summary>A whole number in [min, max].</summary>
     public static long Whole(ArgumentResult r, string optionName, string text, long min, long max)

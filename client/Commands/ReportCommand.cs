@@ -15,11 +15,13 @@ internal static class ReportCommand
             Description = "An older results folder: show how each figure changed against it.",
             HelpName = "OLD_DIR",
         };
+        var charts = new Option<bool>("--charts") { Description = "Draw the charts again (PNG and SVG) into DIR, from its results (--html does too)." };
         var format = OptionParsing.Enum("--format", "How to print the results.", OutputFormat.Table);
+        var columns = OptionParsing.Columns();
 
         var command = new Command("report", """
-            Render an existing results folder again: the table, the charts (PNG and SVG), and with --html one
-            self-contained page. With --baseline, each figure's change against an older folder.
+            Print an existing results folder again as tables; with --charts draw its charts again (PNG and SVG),
+            and with --html also one self-contained page. With --baseline, each figure's change against an older folder.
 
             Examples:
               processmesh report results --html
@@ -28,7 +30,9 @@ internal static class ReportCommand
         command.Arguments.Add(dir);
         command.Options.Add(html);
         command.Options.Add(baseline);
+        command.Options.Add(charts);
         command.Options.Add(format);
+        command.Options.Add(columns);
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(dir)!;
@@ -46,12 +50,15 @@ internal static class ReportCommand
                 return Execution.Fail(e.Message, Execution.BadInput);
             }
 
-            var charts = Charts.Write(folder, report.Runs);
-            ResultWriter.Write(report, parse.GetValue(format), Console.Out);
-            Console.Error.WriteLine($"processmesh: drew {charts.Count} charts (PNG and SVG) into {folder.FullName}");
-            if (parse.GetValue(html))
+            ResultFormats.For(parse.GetValue(format), TableFormat.TerminalWidth(), parse.GetValue(columns) == OptionParsing.AllColumns).Write(report, Console.Out);
+            if (parse.GetValue(charts) || parse.GetValue(html))
             {
-                Console.Error.WriteLine($"processmesh: wrote {HtmlReport.Write(folder, report, charts)}");
+                var drawn = Charts.Write(folder, report.Runs);
+                Console.Error.WriteLine($"processmesh: drew {drawn.Count} charts (PNG and SVG) into {folder.FullName}");
+                if (parse.GetValue(html))
+                {
+                    Console.Error.WriteLine($"processmesh: wrote {HtmlReport.Write(folder, report, drawn)}");
+                }
             }
 
             return Execution.Ok;

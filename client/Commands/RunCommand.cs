@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Cli.Commands;
@@ -9,20 +10,19 @@ internal static class RunCommand
     public static Command Create()
     {
         var shared = new SharedOptions();
-        var model = new Option<string>("--model", "-m")
+        var model = OptionParsing.Defaulted(new Option<string>("--model", "-m")
         {
-            Description = $"The concurrency model. One of: {string.Join(", ", Models.Known)}.",
+            Description = "The concurrency model.",
             HelpName = string.Join('|', Models.Known),
-            DefaultValueFactory = _ => Models.Process,
             CustomParser = r => OptionParsing.ParseModel(r, "--model", r.Tokens.Single().Value) ?? Models.Process,
-        };
+        }, Models.Process, Models.Process);
         model.CompletionSources.Add([.. Models.Known]);
-        var workers = new Option<int>("--workers", "-w")
+        var workers = OptionParsing.Defaulted(new Option<int>("--workers", "-w")
         {
             Description = "Workers: processes (grains) or threads.",
-            DefaultValueFactory = _ => 1,
+            HelpName = "N",
             CustomParser = r => (int)OptionParsing.Whole(r, "--workers", r.Tokens.Single().Value, 1, RunSpec.MaxProcessWorkers),
-        };
+        }, 1, "1");
         var noBaseline = new Option<bool>("--no-baseline")
         {
             Description = "Skip the one-worker run that speedup and efficiency are measured against.",
@@ -43,7 +43,8 @@ internal static class RunCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var spec = shared.Spec(parse, parse.GetValue(model)!, parse.GetValue(workers));
-            var withBaseline = spec.Workers > 1 && !parse.GetValue(noBaseline);
+            // Speedup needs a one-worker run, except where there is no speedup (pingpong, ring).
+            var withBaseline = spec.Workers > 1 && !parse.GetValue(noBaseline) && Speedup.WhyNone(spec.Workload.ToString().ToLowerInvariant()) is null;
             RunSpec[] specs = withBaseline ? [spec with { Workers = 1 }, spec] : [spec];
             return Execution.MeasureAsync(parse, shared, "--workers", specs, results => results.Where(r => r.Workers == spec.Workers).ToList(), withIsolation: false, cancellationToken);
         });

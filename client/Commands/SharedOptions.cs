@@ -24,35 +24,39 @@ internal sealed class SharedOptions
     public Option<long> Work { get; } = new("--work")
     {
         Description = "Total work units: compute units (~1 µs each), I/O waits, increments, stencil cells, round trips or hops. Default: the workload's.",
+        HelpName = "N",
         CustomParser = r => OptionParsing.Whole(r, "--work", r.Tokens.Single().Value, 1, MaxWork),
     };
 
     public Option<long> Granularity { get; } = new("--granularity")
     {
         Description = "Work units per message (the process model) or per chunk (the thread models). Default: the workload's (cpu 1000, others 1).",
+        HelpName = "N",
         CustomParser = r => OptionParsing.Whole(r, "--granularity", r.Tokens.Single().Value, 1, MaxWork),
     };
 
-    public Option<long> Payload { get; } = new("--payload")
+    public Option<long> Payload { get; } = OptionParsing.Defaulted(new Option<long>("--payload")
     {
-        Description = "Extra payload bytes every message carries (512, 4KiB, 1MiB). Default: 0.",
+        Description = "Extra payload bytes every message carries (512, 4KiB, 1MiB).",
+        HelpName = "SIZE",
         CustomParser = r => OptionParsing.Size(r, "--payload", r.Tokens.Single().Value, 64L << 20),
-    };
+    }, 0, "0");
 
-    public Option<long> Memory { get; } = new("--memory")
+    public Option<long> Memory { get; } = OptionParsing.Defaulted(new Option<long>("--memory")
     {
-        Description = "Private memory each process allocates and touches (64KiB, 16MiB). Default: 0.",
+        Description = "Private memory each process allocates and touches (64KiB, 16MiB).",
+        HelpName = "SIZE",
         CustomParser = r => OptionParsing.Size(r, "--memory", r.Tokens.Single().Value, Array.MaxLength),
-    };
+    }, 0, "0");
 
     public Option<SyncPrimitive> Sync { get; } = OptionParsing.Enum("--sync", "How threads guard shared state; 'none' loses updates, and counts them.", SyncPrimitive.Lock);
 
-    public Option<double> SwitchInterval { get; } = new("--switch-interval")
+    public Option<double> SwitchInterval { get; } = OptionParsing.Defaulted(new Option<double>("--switch-interval")
     {
         Description = "gil: milliseconds a thread may hold the interpreter lock while others wait (CPython's sys.getswitchinterval()).",
-        DefaultValueFactory = _ => 5,
+        HelpName = "MS",
         CustomParser = r => OptionParsing.Number(r, "--switch-interval", r.Tokens.Single().Value, 0.01, 10_000),
-    };
+    }, 5, "5");
 
     public Option<bool> Native { get; } = new("--native")
     {
@@ -62,12 +66,14 @@ internal sealed class SharedOptions
     public Option<int> Steps { get; } = new("--steps")
     {
         Description = "stencil: time steps. Default: 200.",
+        HelpName = "N",
         CustomParser = r => (int)OptionParsing.Whole(r, "--steps", r.Tokens.Single().Value, 1, 10_000_000),
     };
 
     public Option<double> IoMillis { get; } = new("--io-ms")
     {
         Description = "io: milliseconds each simulated I/O blocks. Default: 2.",
+        HelpName = "MS",
         CustomParser = r => OptionParsing.Number(r, "--io-ms", r.Tokens.Single().Value, 0.001, 60_000),
     };
 

@@ -14,41 +14,45 @@ internal static class SweepCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var workload = new Option<string>("--workload")
+        var workload = OptionParsing.Defaulted(new Option<string>("--workload")
         {
-            Description = $"load (a population of grains under closed-loop load; the default) or a workload: {string.Join(", ", WorkloadCatalog.Names)}.",
+            Description = "load: a population of grains under closed-loop load; or one of the workloads.",
             HelpName = $"load|{string.Join('|', WorkloadCatalog.Names)}",
-            DefaultValueFactory = _ => Load,
             CustomParser = r => OptionParsing.OneOf(r, "--workload", [Load, .. WorkloadCatalog.Names]),
+        }, Load, Load);
+        var grains = ListOption("--grains", "load: population sizes.", [1, 10, 100, 1_000, 10_000, 100_000], RunSpec.MaxProcessWorkers);
+        var workers = ListOption("--workers", "load: closed-loop callers (process) or threads (thread models); workloads: workers. Default: 8 for load, 1,2,4 for a workload.", null, RunSpec.MaxProcessWorkers);
+        var work = new Option<long>("--work")
+        {
+            Description = "workloads: total work units of each point. Default: the workload's.",
+            HelpName = "N",
+            CustomParser = r => OptionParsing.Whole(r, "--work", r.Tokens.Single().Value, 1, 1_000_000_000_000),
         };
-        var grains = ListOption("--grains", "load: population sizes. Default: 1,10,100,1000,10000,100000.", [1, 10, 100, 1_000, 10_000, 100_000], RunSpec.MaxProcessWorkers);
-        var workers = ListOption("--workers", "load: closed-loop callers (process) or threads (thread models); workloads: workers. Default: load 8; workloads 1,2,4.", [], RunSpec.MaxProcessWorkers);
-        var granularity = ListOption("--granularity", "workloads: work units per message. Default: the workload's.", [0], 1_000_000_000);
-        var payload = new Option<long[]>("--payload")
+        var granularity = ListOption("--granularity", "workloads: work units per message. Default: the workload's.", null, 1_000_000_000);
+        var payload = OptionParsing.Defaulted(new Option<long[]>("--payload")
         {
             Description = "Payload bytes per message, comma-separated (0,1KiB,64KiB).",
             HelpName = "S1,S2",
-            DefaultValueFactory = _ => [0],
-            CustomParser = r => OptionParsing.Items(r).Select(s => OptionParsing.Size(r, "--payload", s, 64L << 20)).ToArray(),
-        };
-        var models = new Option<string[]>("--models")
+            CustomParser = r => OptionParsing.Items(r, "--payload").Select(s => OptionParsing.Size(r, "--payload", s, 64L << 20)).ToArray(),
+        }, [0], "0");
+        var models = OptionParsing.Defaulted(new Option<string[]>("--models")
         {
-            Description = $"Models, comma-separated. Default: {string.Join(",", Models.All)}.",
+            Description = "Models, comma-separated.",
             HelpName = "M1,M2",
-            DefaultValueFactory = _ => [.. Models.All],
-            CustomParser = r => OptionParsing.Items(r).Select(m => OptionParsing.ParseModel(r, "--models", m)).OfType<string>().Distinct().ToArray(),
-        };
-        var memory = new Option<long>("--memory")
+            CustomParser = r => OptionParsing.Items(r, "--models").Select(m => OptionParsing.ParseModel(r, "--models", m)).OfType<string>().Distinct().ToArray(),
+        }, [.. Models.All], string.Join(",", Models.All));
+        var memory = OptionParsing.Defaulted(new Option<long>("--memory")
         {
-            Description = "Private memory per grain (load) or per process (workloads). Default: 0.",
+            Description = "Private memory per grain (load) or per process (workloads).",
+            HelpName = "SIZE",
             CustomParser = r => OptionParsing.Size(r, "--memory", r.Tokens.Single().Value, Array.MaxLength),
-        };
-        var duration = new Option<TimeSpan>("--duration")
+        }, 0, "0");
+        var duration = OptionParsing.Defaulted(new Option<TimeSpan>("--duration")
         {
             Description = "load: length of each measured drive.",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(1),
+            HelpName = "TIME",
             CustomParser = r => OptionParsing.Duration(r, "--duration", r.Tokens.Single().Value, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
-        };
+        }, TimeSpan.FromSeconds(1), "1s");
         var repeats = OptionParsing.Repeats();
         var warmup = OptionParsing.Warmup();
         var outDir = new Option<DirectoryInfo?>("--out", "-o")
@@ -69,7 +73,7 @@ internal static class SweepCommand
               processmesh sweep --grains 1000,100000,1000000 --workers 8,32 --models process --duration 3s
               processmesh sweep --workload pingpong --workers 2,4,8 --payload 0,1KiB,64KiB --out pingpong
             """);
-        Option[] options = [workload, grains, workers, granularity, payload, models, memory, duration, repeats, warmup, outDir];
+        Option[] options = [workload, grains, workers, work, granularity, payload, models, memory, duration, repeats, warmup, outDir];
         foreach (var option in options)
         {
             command.Options.Add(option);
@@ -78,9 +82,15 @@ internal static class SweepCommand
         common.AddTo(command, withOutFile: false);
         command.SetAction((parse, cancellationToken) =>
         {
+            if (parse.GetValue(outDir) is { } target && OutputTarget.CheckFolder(target) is { } unwritable)
+            {
+                return Task.FromResult(Execution.Fail(unwritable, Execution.BadInput));
+            }
+
             var experiment = new Experiment(parse.GetValue(repeats), parse.GetValue(warmup));
             var isLoad = parse.GetValue(workload) == Load;
-            var workerCounts = parse.GetValue(workers)! is { Length: > 0 } w ? w : isLoad ? [8] : [1, 2, 4];
+            var workerCounts = parse.GetValue(workers) is { Length: > 0 } w ? w : isLoad ? [8] : [1, 2, 4];
+            var granularities = parse.GetValue(granularity) is { Length: > 0 } g ? g.Select(x => (long)x).ToArray() : [0L];
             List<SweepPoint> points = [];
             foreach (var model in parse.GetValue(models)!)
             {
@@ -102,13 +112,14 @@ internal static class SweepCommand
                         }
                         else
                         {
-                            points.AddRange(parse.GetValue(granularity)!.Select(gran => new SweepPoint(model, count, null, new RunSpec
+                            points.AddRange(granularities.Select(gran => new SweepPoint(model, count, null, new RunSpec
                             {
                                 Model = model,
                                 Workload = new Workload(parse.GetValue(workload)!),
                                 Workers = count,
                                 PayloadBytes = (int)bytes,
                                 MemoryBytes = parse.GetValue(memory),
+                                Work = parse.GetValue(work),
                                 Granularity = gran,
                             })));
                         }
@@ -128,19 +139,24 @@ internal static class SweepCommand
 
             // Points sorted so each model's population grows: the knee shows as the sweep goes.
             points = [.. points.OrderBy(p => Models.All.ToList().IndexOf(p.Model)).ThenBy(p => p.Workers).ThenBy(p => p.Load?.Grains ?? 0)];
-            var steps = points.Select(p => p.Model).Distinct().Count() + points.Sum(p => p.Load is null ? experiment.StepsPerSpec : 1);
             return Execution.WithClusterAsync(parse, common, async connection =>
             {
                 var measured = await ProgressReporter.RunAsync(
                     $"sweep of {points.Count} points on {connection.Description}",
-                    steps,
                     parse.GetValue(common.Quiet),
                     p => new SweepRunner(connection.Grains, experiment).RunAsync(points, p, cancellationToken));
                 var report = new Report(measured.Results, null, measured.Failures.Count > 0 ? measured.Failures : null, Heap: measured.Heap);
                 if (parse.GetValue(outDir) is { } dir)
                 {
-                    var charts = ReportFolder.Write(dir, report);
-                    await Console.Error.WriteLineAsync($"processmesh: wrote {ReportFolder.JsonFile}, {ReportFolder.CsvFile} and {charts.Count} charts (PNG and SVG) into {dir.FullName}");
+                    IReadOnlyList<Charts.Chart> charts = [];
+                    if (OutputTarget.TryWrite(dir.FullName, () => charts = ReportFolder.Write(dir, report), () => ResultFormats.For(OutputFormat.Json).Write(report, Console.Out)))
+                    {
+                        await Console.Error.WriteLineAsync($"processmesh: wrote {ReportFolder.JsonFile}, {ReportFolder.CsvFile} and {charts.Count} charts (PNG and SVG) into {dir.FullName}");
+                    }
+                    else
+                    {
+                        report = report with { Failures = [.. report.Failures ?? [], $"--out: {dir.FullName} was not written"] };
+                    }
                 }
 
                 return report;
@@ -149,11 +165,15 @@ internal static class SweepCommand
         return command;
     }
 
-    private static Option<int[]> ListOption(string name, string description, int[] defaults, long max) => new(name)
+    /// <summary>A list of whole numbers; with <paramref name="defaults"/> null, its default is described in its text (it depends on others).</summary>
+    private static Option<int[]> ListOption(string name, string description, int[]? defaults, long max)
     {
-        Description = description,
-        HelpName = "N1,N2",
-        DefaultValueFactory = _ => defaults,
-        CustomParser = r => OptionParsing.Items(r).Select(v => (int)OptionParsing.Whole(r, name, v, name == "--granularity" ? 0 : 1, max)).ToArray(),
-    };
+        var option = new Option<int[]>(name)
+        {
+            Description = description,
+            HelpName = "N1,N2",
+            CustomParser = r => OptionParsing.Items(r, name).Select(v => (int)OptionParsing.Whole(r, name, v, 1, max)).ToArray(),
+        };
+        return defaults is null ? option : OptionParsing.Defaulted(option, defaults, string.Join(",", defaults));
+    }
 }

@@ -6,8 +6,8 @@ namespace ProcessMesh.Cli.Output;
 
 /// <summary>
 /// Charts of a results folder, each as PNG and SVG: for a grain-count sweep, throughput, p99, memory and
-/// activation rate against grain count; for a workload sweep, throughput, speedup, p99 and memory against
-/// workers. One series per model (and per other dimension that varies). Every title states the machine.
+/// activation rate against grain count; for a workload sweep, throughput, speedup (not for pingpong and ring,
+/// which have none), p99 and memory against workers. One series per model (and per other dimension that varies). Every title states the machine.
 /// </summary>
 internal static class Charts
 {
@@ -52,6 +52,17 @@ internal static class Charts
             if (logX)
             {
                 plot.Axes.Bottom.TickGenerator = LogTicks();
+            }
+            else
+            {
+                // Workers and callers are whole numbers: a tick at each count measured, never at 2.5.
+                var ticks = new ScottPlot.TickGenerators.NumericManual();
+                foreach (var count in points.Select(p => p.X!.Value).Distinct().Order())
+                {
+                    ticks.AddMajor(count, count.ToString("N0", CultureInfo.InvariantCulture));
+                }
+
+                plot.Axes.Bottom.TickGenerator = ticks;
             }
 
             if (logY)
@@ -114,7 +125,7 @@ internal static class Charts
     /// <summary>The model, plus whichever other dimensions vary across <paramref name="all"/>.</summary>
     public static string SeriesName(RunResult r, IReadOnlyList<RunResult> all, bool includeWorkers, bool includeGranularity)
     {
-        var name = r.Sync is null || r.Workload == "load" ? r.Model : $"{r.Model} ({r.Sync})";
+        var name = r.Sync is null || r.Workload == "load" ? r.Model : $"{r.Model}, sync={r.Sync}";
         if (includeWorkers && all.Select(a => a.Concurrency).Distinct().Count() > 1)
         {
             name += $", {r.Concurrency} {(Models.IsSingleSilo(r.Model) ? "threads" : "callers")}";

@@ -16,12 +16,12 @@ internal static class ReportFolder
         var csv = Path.Combine(dir.FullName, CsvFile);
         using (var writer = new StreamWriter(json))
         {
-            ResultWriter.Write(report, OutputFormat.Json, writer);
+            new JsonFormat().Write(report, writer);
         }
 
         using (var writer = new StreamWriter(csv))
         {
-            ResultWriter.Write(report, OutputFormat.Csv, writer);
+            new CsvFormat().Write(report, writer);
         }
 
         return Charts.Write(dir, report.Runs);
@@ -38,7 +38,7 @@ internal static class ReportFolder
 
         try
         {
-            var report = JsonSerializer.Deserialize<Report>(File.ReadAllText(path), ResultWriter.Json);
+            var report = JsonSerializer.Deserialize<Report>(File.ReadAllText(path), JsonFormat.Options);
             return report ?? throw new ArgumentException($"{optionName}: {path} is empty");
         }
         catch (JsonException e)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ProcessMesh.Cli.Output;
 using ProcessMesh.Contracts;
 
@@ -6,17 +7,28 @@ namespace ProcessMesh.Cli.Running;
 /// <summary>Runs specs through coordinator grains: warm-ups, repeats, the median, and speedups.</summary>
 internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experiment)
 {
-    /// <summary>Measures every spec in order. A spec that fails is reported and the rest still run.</summary>
-    public async Task<Measured> RunAllAsync(IReadOnlyList<RunSpec> specs, ProgressReporter progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Measures every spec in order, with progress whose estimate is learned from the runs made so far. A spec
+    /// that fails is reported and the rest still run.
+    /// </summary>
+    /// <param name="specs">What to run, in order.</param>
+    /// <param name="progress">Where to report.</param>
+    /// <param name="cancellationToken">Stops between runs.</param>
+    /// <param name="extraFrom">Specs from this index on are side measurements (the hand-off of a comparison): their results are <see cref="Measured.Extra"/>.</param>
+    public async Task<Measured> RunAllAsync(IReadOnlyList<RunSpec> specs, ProgressReporter progress, CancellationToken cancellationToken, int extraFrom = int.MaxValue)
     {
+        var cores = (await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Describe()).Cores;
+        var estimator = new RunEstimator(specs, experiment, cores);
+        progress.Remaining = estimator.Remaining;
         var results = new List<RunResult>();
+        var extra = new List<RunResult>();
         var failures = new List<string>();
-        foreach (var spec in specs)
+        for (var i = 0; i < specs.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                results.Add(await MeasureAsync(spec, progress, cancellationToken));
+                (i < extraFrom ? results : extra).Add(await MeasureAsync(specs[i], progress, cancellationToken, estimator, i));
             }
             catch (ArgumentException)
             {
@@ -24,30 +36,37 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                failures.Add($"{Label(spec)}: {e.Message}");
+                progress.End();
+                failures.Add($"{Label(specs[i])}: {e.Message}");
             }
         }
 
-        return new Measured(WithSpeedups(results), failures);
+        return new Measured(Speedup.With(results), failures) { Extra = extra };
     }
 
-    /// <summary>Measures one spec: warm-ups, then repeats summarised by their median.</summary>
-    public async Task<RunResult> MeasureAsync(RunSpec spec, ProgressReporter progress, CancellationToken cancellationToken)
+    /// <summary>Measures one spec: warm-ups, then repeats summarised by their median (by wall time) and spread.</summary>
+    public async Task<RunResult> MeasureAsync(RunSpec spec, ProgressReporter progress, CancellationToken cancellationToken, RunEstimator? estimator = null, int index = 0)
     {
         var label = Label(spec);
+        async Task<RunResult> OnceAsync(string step)
+        {
+            progress.Begin($"{label}: {step}", estimator?.Begin(index));
+            var watch = Stopwatch.StartNew();
+            var result = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec).WaitAsync(cancellationToken);
+            estimator?.Record(index, watch.Elapsed);
+            progress.End();
+            return result;
+        }
+
         for (var i = 1; i <= experiment.Warmup; i++)
         {
-            progress.Begin($"{label}: warm-up {i}/{experiment.Warmup}");
-            await OnceAsync(spec, cancellationToken);
-            progress.End();
+            await OnceAsync($"warm-up {i}/{experiment.Warmup}");
         }
 
         var repeats = new List<RunResult>();
         for (var i = 1; i <= experiment.Repeats; i++)
         {
-            progress.Begin($"{label}: repeat {i}/{experiment.Repeats}");
-            repeats.Add(await OnceAsync(spec, cancellationToken));
-            progress.End();
+            repeats.Add(await OnceAsync($"repeat {i}/{experiment.Repeats}"));
         }
 
         var sorted = repeats.OrderBy(r => r.WallSeconds).ToList();
@@ -56,36 +75,18 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
             Repeats = sorted.Count,
             WallSecondsMin = sorted[0].WallSeconds,
             WallSecondsMax = sorted[^1].WallSeconds,
+            MemoryPerWorkerBytesMin = repeats.Min(r => r.MemoryPerWorkerBytes),
+            MemoryPerWorkerBytesMax = repeats.Max(r => r.MemoryPerWorkerBytes),
             Correct = repeats.All(r => r.Correct),
         };
     }
-
-    /// <summary>Speedup and efficiency of each result against the one-worker result of the same model and sizes.</summary>
-    public static List<RunResult> WithSpeedups(IEnumerable<RunResult> results)
-    {
-        var list = results.ToList();
-        return list.Select(r =>
-        {
-            var baseline = list.FirstOrDefault(b => b.Workers == 1 && SameExperiment(b, r));
-            if (baseline is null || r.WallSeconds <= 0)
-            {
-                return r;
-            }
-
-            var speedup = baseline.WallSeconds / r.WallSeconds;
-            return r with { Speedup = speedup, Efficiency = speedup / r.Workers };
-        }).ToList();
-    }
-
-    private static bool SameExperiment(RunResult a, RunResult b) =>
-        a.Model == b.Model && a.Workload == b.Workload && a.Work == b.Work && a.Granularity == b.Granularity &&
-        a.Sync == b.Sync && a.PayloadBytesPerMessage == b.PayloadBytesPerMessage && a.MemoryBytesRequested == b.MemoryBytesRequested;
-
-    private Task<RunResult> OnceAsync(RunSpec spec, CancellationToken cancellationToken) =>
-        grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec).WaitAsync(cancellationToken);
 
     private static string Label(RunSpec spec) => $"{spec.Model} {spec.Workload.ToString().ToLowerInvariant()} ×{spec.Workers}";
 }
 
 /// <summary>What a batch of runs produced: the results, and a line for each spec that failed.</summary>
-internal sealed record Measured(IReadOnlyList<RunResult> Results, IReadOnlyList<string> Failures, SweepHeap? Heap = null);
+internal sealed record Measured(IReadOnlyList<RunResult> Results, IReadOnlyList<string> Failures, SweepHeap? Heap = null)
+{
+    /// <summary>Side measurements made for the report, not results in their own right (a comparison's hand-off).</summary>
+    public IReadOnlyList<RunResult> Extra { get; init; } = [];
+}

@@ -4,45 +4,129 @@ using ProcessMesh.Grains.Load;
 
 namespace ProcessMesh.Cli.Running;
 
-/// <summary>Runs a load test on the path it names: in a driver grain (hosted) or from this client (external).</summary>
+/// <summary>
+/// Runs a load test on the path it names: in a driver grain (hosted) or from this client (external); shows
+/// its live progress (grains activated, calls so far and their rate) and reads the silo's heap once the
+/// population is gone.
+/// </summary>
 internal static class LoadRunner
 {
+    private static readonly TimeSpan _poll = TimeSpan.FromMilliseconds(500);
+
     public static async Task<RunResult> RunAsync(IGrainFactory grains, LoadSpec spec, ProgressReporter progress, CancellationToken cancellationToken)
     {
+        var key = Guid.NewGuid();
+        var coordinator = grains.GetGrain<ICoordinatorGrain>(key);
+        var machine = await coordinator.Describe();
+        Task<RunResult> test;
         if (spec.Path == LoadPaths.Hosted)
         {
-            progress.Begin($"hosted load: {spec.Grains:N0} grains, {Describe(spec)} (activation, load, clean-up run inside the cluster)");
-            var hosted = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).RunLoad(Models.Process, spec, spec.Concurrency).WaitAsync(cancellationToken);
-            progress.End();
-            return hosted;
+            test = coordinator.RunLoad(Models.Process, spec, spec.Concurrency);
         }
-
-        var coordinator = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
-        var machine = await coordinator.Describe();
-        if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)
+        else
         {
-            throw new ArgumentException(refusal);
-        }
-
-        var started = false;
-        var driver = new LoadDriver(grains, spec, coordinator, machine)
-        {
-            OnPhase = phase =>
+            if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)
             {
-                if (started)
-                {
-                    progress.End();
-                }
+                throw new ArgumentException(refusal);
+            }
 
-                started = true;
-                progress.Begin($"external load: {phase}");
-            },
-        };
-        var result = await driver.RunAsync(cancellationToken);
+            test = new LoadDriver(grains, spec, coordinator, machine).RunAsync(cancellationToken);
+        }
+
+        var result = await FollowAsync(grains.GetGrain<ILoadProgressGrain>(key), spec, test, progress, cancellationToken);
+        progress.Begin("reading the silo's heap once the grains are gone", TimeSpan.FromSeconds(1));
+        var after = await Settle.HeapAfterAsync(grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()), result.HeapBeforeBytes ?? 0, cancellationToken);
         progress.End();
-        return result;
+        return result with { HeapAfterBytes = after };
     }
 
-    private static string Describe(LoadSpec spec) =>
-        spec.IsOpen ? $"{spec.Rate:N0} calls/s for {spec.Duration.TotalSeconds:0.#} s" : $"{spec.Concurrency} callers for {spec.Duration.TotalSeconds:0.#} s";
+    /// <summary>Shows the test's progress, read from where its driver reports it, until the test ends.</summary>
+    private static async Task<RunResult> FollowAsync(ILoadProgressGrain source, LoadSpec spec, Task<RunResult> test, ProgressReporter progress, CancellationToken cancellationToken)
+    {
+        var plan = new LoadPlan(spec);
+        progress.Remaining = plan.Remaining;
+        var shown = (Phase: "", Number: -1);
+        progress.Begin($"activating {spec.Grains:N0} grains", plan.Expected(LoadProgress.Activating));
+        while (await Task.WhenAny(test, Task.Delay(_poll, cancellationToken)) != test)
+        {
+            if (await source.Read() is not { } now)
+            {
+                continue;
+            }
+
+            plan.Observe(now);
+            if ((now.Phase, now.Number) != shown)
+            {
+                shown = (now.Phase, now.Number);
+                progress.End();
+                progress.Begin(plan.Describe(now), plan.Expected(now.Phase));
+            }
+
+            progress.Update(now.Phase == LoadProgress.Activating || now.Phase == LoadProgress.Deactivating
+                ? $"{now.Done:N0} of {spec.Grains:N0} grains"
+                : $"{now.Done:N0} calls, {Figures.Si(now.PhaseSeconds > 0 ? now.Done / now.PhaseSeconds : 0)}/s");
+        }
+
+        progress.End();
+        return await test;
+    }
+
+    /// <summary>
+    /// What a load test will take: its drives' length is known; activation and deactivation are estimated from
+    /// a typical rate and then from the rate observed.
+    /// </summary>
+    private sealed class LoadPlan(LoadSpec spec)
+    {
+        private const double TypicalActivationsPerSecond = 50_000;
+        private const double TypicalDeactivationsPerSecond = 100_000;
+        private double _activationRate = TypicalActivationsPerSecond;
+        private readonly object _gate = new();
+        private LoadProgress _now = new() { Phase = LoadProgress.Activating };
+
+        public void Observe(LoadProgress now)
+        {
+            lock (_gate)
+            {
+                if (now.Phase == LoadProgress.Activating && now.PhaseSeconds > 0.5 && now.Done > 0)
+                {
+                    _activationRate = now.Done / now.PhaseSeconds;
+                }
+
+                _now = now;
+            }
+        }
+
+        public TimeSpan Expected(string phase) => phase switch
+        {
+            LoadProgress.Activating => TimeSpan.FromSeconds(0.2 + (spec.Grains / _activationRate)),
+            LoadProgress.Deactivating => TimeSpan.FromSeconds(0.2 + (spec.Grains / TypicalDeactivationsPerSecond)),
+            _ => spec.Duration,
+        };
+
+        /// <summary>The phases after the current one.</summary>
+        public TimeSpan? Remaining()
+        {
+            lock (_gate)
+            {
+                var drives = spec.Warmups + spec.Repeats;
+                var after = _now.Phase switch
+                {
+                    LoadProgress.Activating => drives,
+                    LoadProgress.WarmUp => drives - _now.Number,
+                    LoadProgress.Drive => spec.Repeats - _now.Number,
+                    _ => -1,
+                };
+                return after < 0 ? TimeSpan.Zero : (spec.Duration * after) + Expected(LoadProgress.Deactivating);
+            }
+        }
+
+        public string Describe(LoadProgress now) => now.Phase switch
+        {
+            LoadProgress.WarmUp => $"warm-up {now.Number}/{spec.Warmups}: {Load()} for {ProgressReporter.Format(spec.Duration)}",
+            LoadProgress.Drive => $"drive {now.Number}/{spec.Repeats}: {Load()} for {ProgressReporter.Format(spec.Duration)}",
+            _ => $"{now.Phase} {spec.Grains:N0} grains",
+        };
+
+        private string Load() => spec.IsOpen ? $"{spec.Rate:N0} calls/s" : $"{spec.Concurrency} callers";
+    }
 }

@@ -18,14 +18,21 @@ internal sealed record SweepPoint(string Model, int Workers, LoadSpec? Load, Run
 /// </summary>
 internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
 {
-    private static readonly TimeSpan _settleTimeout = TimeSpan.FromSeconds(8);
-    private const double SettledFraction = 1.10;
-    private const long SettledSlackBytes = 2L << 20;
-
     /// <summary>Runs every point in order.</summary>
     public async Task<Measured> RunAsync(IReadOnlyList<SweepPoint> points, ProgressReporter progress, CancellationToken cancellationToken)
     {
         var coordinator = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+        var cores = (await coordinator.Describe()).Cores;
+        var runs = points.Where(p => p.Run is not null).Select(p => p.Run!).ToList();
+        var estimator = new RunEstimator(runs, experiment, cores);
+        var next = 0;
+        progress.Remaining = () =>
+        {
+            // Load points take what their drives take (known) plus activation and clean-up; workload points are learned.
+            var loads = TimeSpan.FromSeconds(points.Skip(next).Where(p => p.Load is not null).Sum(p => Expected(p.Load!).TotalSeconds));
+            var rest = estimator.Remaining();
+            return runs.Count == 0 ? loads : rest is { } r ? loads + r : null;
+        };
         var cold = await coordinator.LiveHeapBytes();
         var warmUpGrains = await WarmUpAsync(points, progress, cancellationToken);
         var warm = await coordinator.LiveHeapBytes();
@@ -34,22 +41,23 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
         foreach (var point in points)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            next++;
             var before = await coordinator.LiveHeapBytes();
             try
             {
                 RunResult result;
                 if (point.Load is { } load)
                 {
-                    progress.Begin(point.Label);
+                    progress.Begin(point.Label, Expected(load));
                     result = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).RunLoad(point.Model, load, point.Workers).WaitAsync(cancellationToken);
                     progress.End();
                 }
                 else
                 {
-                    result = await new ExperimentRunner(grains, experiment).MeasureAsync(point.Run!, progress, cancellationToken);
+                    result = await new ExperimentRunner(grains, experiment).MeasureAsync(point.Run!, progress, cancellationToken, estimator, runs.IndexOf(point.Run!));
                 }
 
-                var after = await SettleAsync(coordinator, before, cancellationToken);
+                var after = await Settle.HeapAfterAsync(coordinator, before, cancellationToken);
                 results.Add(result with { HeapBeforeBytes = before, HeapAfterBytes = after });
                 if (!result.Correct)
                 {
@@ -64,7 +72,7 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
         }
 
         var end = await coordinator.LiveHeapBytes();
-        return new Measured(ExperimentRunner.WithSpeedups(results), failures, new SweepHeap(cold, warm, end, warmUpGrains));
+        return new Measured(Speedup.With(results), failures, new SweepHeap(cold, warm, end, warmUpGrains));
     }
 
     /// <summary>
@@ -83,7 +91,7 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
                      .GroupBy(p => p.Model).Select(g => g.MaxBy(p => p.Load?.Grains ?? 0)!))
         {
             var coordinator = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
-            progress.Begin($"warm-up: {point.Label}");
+            progress.Begin($"warm-up: {point.Label}", point.Load is { } l ? Expected(l with { Duration = TimeSpan.FromMilliseconds(100), Warmups = 0, Repeats = 1 }) : null);
             try
             {
                 if (point.Load is { } load)
@@ -108,16 +116,7 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment)
         return largest;
     }
 
-    /// <summary>Waits (a bounded time) for the heap to come back near <paramref name="before"/>; returns the last reading.</summary>
-    private static async Task<long> SettleAsync(ICoordinatorGrain coordinator, long before, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + _settleTimeout;
-        long heap;
-        while ((heap = await coordinator.LiveHeapBytes()) > (before * SettledFraction) + SettledSlackBytes && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250, cancellationToken);
-        }
-
-        return heap;
-    }
+    /// <summary>What a load point should take: activation at a typical rate, its drives, clean-up and the heap readings.</summary>
+    private static TimeSpan Expected(LoadSpec load) =>
+        TimeSpan.FromSeconds(1 + (load.Grains / 50_000.0) + (load.Grains / 100_000.0)) + (load.Duration * (load.Warmups + load.Repeats));
 }

@@ -196,4 +196,21 @@ public sealed record RunResult
 
     /// <summary>Why the run ended early or had to recover, in one line; null when it completed.</summary>
     [Id(60)] public string? Failure { get; init; }
+    /// <summary>
+    /// True on a one-worker record that <c>run</c> or <c>compare</c> added only as the reference for speedup
+    /// (the user did not ask for one worker); null otherwise.
+    /// </summary>
+    [Id(47)] public bool? Baseline { get; init; }
+
+    /// <summary>
+    /// Load tests: what <see cref="Workers"/> counts: <c>grains</c> (process rows: the population) or <c>threads</c>
+    /// (thread-model rows: the threads that call a population of <see cref="Grains"/> shared-memory objects).
+    /// </summary>
+    [Id(48)] public string? WorkersAre { get; init; }
+
+    /// <summary>The smallest memory per worker among the measured repeats, bytes (the spread of <see cref="MemoryPerWorkerBytes"/>).</summary>
+    [Id(45)] public long? MemoryPerWorkerBytesMin { get; init; }
+
+    /// <summary>The largest memory per worker among the measured repeats, bytes.</summary>
+    [Id(46)] public long? MemoryPerWorkerBytesMax { get; init; }
 }

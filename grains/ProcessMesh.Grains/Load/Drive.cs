@@ -24,6 +24,9 @@ internal sealed class Drive(LoadSpec spec)
     private bool _closed;
     private double _wallSeconds;
 
+    /// <summary>Calls issued so far (for live progress; read without the lock, so it may be a call behind).</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
     /// <summary>The silo's CPU seconds over the drive, which its caller measures.</summary>
     public double CpuSeconds { get; set; }
 

@@ -13,16 +13,48 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
 {
     private const int ActivationParallelism = 1024;
 
+    private static readonly TimeSpan _progressInterval = TimeSpan.FromMilliseconds(500);
+    private string _phase = LoadProgress.Activating;
+    private int _phaseNumber;
+    private long _phaseStart = Stopwatch.GetTimestamp();
+    private long _phaseDone;
+    private Drive? _drive;
+
     /// <summary>Called with a line about each phase (activating, each drive, cleaning up).</summary>
     public Action<string>? OnPhase { get; init; }
 
+    /// <summary>How far the test has got; also reported twice a second to the <see cref="ILoadProgressGrain"/> keyed by the coordinator.</summary>
+    public LoadProgress Progress => new()
+    {
+        Phase = _phase,
+        Number = _phaseNumber,
+        Done = _drive?.Calls ?? Interlocked.Read(ref _phaseDone),
+        PhaseSeconds = Stopwatch.GetElapsedTime(_phaseStart).TotalSeconds,
+    };
+
     /// <summary>Runs the test and returns its record: the median measured drive, with the spread.</summary>
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        using var reporting = new CancellationTokenSource();
+        var reporter = ReportProgressAsync(reporting.Token);
+        try
+        {
+            return await RunTestAsync(cancellationToken);
+        }
+        finally
+        {
+            await reporting.CancelAsync();
+            await reporter;
+        }
+    }
+
+    private async Task<RunResult> RunTestAsync(CancellationToken cancellationToken)
     {
         var runId = Guid.NewGuid().ToString("N");
         var population = Enumerable.Range(0, spec.Grains).Select(i => grains.GetGrain<ILoadGrain>($"{runId}/{i}")).ToArray();
         var before = await silo.LiveHeapBytes();
 
+        Phase(LoadProgress.Activating, 0);
         OnPhase?.Invoke($"activating {spec.Grains:N0} grains");
         var activationStart = Stopwatch.GetTimestamp();
         await ForEachAsync(population, g => g.Activate(spec.MemoryBytes), cancellationToken);
@@ -38,6 +70,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
                 var kind = d < spec.Warmups ? $"warm-up {d + 1}/{spec.Warmups}" : $"drive {d - spec.Warmups + 1}/{spec.Repeats}";
                 OnPhase?.Invoke($"{kind}: {(spec.IsOpen ? $"{spec.Rate:N0} calls/s" : $"{spec.Concurrency} callers")} for {spec.Duration.TotalSeconds:0.#} s");
                 var drive = new Drive(spec);
+                Phase(d < spec.Warmups ? LoadProgress.WarmUp : LoadProgress.Drive, d < spec.Warmups ? d + 1 : d - spec.Warmups + 1, drive);
                 // CPU only around the drive: a heap reading forces a full collection, which would count as the drive's.
                 var cpuBefore = await silo.CpuSeconds();
                 await drive.RunAsync(population, payload, cancellationToken);
@@ -55,14 +88,49 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
         }
         finally
         {
+            Phase(LoadProgress.Deactivating, 0);
             OnPhase?.Invoke($"deactivating {spec.Grains:N0} grains");
             await ForEachAsync(population, g => g.Deactivate(), CancellationToken.None);
         }
     }
 
-    private static Task ForEachAsync(ILoadGrain[] grains, Func<ILoadGrain, Task> action, CancellationToken cancellationToken) =>
+    private void Phase(string phase, int number, Drive? drive = null)
+    {
+        _drive = drive;
+        Interlocked.Exchange(ref _phaseDone, 0);
+        _phaseStart = Stopwatch.GetTimestamp();
+        (_phase, _phaseNumber) = (phase, number);
+    }
+
+    /// <summary>Reports <see cref="Progress"/> twice a second until stopped; a lost report is only a missed update.</summary>
+    private async Task ReportProgressAsync(CancellationToken stop)
+    {
+        var sink = grains.GetGrain<ILoadProgressGrain>(silo.GetPrimaryKey());
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_progressInterval, stop);
+                await sink.Report(Progress);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // progress is a courtesy: the test goes on
+            }
+        }
+    }
+
+    private Task ForEachAsync(ILoadGrain[] grains, Func<ILoadGrain, Task> action, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(
             grains,
             new ParallelOptions { MaxDegreeOfParallelism = ActivationParallelism, CancellationToken = cancellationToken, TaskScheduler = TaskScheduler.Current },
-            async (g, _) => await action(g));
+            async (g, _) =>
+            {
+                await action(g);
+                Interlocked.Increment(ref _phaseDone);
+            });
 }

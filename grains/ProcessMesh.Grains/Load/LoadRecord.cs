@@ -58,6 +58,7 @@ internal static class LoadRecord
             Model = model,
             Workload = "load",
             Workers = workers,
+            WorkersAre = model == Models.Process ? "grains" : "threads",
             Silos = machine.Silos,
             Work = median.Tally.Completed,
             Granularity = 1,

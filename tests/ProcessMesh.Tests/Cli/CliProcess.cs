@@ -7,10 +7,14 @@ internal static class CliProcess
 {
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Outcome> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<Outcome> RunAsync(TimeSpan timeout, params string[] args) => RunInAsync(null, timeout, args);
+
+    /// <summary>Runs it with <paramref name="directory"/> as its working directory (relative --out paths land there).</summary>
+    public static async Task<Outcome> RunInAsync(string? directory, TimeSpan timeout, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = directory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

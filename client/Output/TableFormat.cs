@@ -1,0 +1,154 @@
+using ProcessMesh.Cli.Running;
+using ProcessMesh.Contracts;
+using Spectre.Console;
+
+namespace ProcessMesh.Cli.Output;
+
+/// <summary>
+/// Tables for people, fitted to a width (the terminal's, or <see cref="DefaultWidth"/> when it is unknown or
+/// output is redirected): no header cut, no value wrapped. The columns come from <see cref="TableColumns"/>.
+/// </summary>
+internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool allColumns = false) : IResultFormat
+{
+    /// <summary>The width tables fit when the terminal's is unknown.</summary>
+    public const int DefaultWidth = 120;
+
+    /// <summary>The terminal's width when standard output is one, else <see cref="DefaultWidth"/>.</summary>
+    public static int TerminalWidth()
+    {
+        try
+        {
+            return !Console.IsOutputRedirected && Console.WindowWidth > 20 ? Console.WindowWidth : DefaultWidth;
+        }
+        catch (IOException)
+        {
+            return DefaultWidth;
+        }
+    }
+
+    public void Write(Report report, TextWriter writer)
+    {
+        var colour = writer == Console.Out && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = colour ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = colour ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        // Every line is fitted below; all columns may be wider than the terminal, and then the terminal wraps.
+        console.Profile.Width = allColumns ? 10_000 : width;
+
+        var runs = report.Runs;
+        var notes = new List<string>();
+        if (runs.Count > 0)
+        {
+            var load = runs.Any(r => r.Grains is not null);
+            var columns = load ? TableColumns.Load : TableColumns.Run;
+            var (cols, rows) = TableColumns.Select(columns, runs, allColumns);
+            var (table, hidden) = FittedTable.Build(load ? LoadTitle(runs[0]) : RunTitle(runs), cols, rows, allColumns ? int.MaxValue : width);
+            console.Write(table);
+            notes.AddRange(Notes(runs, load));
+            var more = hidden.Concat(allColumns ? [] : TableColumns.WideHeaders(columns, runs)).ToList();
+            if (more.Count > 0)
+            {
+                notes.Add($"Also measured ({string.Join(", ", more)}): --columns all, or --format json|csv.");
+            }
+        }
+
+        foreach (var note in notes)
+        {
+            console.WriteLine(note);
+        }
+
+        if (report.Isolation is { Count: > 0 } || report.HandOff is not null)
+        {
+            console.Write(IsolationTable(report));
+        }
+
+        if (report.Changes is { Count: > 0 } changes)
+        {
+            console.Write(ChangeTable.Build(changes, width));
+        }
+
+        if (report.Heap is { } heap)
+        {
+            console.WriteLine(heap.Describe());
+        }
+
+        foreach (var failure in report.Failures ?? [])
+        {
+            console.MarkupLine($"[red]failed:[/] {Markup.Escape(failure)}");
+        }
+    }
+
+    private static string RunTitle(IReadOnlyList<RunResult> runs)
+    {
+        var first = runs[0];
+        var work = runs.Select(r => r.Work).Distinct().Count() == 1 ? $"{first.Work:N0} units" : "units vary";
+        var grain = runs.Select(r => r.Granularity).Distinct().Count() == 1 ? $", {first.Granularity:N0} per message" : "";
+        return $"{first.Workload}: {work}{grain}";
+    }
+
+    private static string LoadTitle(RunResult first) =>
+        $"load: {first.LoadMode} loop, {first.Path} path, {first.WallSeconds:0.#} s drives";
+
+    /// <summary>The lines under a results table: the machine, and what the figures are measured against.</summary>
+    private static IEnumerable<string> Notes(IReadOnlyList<RunResult> runs, bool load)
+    {
+        var first = runs[0];
+        var m = first.Machine;
+        yield return $"Measured on {m.Cores} cores, {Bytes.Format(m.MemoryBytes)}, {m.Gc} GC, {first.Silos} silo(s), .NET {m.Runtime}; " +
+                     $"median of {first.Repeats} repeat(s).";
+        if (load)
+        {
+            yield break;
+        }
+
+        if (runs.Any(r => r.Speedup is not null))
+        {
+            yield return "speedup: against 1 worker of the same model and sizes; eff. is speedup / workers.";
+        }
+
+        if (runs.Any(r => r.Baseline == true))
+        {
+            yield return "(baseline): a one-worker run made only as the reference for speedup.";
+        }
+
+        foreach (var why in runs.Select(r => Speedup.WhyNone(r.Workload)).OfType<string>().Distinct())
+        {
+            yield return why;
+        }
+    }
+
+    private Table IsolationTable(Report report)
+    {
+        List<FittedCell[]> rows = [];
+        if (report.HandOff is { } h)
+        {
+            rows.Add(["time / message", Int(h.Workers), $"{h.ProcessMicrosPerMessage:0.00} µs", $"{h.ThreadMicrosPerMessage:0.00} µs",
+                Cost(h.ExtraMicrosecondsPerMessage, h.NoiseMicros, h.Verdict, v => $"{v:0.00} µs"), $"pingpong, {h.RoundTrips:N0} round trips"]);
+        }
+
+        foreach (var c in report.Isolation ?? [])
+        {
+            var process = report.Runs.First(r => r.Model == Models.Process && r.Workers == c.Workers);
+            var thread = report.Runs.First(r => r.Model == Models.Thread && r.Workers == c.Workers);
+            rows.Add(["memory / worker", Int(c.Workers), Bytes.Format(process.MemoryPerWorkerBytes), Bytes.Format(thread.MemoryPerWorkerBytes),
+                Cost(c.ExtraBytesPerWorker, c.ExtraBytesPerWorkerNoise, c.MemoryVerdict, v => Bytes.Format(v)), "heap growth / live worker"]);
+        }
+
+        FittedColumn[] columns = [new("cost", 0, Left: true), new("workers", 0), new("process", 0), new("thread", 0), new("extra", 0), new("measured by", 0, Left: true)];
+        return FittedTable.Build("The cost of isolation: process against thread", columns, rows, width).Table;
+    }
+
+    private static string Int(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A cost as people should read it: the figure when it is above its noise, else what it is.</summary>
+    private static FittedCell Cost(double value, double noise, string verdict, Func<double, string> format) => verdict switch
+    {
+        Verdicts.Measured => format(value),
+        Verdicts.WithinNoise => new FittedCell($"within noise ±{format(noise)}", "grey"),
+        Verdicts.NoiseUnknown => new FittedCell($"{format(value)} (1 repeat: noise unknown)", "grey"),
+        _ => new FittedCell($"below resolution ({format(value)})", "grey"),
+    };
+}
