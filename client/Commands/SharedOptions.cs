@@ -77,6 +77,20 @@ internal sealed class SharedOptions
         CustomParser = r => OptionParsing.Number(r, "--io-ms", r.Tokens.Single().Value, 0.001, 60_000),
     };
 
+    public Option<string> Placement { get; } = OptionParsing.Defaulted(new Option<string>("--placement")
+    {
+        Description = "process: where workers live. spread deals them round-robin over the silos, local keeps them on the coordinator's silo, default picks a silo at random for each.",
+        HelpName = string.Join('|', Placements.All),
+        CustomParser = r => OptionParsing.OneOf(r, "--placement", Placements.All),
+    }, Placements.Spread, Placements.Spread);
+
+    public Option<TimeSpan> TimeLimit { get; } = OptionParsing.Defaulted(new Option<TimeSpan>("--time-limit")
+    {
+        Description = "The longest one measured run may take (30s, 10m); past it the run stops and reports what completed.",
+        HelpName = "DURATION",
+        CustomParser = r => OptionParsing.Duration(r, "--time-limit", r.Tokens.Single().Value, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)),
+    }, TimeSpan.FromSeconds(RunSpec.DefaultTimeLimitSeconds), "10m");
+
     public Option<int> Repeats { get; } = OptionParsing.Repeats();
 
     public Option<int> Warmup { get; } = OptionParsing.Warmup();
@@ -84,7 +98,7 @@ internal sealed class SharedOptions
     /// <summary>Adds every shared option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        Option[] all = [Workload, Work, Granularity, Payload, Memory, Sync, SwitchInterval, Native, Steps, IoMillis, Repeats, Warmup];
+        Option[] all = [Workload, Work, Granularity, Payload, Memory, Sync, SwitchInterval, Native, Steps, IoMillis, Placement, TimeLimit, Repeats, Warmup];
         foreach (var option in all)
         {
             command.Options.Add(option);
@@ -108,6 +122,8 @@ internal sealed class SharedOptions
         Native = parse.GetValue(Native),
         Steps = parse.GetValue(Steps),
         IoMillis = parse.GetValue(IoMillis),
+        Placement = parse.GetValue(Placement) ?? Placements.Spread,
+        TimeLimitSeconds = parse.GetValue(TimeLimit).TotalSeconds,
     };
 
     /// <summary>The repetition the user asked for.</summary>

@@ -118,6 +118,20 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
         {
             yield return why;
         }
+
+        foreach (var note in runs.SelectMany(r => r.Notes.Select(n => $"{r.Model} ×{r.Workers}: {n}")).Distinct())
+        {
+            yield return note;
+        }
+
+        // A run across silos, or one that lost a silo, says where its workers were and what became of its messages.
+        foreach (var r in runs.Where(r => r.Ledger is not null && (r.Silos > 1 || r.Outcome != Outcomes.Completed)))
+        {
+            var silos = string.Join(", ", r.PerSilo.Select(s => $"{s.Silo} {s.Workers:N0}"));
+            yield return $"{r.Model} ×{r.Workers}: {r.Outcome}; placement {r.Placement} ({silos}); " +
+                         $"ledger sent {r.Ledger!.Sent:N0} = delivered {r.Ledger.Delivered:N0} + failed {r.Ledger.Failed:N0}" +
+                         (r.Outcome == Outcomes.Lost ? $"; {r.LostWork:N0} units lost" : "") + (r.Failure is null ? "" : $"; {r.Failure}");
+        }
     }
 
     private Table IsolationTable(Report report)
