@@ -54,7 +54,33 @@ internal static class Execution
     /// Reaches the cluster, runs <paramref name="work"/>, prints its report, and stops what it started. With
     /// <paramref name="fromOutside"/>, an embedded silo is reached through its gateway, like a remote one.
     /// </summary>
-    public static async Task<int> WithClusterAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<Report>> work, CancellationToken cancellationToken, bool fromOutside = false)
+    public static Task<int> WithClusterAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<Report>> work, CancellationToken cancellationToken, bool fromOutside = false) =>
+        WithConnectionAsync(parse, common, async connection =>
+        {
+            var report = await work(connection);
+            var format = parse.GetValue(common.Format);
+            ResultWriter.Write(report, format, Console.Out);
+            if (parse.GetResult(common.Out) is not null && parse.GetValue(common.Out) is { } file)
+            {
+                file.Directory?.Create();
+                await using var writer = new StreamWriter(file.FullName);
+                ResultWriter.Write(report, ResultWriter.FormatFor(file.Name, format), writer);
+            }
+
+            foreach (var failure in report.Failures ?? [])
+            {
+                await Console.Error.WriteLineAsync($"processmesh: failed: {failure}");
+            }
+
+            return report.Failures is { Count: > 0 } ? RunFailed : Ok;
+        }, cancellationToken, fromOutside);
+
+    /// <summary>
+    /// Reaches the cluster the options name, runs <paramref name="work"/> (which prints what it has and returns
+    /// the exit code), and stops what it started. A refused request (<see cref="ArgumentException"/>) is bad
+    /// input; an interruption is a failed run.
+    /// </summary>
+    public static async Task<int> WithConnectionAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<int>> work, CancellationToken cancellationToken, bool fromOutside = false)
     {
         var gateway = parse.GetValue(common.Gateway);
         var verbose = parse.GetValue(common.Verbose);
@@ -72,10 +98,9 @@ internal static class Execution
 
         await using (connection)
         {
-            Report report;
             try
             {
-                report = await work(connection);
+                return await work(connection);
             }
             catch (ArgumentException e)
             {
@@ -85,22 +110,6 @@ internal static class Execution
             {
                 return Fail("interrupted before the runs finished", RunFailed);
             }
-
-            var format = parse.GetValue(common.Format);
-            ResultWriter.Write(report, format, Console.Out);
-            if (parse.GetResult(common.Out) is not null && parse.GetValue(common.Out) is { } file)
-            {
-                file.Directory?.Create();
-                await using var writer = new StreamWriter(file.FullName);
-                ResultWriter.Write(report, ResultWriter.FormatFor(file.Name, format), writer);
-            }
-
-            foreach (var failure in report.Failures ?? [])
-            {
-                await Console.Error.WriteLineAsync($"processmesh: failed: {failure}");
-            }
-
-            return report.Failures is { Count: > 0 } ? RunFailed : Ok;
         }
     }
 
