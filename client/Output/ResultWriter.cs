@@ -102,23 +102,7 @@ internal static class ResultWriter
 
         if (report.Changes is { Count: > 0 } changes)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title("Change against the baseline");
-            foreach (var column in new[] { "point", "figure", "baseline", "now", "change" })
-            {
-                table.AddColumn(new TableColumn(column) { Alignment = column is "point" or "figure" ? Justify.Left : Justify.Right });
-            }
-
-            foreach (var c in changes)
-            {
-                table.AddRow(
-                    Markup.Escape(c.Point),
-                    Markup.Escape(c.Figure),
-                    c.Baseline.ToString("G4", CultureInfo.InvariantCulture),
-                    c.Current.ToString("G4", CultureInfo.InvariantCulture),
-                    c.ChangePercent is { } p ? $"{p:+0.0;-0.0;0}%" : "");
-            }
-
-            console.Write(table);
+            console.Write(FigureChange.Table(changes));
         }
 
         if (report.Heap is { } heap)
@@ -262,13 +246,7 @@ internal static class ResultWriter
         return text.IndexOfAny([',', '"', '\n']) < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
     }
 
-    private static string Si(double value) => value switch
-    {
-        >= 1e9 => $"{value / 1e9:0.##} G",
-        >= 1e6 => $"{value / 1e6:0.##} M",
-        >= 1e4 => $"{value / 1e3:0.#} k",
-        _ => value.ToString("0.#", CultureInfo.InvariantCulture),
-    };
+    private static string Si(double value) => FigureChange.Format(value, FigureUnit.Rate);
 }
 
 /// <summary>How results are printed.</summary>

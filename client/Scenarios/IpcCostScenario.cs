@@ -12,7 +12,7 @@ namespace ProcessMesh.Cli.Scenarios;
 internal sealed class IpcCostScenario : IScenario
 {
     /// <summary>Payload sizes and the round trips each is measured over (fewer for large payloads).</summary>
-    private static readonly (int Bytes, int Rounds)[] _payloads = [(8, 4_000), (1 << 10, 4_000), (64 << 10, 1_000), (1 << 20, 150)];
+    private static readonly (int Bytes, int Rounds)[] _payloads = [(8, 15_000), (1 << 10, 15_000), (64 << 10, 2_000), (1 << 20, 150)];
 
     public string Name => "ipc-cost";
 
@@ -47,8 +47,8 @@ internal sealed class IpcCostScenario : IScenario
             var sharedUs = shared.Scale(1e6 / (2.0 * rounds));
             verdicts.Add(Verdicts.Larger(processUs, threadUs));
             rows.Add([
-                Bytes.Format(bytes), Cells.Number(threadUs, "0.00"), Cells.Number(processUs, "0.00"), Cells.Number(copiedUs, "0.00"), Cells.Number(sharedUs, "0.00"),
-                $"{Math.Max(0, copiedUs.Median - sharedUs.Median):0.00}", Cells.Times(processUs.Median / threadUs.Median),
+                Bytes.Format(bytes), Cells.Number(threadUs), Cells.Number(processUs), Cells.Number(copiedUs), Cells.Number(sharedUs),
+                Cells.Significant(Math.Max(0, copiedUs.Median - sharedUs.Median)), Cells.Times(processUs.Median / threadUs.Median),
             ]);
             foreach (var (name, value) in new[] { ("thread", threadUs), ("process", processUs), ("grain, copied", copiedUs), ("grain, zero-copy", sharedUs) })
             {

@@ -15,7 +15,7 @@ internal sealed class MemoryFootprintScenario : IScenario
     private const int Threads = 200;
 
     /// <summary>Grains activated at once.</summary>
-    private const int Grains = 2_000;
+    private const int Grains = 300;
 
     /// <summary>Real processes of each runtime.</summary>
     private const int OsProcessCount = 4;

@@ -98,6 +98,7 @@ internal static class ScenarioCommand
     private static async Task<int> RunAsync(IGrainFactory grains, string cluster, IReadOnlyList<IScenario> scenarios, int repeats, OutputFormat format, DirectoryInfo? dir, bool quiet, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var loadBefore = ScenarioDocument.LoadAverage();
         var machine = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Describe();
         var python = PythonReference.Find(out var absent);
         if (absent is not null && !quiet)
@@ -135,7 +136,7 @@ internal static class ScenarioCommand
             }
         }
 
-        var document = new ScenarioDocument(machine, cluster, repeats, clock.Elapsed.TotalSeconds, results);
+        var document = new ScenarioDocument(machine, cluster, repeats, clock.Elapsed.TotalSeconds, results, loadBefore, ScenarioDocument.LoadAverage());
         if (format == OutputFormat.Json)
         {
             ScenarioOutput.WriteJson(document, Console.Out);

@@ -8,7 +8,22 @@ using Spectre.Console;
 namespace ProcessMesh.Cli.Scenarios;
 
 /// <summary>Everything <c>scenario run</c> measured: the machine, and each scenario's claim, evidence and verdict.</summary>
-internal sealed record ScenarioDocument(MachineInfo Machine, string Cluster, int Repeats, double Seconds, IReadOnlyList<ScenarioResult> Scenarios);
+internal sealed record ScenarioDocument(MachineInfo Machine, string Cluster, int Repeats, double Seconds, IReadOnlyList<ScenarioResult> Scenarios, double? LoadAverageBefore = null, double? LoadAverageAfter = null)
+{
+    /// <summary>This machine's one-minute load average (Linux), or null where /proc/loadavg is not.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.TryParse(first, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var load) ? load : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
 
 /// <summary>Scenario output: tables of at most <see cref="Width"/> columns for people, JSON for scripts, and a folder with charts and a page.</summary>
 internal static class ScenarioOutput
@@ -129,7 +144,10 @@ internal static class ScenarioOutput
     /// <summary>The machine and cluster the figures come from, in one line.</summary>
     public static string MachineLine(ScenarioDocument d) =>
         $"Measured on {d.Machine.Cores} cores, {Bytes.Format(d.Machine.MemoryBytes)}, {d.Machine.Gc} GC, {d.Machine.Silos} silo(s) ({d.Cluster}), " +
-        $".NET {d.Machine.Runtime}; {d.Repeats} repeat(s) a figure after a warm-up; {d.Seconds:0} s in all.";
+        $".NET {d.Machine.Runtime}; {d.Repeats} repeat(s) a figure after a warm-up; {d.Seconds:0} s in all" +
+        (d.LoadAverageBefore is { } before && d.LoadAverageAfter is { } after
+            ? $"; this machine's load average {before:0.0} before, {after:0.0} after{(Math.Max(before, after) > d.Machine.Cores ? $" (more runnable work than its {d.Machine.Cores} cores: other work shared them, and timings carry it)" : "")}."
+            : ".");
 
     private static void Draw(DirectoryInfo dir, ScenarioChart chart, string machine)
     {
