@@ -26,10 +26,10 @@ internal sealed class GilCpuScenario : IScenario
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var spec = new RunSpec { Workload = Workload.Cpu, Work = Work };
-        var gil1 = await context.MeasureAsync(spec with { Model = Models.Gil, Workers = 1 }, cancellationToken);
-        var gil2 = await context.MeasureAsync(spec with { Model = Models.Gil, Workers = 2 }, cancellationToken);
-        var proc1 = await context.MeasureAsync(spec with { Model = Models.Process, Workers = 1 }, cancellationToken);
-        var proc2 = await context.MeasureAsync(spec with { Model = Models.Process, Workers = 2 }, cancellationToken);
+        var measured = await context.MeasureAllAsync(
+            [spec with { Model = Models.Gil, Workers = 1 }, spec with { Model = Models.Gil, Workers = 2 }, spec with { Model = Models.Process, Workers = 1 }, spec with { Model = Models.Process, Workers = 2 }],
+            cancellationToken);
+        var (gil1, gil2, proc1, proc2) = (measured[0], measured[1], measured[2], measured[3]);
         var gilSpeedup = Noise.Ratio(Sample.Wall(gil1), Sample.Wall(gil2));
         var procSpeedup = Noise.Ratio(Sample.Wall(proc1), Sample.Wall(proc2));
 

@@ -27,8 +27,8 @@ internal sealed class GilIoScenario : IScenario
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var spec = new RunSpec { Model = Models.Gil, Workload = Workload.Io, Work = Waits, IoMillis = WaitMs };
-        var one = await context.MeasureAsync(spec with { Workers = 1 }, cancellationToken);
-        var many = await context.MeasureAsync(spec with { Workers = Threads }, cancellationToken);
+        var measured = await context.MeasureAllAsync([spec with { Workers = 1 }, spec with { Workers = Threads }], cancellationToken);
+        var (one, many) = (measured[0], measured[1]);
         var speedup = Noise.Ratio(Sample.Wall(one), Sample.Wall(many));
         var rows = new List<IReadOnlyList<string>>
         {

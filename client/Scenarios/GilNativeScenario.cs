@@ -19,9 +19,8 @@ internal sealed class GilNativeScenario : IScenario
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var spec = new RunSpec { Model = Models.Gil, Workload = Workload.Cpu, Work = Work };
-        var native1 = await context.MeasureAsync(spec with { Workers = 1, Native = true }, cancellationToken);
-        var native2 = await context.MeasureAsync(spec with { Workers = 2, Native = true }, cancellationToken);
-        var held2 = await context.MeasureAsync(spec with { Workers = 2 }, cancellationToken);
+        var measured = await context.MeasureAllAsync([spec with { Workers = 1, Native = true }, spec with { Workers = 2, Native = true }, spec with { Workers = 2 }], cancellationToken);
+        var (native1, native2, held2) = (measured[0], measured[1], measured[2]);
         var speedup = Noise.Ratio(Sample.Wall(native1), Sample.Wall(native2));
         var heldSpeedup = Noise.Ratio(Sample.Wall(native1), Sample.Wall(held2));
         var rows = new List<IReadOnlyList<string>>

@@ -5,7 +5,7 @@ namespace ProcessMesh.Cli.Scenarios;
 
 /// <summary>
 /// granularity: the same CPU-bound work by 2 processes and by 2 threads, as the work per message grows; the
-/// crossover is the smallest granularity at which process time is within <see cref="CaughtUp"/> of thread time.
+/// crossover is the smallest granularity at which process time is no longer above thread time beyond noise.
 /// </summary>
 internal sealed class GranularityScenario : IScenario
 {
@@ -13,11 +13,6 @@ internal sealed class GranularityScenario : IScenario
 
     private static readonly long[] _granularities = [1, 10, 100, 1_000, 10_000];
 
-    /// <summary>Process time at most this multiple of thread time counts as caught up.</summary>
-    public const double CaughtUp = 1.1;
-
-    /// <summary>At the finest granularity, process time at least this multiple of thread time shows the cost being caught up.</summary>
-    public const double Behind = 1.5;
 
     public string Name => "granularity";
 
@@ -32,19 +27,21 @@ internal sealed class GranularityScenario : IScenario
         var workers = Math.Max(2, Math.Min(context.Machine.Cores, 4));
         var runs = new List<RunResult>();
         var ratios = new List<(long Granularity, Sample Ratio)>();
+        var points = new List<(long Granularity, Sample Process, Sample Thread)>();
         var rows = new List<IReadOnlyList<string>>();
         foreach (var g in _granularities)
         {
             var spec = new RunSpec { Workload = Workload.Cpu, Workers = workers, Work = Work, Granularity = g };
-            var thread = await context.MeasureAsync(spec with { Model = Models.Thread }, cancellationToken);
-            var process = await context.MeasureAsync(spec with { Model = Models.Process }, cancellationToken);
+            var pair = await context.MeasureAllAsync([spec with { Model = Models.Thread }, spec with { Model = Models.Process }], cancellationToken);
+            var (thread, process) = (pair[0], pair[1]);
             runs.AddRange([thread, process]);
             var ratio = Noise.Ratio(Sample.Wall(process), Sample.Wall(thread));
             ratios.Add((g, ratio));
+            points.Add((g, Sample.Wall(process), Sample.Wall(thread)));
             rows.Add([Cells.Count(g), Cells.Count(process.Messages), Cells.Seconds(Sample.Wall(thread)), Cells.Seconds(Sample.Wall(process)), Cells.Ratio(ratio)]);
         }
 
-        var (verdict, reason) = Judge(ratios);
+        var (verdict, reason) = Judge(points);
         var notes = new List<string>
         {
             context.Machine.Silos > 1
@@ -56,23 +53,36 @@ internal sealed class GranularityScenario : IScenario
             runs, notes,
             Chart: new ScenarioChart("granularity", "process time over thread time against work per message", "work units per message (log scale)", "process s / thread s",
                 [new ChartSeries("process / thread", ratios.Select(r => (double)r.Granularity).ToList(), ratios.Select(r => r.Ratio.Median).ToList()),
-                 new ChartSeries($"caught up ({CaughtUp}×)", ratios.Select(r => (double)r.Granularity).ToList(), ratios.Select(_ => CaughtUp).ToList())], LogX: true));
+                 new ChartSeries("level (1×)", ratios.Select(r => (double)r.Granularity).ToList(), ratios.Select(_ => 1.0).ToList())], LogX: true));
     }
 
     /// <summary>
-    /// The claim on measured ratios (process time over thread time, by granularity, finest first): processes
-    /// are well behind at the finest granularity and caught up at some coarser one, which is the crossover.
+    /// The claim on measured wall times by granularity, finest first, judged by the noise rule: processes are
+    /// slower beyond noise at the finest granularity, and the crossover is the first granularity at which they no
+    /// longer are (their time is within the noise of the threads', or below it).
     /// </summary>
-    public static (Verdict Verdict, string Reason) Judge(IReadOnlyList<(long Granularity, Sample Ratio)> ratios)
+    public static (Verdict Verdict, string Reason) Judge(IReadOnlyList<(long Granularity, Sample Process, Sample Thread)> points)
     {
-        var finest = ratios[0];
-        var crossover = ratios.FirstOrDefault(r => Verdicts.AtMost(r.Ratio, CaughtUp) == Verdict.Holds);
-        var behind = Verdicts.AtLeast(finest.Ratio, Behind);
-        var coarsest = Verdicts.AtMost(ratios[^1].Ratio, CaughtUp);
-        var verdict = crossover.Granularity > 0 ? Verdicts.All(behind, Verdict.Holds) : Verdicts.All(behind, coarsest);
-        var where = crossover.Granularity > 0
-            ? $"crossover at {crossover.Granularity:N0} units per message (process {Cells.Times(crossover.Ratio.Median)} thread time)"
-            : $"no crossover up to {ratios[^1].Granularity:N0} units per message (process {Cells.Times(ratios[^1].Ratio.Median)} thread time)";
-        return (verdict, $"at {finest.Granularity:N0} unit per message processes take {Cells.Times(finest.Ratio.Median)} thread time (claim: ≥ {Behind}×); {where} (claim: ≤ {CaughtUp}×)");
+        var finest = points[0];
+        var behind = Verdicts.Larger(finest.Process, finest.Thread);
+        var crossover = points.Skip(1).FirstOrDefault(p => !SlowerBeyondNoise(p.Process, p.Thread));
+        var start = $"at {finest.Granularity:N0} unit per message processes take {Cells.Times(finest.Process.Median / finest.Thread.Median)} thread time " +
+                    $"({(behind == Verdict.Holds ? "slower beyond noise" : "not beyond noise")})";
+        if (behind != Verdict.Holds)
+        {
+            return (behind, $"{start}: no cost for a crossover to catch up");
+        }
+
+        if (crossover.Granularity > 0)
+        {
+            return (Verdict.Holds, $"{start}; crossover at {crossover.Granularity:N0} units per message, where process time " +
+                                   $"({Cells.Times(crossover.Process.Median / crossover.Thread.Median)} thread time) is no longer beyond the noise of thread time");
+        }
+
+        var last = points[^1];
+        return (Verdict.DoesNotHold, $"{start}; no crossover: still slower beyond noise at {last.Granularity:N0} units per message ({Cells.Times(last.Process.Median / last.Thread.Median)})");
     }
+
+    private static bool SlowerBeyondNoise(Sample process, Sample thread) =>
+        Noise.Compare(process, thread) == Difference.BeyondNoise && process.Median > thread.Median;
 }

@@ -32,8 +32,8 @@ internal sealed class IpcCostScenario : IScenario
         foreach (var (bytes, rounds) in _payloads)
         {
             var spec = new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = rounds, PayloadBytes = bytes };
-            var thread = await context.MeasureAsync(spec with { Model = Models.Thread }, cancellationToken);
-            var process = await context.MeasureAsync(spec with { Model = Models.Process }, cancellationToken);
+            var pair = await context.MeasureAllAsync([spec with { Model = Models.Thread }, spec with { Model = Models.Process }], cancellationToken);
+            var (thread, process) = (pair[0], pair[1]);
             runs.AddRange([thread, process]);
             var ping = context.Grains.GetGrain<IHandOffGrain>($"{run}/ping");
             var pong = $"{run}/pong";
@@ -68,8 +68,8 @@ internal sealed class IpcCostScenario : IScenario
                 "thread: the model's shared-memory hand-off (a slot and a wait handle); process: the model's pingpong (each side copies the payload into its own memory)",
                 "grain copied/zero-copy: the same grain loop inside the silo, a byte[] Orleans copies on call and reply against an Immutable<byte[]> it passes by reference",
             ],
-            Chart: new ScenarioChart("ipc-cost", "µs per message against payload", "payload bytes (log scale)", "µs per message",
-                series.Select(s => new ChartSeries(s.Key, s.Value.X, s.Value.Y)).ToList(), LogX: true));
+            Chart: new ScenarioChart("ipc-cost", "µs per message against payload", "payload bytes (log scale)", "µs per message (log scale)",
+                series.Select(s => new ChartSeries(s.Key, s.Value.X, s.Value.Y)).ToList(), LogX: true, LogY: true));
     }
 
     /// <summary>A run's microseconds per message, with the range of its repeats.</summary>

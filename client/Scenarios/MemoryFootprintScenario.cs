@@ -36,8 +36,8 @@ internal sealed class MemoryFootprintScenario : IScenario
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        var threads = await context.RunRepeatsAsync(Idle(Models.Thread, Threads), $"{Threads} threads", cancellationToken);
-        var grains = await context.RunRepeatsAsync(Idle(Models.Process, Grains), $"{Grains:N0} process grains", cancellationToken);
+        var repeats = await context.RunRepeatsAsync([Idle(Models.Thread, Threads), Idle(Models.Process, Grains)], cancellationToken);
+        var (threads, grains) = (repeats[0], repeats[1]);
         var threadMemory = Sample.Of(threads.Select(r => (double)r.MemoryPerWorkerBytes));
         var grainMemory = Sample.Of(grains.Select(r => (double)r.MemoryPerWorkerBytes));
         List<IReadOnlyList<string>> rows =

@@ -33,15 +33,12 @@ internal sealed class RacesScenario : IScenario
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        var measured = new List<(string Who, IReadOnlyList<RunResult> Runs)>();
-        foreach (var sync in _primitives)
-        {
-            var spec = new RunSpec { Model = Models.Thread, Workload = Workload.Counter, Workers = 2, Work = sync == SyncPrimitive.None ? UnguardedIncrements : ThreadIncrements, Sync = sync };
-            measured.Add(($"model: thread, {sync.ToString().ToLowerInvariant()}", await context.RunRepeatsAsync(spec, $"thread counter ({sync.ToString().ToLowerInvariant()})", cancellationToken)));
-        }
-
-        var process = new RunSpec { Model = Models.Process, Workload = Workload.Counter, Workers = 2, Work = ProcessIncrements };
-        measured.Add(("model: process, messages", await context.RunRepeatsAsync(process, "process counter (messages)", cancellationToken)));
+        var specs = _primitives
+            .Select(sync => new RunSpec { Model = Models.Thread, Workload = Workload.Counter, Workers = 2, Work = sync == SyncPrimitive.None ? UnguardedIncrements : ThreadIncrements, Sync = sync })
+            .Append(new RunSpec { Model = Models.Process, Workload = Workload.Counter, Workers = 2, Work = ProcessIncrements })
+            .ToList();
+        var repeats = await context.RunRepeatsAsync(specs, cancellationToken);
+        var measured = specs.Select((s, i) => (Who: s.Model == Models.Process ? "model: process, messages" : $"model: thread, {s.Sync.ToString().ToLowerInvariant()}", Runs: repeats[i])).ToList();
 
         var rows = measured.Select(m => Row(m.Who, m.Runs.Sum(r => r.Work) / m.Runs.Count, m.Runs.Select(r => r.LostUpdates).ToList(), Sample.Of(m.Runs.Select(NanosPerIncrement)), m.Runs.All(r => r.Correct))).ToList();
         var (verdict, reason) = Judge(measured[0].Runs.Select(r => r.LostUpdates).ToList(), measured.Skip(1).Select(m => (m.Who, m.Runs.All(r => r.Correct))).ToList());

@@ -26,10 +26,10 @@ internal sealed class ScaleOutScenario : IScenario
         var cores = Math.Max(1, machine.Cores);
         var wide = cores * Math.Max(1, machine.Silos);
         var spec = new RunSpec { Workload = Workload.Cpu, Work = Work };
-        var thread1 = await context.MeasureAsync(spec with { Model = Models.Thread, Workers = 1 }, cancellationToken);
-        var threadWide = await context.MeasureAsync(spec with { Model = Models.Thread, Workers = wide }, cancellationToken);
-        var process1 = await context.MeasureAsync(spec with { Model = Models.Process, Workers = 1 }, cancellationToken);
-        var processWide = await context.MeasureAsync(spec with { Model = Models.Process, Workers = wide }, cancellationToken);
+        var measured = await context.MeasureAllAsync(
+            [spec with { Model = Models.Thread, Workers = 1 }, spec with { Model = Models.Thread, Workers = wide }, spec with { Model = Models.Process, Workers = 1 }, spec with { Model = Models.Process, Workers = wide }],
+            cancellationToken);
+        var (thread1, threadWide, process1, processWide) = (measured[0], measured[1], measured[2], measured[3]);
         var threadSpeedup = Noise.Ratio(Sample.Wall(thread1), Sample.Wall(threadWide));
         var processSpeedup = Noise.Ratio(Sample.Wall(process1), Sample.Wall(processWide));
         List<IReadOnlyList<string>> rows =

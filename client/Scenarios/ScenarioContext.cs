@@ -32,18 +32,37 @@ internal sealed class ScenarioContext(IGrainFactory grains, MachineInfo machine,
     public Task<RunResult> MeasureAsync(RunSpec spec, CancellationToken cancellationToken) =>
         new ExperimentRunner(Grains, new Experiment(Repeats, 1)).MeasureAsync(spec, Progress, cancellationToken);
 
-    /// <summary>Runs one spec through coordinator grains: one warm-up, then every repeat's record (for figures the median record drops).</summary>
-    public async Task<IReadOnlyList<RunResult>> RunRepeatsAsync(RunSpec spec, string label, CancellationToken cancellationToken)
+    private static string Label(RunSpec spec) =>
+        $"{spec.Model}{(spec.Native ? " native" : "")}{(Models.IsSingleSilo(spec.Model) && spec.Workload == Workload.Counter ? $" ({spec.Sync.ToString().ToLowerInvariant()})" : "")} " +
+        $"{spec.Workload.ToString().ToLowerInvariant()} ×{spec.Workers}{(spec.PayloadBytes > 0 ? $", {Bytes.Format(spec.PayloadBytes)}" : "")}";
+
+    /// <summary>
+    /// Measures specs that a claim compares, interleaved: a warm-up of each, then round after round of one
+    /// repeat of each, so a change in the machine's load lands on every figure alike rather than on whichever
+    /// ran last. Returns each spec's median record, with its range, in the order given.
+    /// </summary>
+    public async Task<IReadOnlyList<RunResult>> MeasureAllAsync(IReadOnlyList<RunSpec> specs, CancellationToken cancellationToken)
     {
-        var runs = new List<RunResult>();
-        for (var i = 0; i <= Repeats; i++)
+        var repeats = await RunRepeatsAsync(specs, cancellationToken);
+        return repeats.Select(ExperimentRunner.Summarise).ToList();
+    }
+
+    /// <summary>As <see cref="MeasureAllAsync"/>, but every repeat's record (for figures the median record drops).</summary>
+    public async Task<IReadOnlyList<IReadOnlyList<RunResult>>> RunRepeatsAsync(IReadOnlyList<RunSpec> specs, CancellationToken cancellationToken)
+    {
+        var runs = specs.Select(_ => new List<RunResult>()).ToList();
+        for (var round = 0; round <= Repeats; round++)
         {
-            Progress.Begin(i == 0 ? $"{label}: warm-up" : $"{label}: repeat {i}/{Repeats}");
-            var run = await Grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec).WaitAsync(cancellationToken);
-            Progress.End();
-            if (i > 0)
+            for (var i = 0; i < specs.Count; i++)
             {
-                runs.Add(run);
+                var spec = specs[i];
+                Progress.Begin($"{Label(spec)}: {(round == 0 ? "warm-up" : $"repeat {round}/{Repeats}")}");
+                var run = await Grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec).WaitAsync(cancellationToken);
+                Progress.End();
+                if (round > 0)
+                {
+                    runs[i].Add(run);
+                }
             }
         }
 

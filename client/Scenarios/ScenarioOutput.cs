@@ -135,7 +135,7 @@ internal static class ScenarioOutput
 
         foreach (var chart in document.Scenarios.Select(s => s.Chart).OfType<ScenarioChart>())
         {
-            Draw(dir, chart, MachineLine(document));
+            Draw(dir, chart, $"{document.Machine.Cores} cores · {document.Machine.Gc} GC · {document.Machine.Silos} silo(s) · .NET {document.Machine.Runtime} · {document.Repeats} repeats, medians");
         }
 
         return ScenarioPage.Write(dir, document);
@@ -158,7 +158,7 @@ internal static class ScenarioOutput
         foreach (var series in chart.Series)
         {
             var xs = series.X.Select(x => chart.LogX ? Math.Log10(x) : x).ToArray();
-            var scatter = plot.Add.Scatter(xs, series.Y.ToArray());
+            var scatter = plot.Add.Scatter(xs, series.Y.Select(y => chart.LogY ? Math.Log10(Math.Max(y, 1e-3)) : y).ToArray());
             scatter.LegendText = series.Label;
             scatter.MarkerSize = 7;
             scatter.LineWidth = 2;
@@ -166,18 +166,28 @@ internal static class ScenarioOutput
 
         if (chart.LogX)
         {
-            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                IntegerTicksOnly = true,
-                LabelFormatter = v => Math.Pow(10, v).ToString("N0", CultureInfo.InvariantCulture),
-            };
+            plot.Axes.Bottom.TickGenerator = LogTicks();
         }
 
-        plot.Axes.Margins(bottom: 0);
+        if (chart.LogY)
+        {
+            plot.Axes.Left.TickGenerator = LogTicks();
+        }
+        else
+        {
+            plot.Axes.Margins(bottom: 0);
+        }
+
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(Path.Combine(dir.FullName, $"{chart.Name}.png"), 900, 520);
         File.WriteAllText(Path.Combine(dir.FullName, $"{chart.Name}.svg"), plot.GetSvgXml(900, 520));
     }
+
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    {
+        IntegerTicksOnly = true,
+        LabelFormatter = v => Math.Pow(10, v).ToString(v < 0 ? "0.###" : "N0", CultureInfo.InvariantCulture),
+    };
 
     private static string Colour(Verdict verdict) => verdict switch
     {

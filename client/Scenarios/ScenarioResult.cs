@@ -21,7 +21,7 @@ internal enum Verdict
 internal sealed record Evidence(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
 
 /// <summary>A line chart of a scenario: one series per label, x and y in the axes' units.</summary>
-internal sealed record ScenarioChart(string Name, string Title, string XLabel, string YLabel, IReadOnlyList<ChartSeries> Series, bool LogX = false);
+internal sealed record ScenarioChart(string Name, string Title, string XLabel, string YLabel, IReadOnlyList<ChartSeries> Series, bool LogX = false, bool LogY = false);
 
 /// <summary>One series of a <see cref="ScenarioChart"/>.</summary>
 internal sealed record ChartSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);

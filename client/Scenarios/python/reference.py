@@ -46,14 +46,21 @@ def native_units(count, block):
         hashlib.sha256(block).digest()
 
 
-def timed(run, repeats):
-    values = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        values.append(time.perf_counter() - start)
+def figure(values):
     ordered = sorted(values)
     return {"median": ordered[len(ordered) // 2], "min": ordered[0], "max": ordered[-1], "values": values}
+
+
+def timed(variants, repeats):
+    """Times each variant `repeats` times, interleaved (one of each per round), so a change in the machine's
+    load lands on every variant alike rather than on whichever ran last."""
+    values = {name: [] for name in variants}
+    for _ in range(repeats):
+        for name, run in variants.items():
+            start = time.perf_counter()
+            run()
+            values[name].append(time.perf_counter() - start)
+    return {name: figure(v) for name, v in values.items()}
 
 
 def in_threads(workers, target, share):
@@ -75,27 +82,30 @@ def in_processes(pool, workers, target, share):
 def gil_cpu(repeats, scale):
     work = int(20000 * scale)
     in_threads(1, cpu_units, (100,))()  # warm-up
-    result = {"work": work, "oneThread": timed(in_threads(1, cpu_units, (work,)), repeats),
-              "twoThreads": timed(in_threads(2, cpu_units, (work // 2,)), repeats)}
     # The pool's processes are started before the clock, as ProcessMesh starts its workers before it.
     with multiprocessing.get_context("fork").Pool(2) as pool:
         pool.starmap(cpu_units, [(10,)] * 2)
-        result["twoProcesses"] = timed(in_processes(pool, 2, cpu_units, (work // 2,)), repeats)
+        result = timed({"oneThread": in_threads(1, cpu_units, (work,)),
+                        "twoThreads": in_threads(2, cpu_units, (work // 2,)),
+                        "twoProcesses": in_processes(pool, 2, cpu_units, (work // 2,))}, repeats)
+    result["work"] = work
     return result
 
 
 def gil_io(repeats, scale):
     waits, threads, seconds = int(160 * scale), 8, 0.002
-    return {"waits": waits, "threads": threads, "waitSeconds": seconds,
-            "oneThread": timed(in_threads(1, io_units, (waits, seconds)), repeats),
-            "manyThreads": timed(in_threads(threads, io_units, (waits // threads, seconds)), repeats)}
+    result = timed({"oneThread": in_threads(1, io_units, (waits, seconds)),
+                    "manyThreads": in_threads(threads, io_units, (waits // threads, seconds))}, repeats)
+    result.update({"waits": waits, "threads": threads, "waitSeconds": seconds})
+    return result
 
 
 def gil_native(repeats, scale):
     blocks, block = int(256 * scale), os.urandom(1 << 20)
-    return {"blocks": blocks, "blockBytes": len(block),
-            "oneThread": timed(in_threads(1, native_units, (blocks, block)), repeats),
-            "twoThreads": timed(in_threads(2, native_units, (blocks // 2, block)), repeats)}
+    result = timed({"oneThread": in_threads(1, native_units, (blocks, block)),
+                    "twoThreads": in_threads(2, native_units, (blocks // 2, block))}, repeats)
+    result.update({"blocks": blocks, "blockBytes": len(block)})
+    return result
 
 
 counter = 0
@@ -144,8 +154,7 @@ def races(repeats, scale):
             in_threads(2, target, (n,))()
             values.append(time.perf_counter() - start)
             lost.append(2 * n - counter)
-        ordered = sorted(values)
-        result[name] = {"incrementsPerThread": n, "lost": lost, "median": ordered[len(ordered) // 2], "min": ordered[0], "max": ordered[-1], "values": values}
+        result[name] = dict(figure(values), incrementsPerThread=n, lost=lost)
     return result
 
 

@@ -55,19 +55,26 @@ public sealed class VerdictTests
     }
 
     [Fact]
-    public void Granularity_finds_the_smallest_granularity_at_which_processes_caught_up()
+    public void Granularity_finds_the_first_granularity_at_which_processes_are_no_longer_slower_beyond_noise()
     {
-        var (verdict, reason) = GranularityScenario.Judge([(1, new Sample(8, 7, 9, 3)), (100, new Sample(1.5, 1.3, 1.6, 3)), (1000, new Sample(1.02, 0.98, 1.05, 3)), (10_000, new Sample(1.0, 0.97, 1.04, 3))]);
+        var (verdict, reason) = GranularityScenario.Judge(
+        [
+            (1, new Sample(0.58, 0.48, 0.63, 3), new Sample(0.23, 0.20, 0.32, 3)),
+            (10, new Sample(0.34, 0.25, 0.43, 3), new Sample(0.19, 0.13, 0.21, 3)),
+            (100, new Sample(0.29, 0.27, 0.30, 3), new Sample(0.27, 0.26, 0.31, 3)),
+        ]);
 
         Assert.Equal(Verdict.Holds, verdict);
-        Assert.Contains("crossover at 1,000 units per message", reason, StringComparison.Ordinal);
+        Assert.Contains("crossover at 100 units per message", reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Granularity_without_a_crossover_is_inconclusive_or_does_not_hold()
+    public void Granularity_without_a_crossover_does_not_hold_and_without_a_cost_is_inconclusive()
     {
-        Assert.Equal(Verdict.Inconclusive, GranularityScenario.Judge([(1, new Sample(8, 7, 9, 3)), (10_000, new Sample(1.1, 1.0, 1.3, 3))]).Verdict);
-        Assert.Equal(Verdict.DoesNotHold, GranularityScenario.Judge([(1, new Sample(8, 7, 9, 3)), (10_000, new Sample(1.5, 1.4, 1.6, 3))]).Verdict);
+        var slower = (new Sample(0.58, 0.48, 0.63, 3), new Sample(0.23, 0.20, 0.32, 3));
+        Assert.Equal(Verdict.DoesNotHold, GranularityScenario.Judge([(1, slower.Item1, slower.Item2), (10_000, slower.Item1, slower.Item2)]).Verdict);
+        var level = (new Sample(0.30, 0.25, 0.35, 3), new Sample(0.29, 0.26, 0.31, 3));
+        Assert.Equal(Verdict.Inconclusive, GranularityScenario.Judge([(1, level.Item1, level.Item2), (10_000, level.Item1, level.Item2)]).Verdict);
     }
 
     [Fact]
