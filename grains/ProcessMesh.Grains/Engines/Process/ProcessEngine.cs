@@ -1,17 +1,15 @@
-using System.Diagnostics;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines.Process.Messages;
-using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Grains.Engines.Process;
 
 /// <summary>
-/// The <c>process</c> model: each worker is a <see cref="ProcessGrain"/>, placed anywhere in the cluster.
-/// Runs inside the coordinator grain: it activates the workers, times the workload, then stops them.
+/// The <c>process</c> model: each worker is a grain of its workload's process type, placed as the spec says.
+/// Runs inside the coordinator grain: it starts the workers, reads memory, times the workload's process
+/// protocol, collects what every silo's sink measured, and stops the workers.
 /// </summary>
-internal sealed class ProcessEngine(IGrainFactory grains) : IModelEngine
+internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IModelEngine
 {
     /// <summary>Calls in flight at once while workers start and stop, so a million workers do not flood a silo.</summary>
     private const int SetupParallelism = 512;
@@ -20,102 +18,56 @@ internal sealed class ProcessEngine(IGrainFactory grains) : IModelEngine
 
     public async Task<EngineRun> RunAsync(RunSpec spec)
     {
+        var workload = WorkloadCatalog.Get(spec.Workload);
         var runId = Guid.NewGuid().ToString("N");
         var workers = Enumerable.Range(0, spec.Workers)
-            .Select(i => grains.GetGrain<IProcessGrain>(ProcessGrain.Key(runId, i)))
+            .Select(i => workload.ProcessWorker(grains, ProcessKeys.Of(runId, spec.Placement, i)))
             .ToArray();
 
-        // Memory per worker: what the live workers add to this silo's heap (a single-silo figure). The second
-        // reading comes after the timed phase, so no forced collection runs just before the clock starts.
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        await ForEachAsync(workers, (w, i) => w.Start(new ProcessSetup(runId, i, spec)));
+        var sink = sinks.For(runId);
         try
         {
+            // Memory per worker: what this silo's workers add to it, read as every model reads it.
+            var before = MemoryReading.Take();
+            await ForEachAsync(workers, (w, i) => w.Start(new ProcessSetup(runId, i, spec)));
+            var memory = MemoryReading.Take().Since(before, Math.Max(1, sink.Workers));
+
             var clock = PhaseClock.Start();
-            var (answer, reports) = await RunWorkloadAsync(spec, workers);
+            var answer = await workload.RunProcessesAsync(new ProcessRun(grains, spec, runId, spec.Placement, sink))
+                .WaitAsync(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
             var (wall, cpu) = clock.Stop();
-            var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
             return new EngineRun
             {
                 WallSeconds = wall,
                 CpuSeconds = cpu,
                 Answer = answer,
-                Messages = reports.Sum(r => r.Messages),
-                PayloadBytes = reports.Sum(r => r.PayloadBytes),
-                MemoryPerWorkerBytes = Math.Max(0, (heapAfter - heapBefore) / spec.Workers),
-                Latency = LatencyRecorder.Merge(reports.Select(r => r.Latency)).Encode(),
+                Memory = memory,
+                Silos = await CollectAsync(runId),
             };
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped");
         }
         finally
         {
             await ForEachAsync(workers, (w, _) => w.Stop());
+            sinks.Close(runId);
         }
     }
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
-        new LoadDriver(grains, spec with { Concurrency = workers }, silo, machine).RunAsync();
+        new Load.LoadDriver(grains, spec with { Concurrency = workers }, silo, machine).RunAsync();
 
-    private static async Task<(ulong Answer, WorkerReport[] Reports)> RunWorkloadAsync(RunSpec spec, IProcessGrain[] workers)
+    /// <summary>What every active silo's sink holds of this run, read after the clock stopped.</summary>
+    private async Task<IReadOnlyList<SiloSinkReport>> CollectAsync(string runId)
     {
-        switch (spec.Workload)
-        {
-            case Workload.Cpu or Workload.Io:
-                var lanes = await Task.WhenAll(workers.Select((w, i) => ComputeLaneAsync(spec, w, i)));
-                return (Sum(lanes), lanes);
-
-            case Workload.Counter:
-                var counters = await Task.WhenAll(workers.Select((w, i) => w.RunCounter(WorkSplit.Share(spec.Work, spec.Workers, i))));
-                return ((ulong)await workers[0].ReadCounter(), counters);
-
-            case Workload.Stencil:
-                var blocks = await Task.WhenAll(workers.Select(w => w.RunStencil()));
-                return (Sum(blocks), blocks);
-
-            case Workload.PingPong:
-                var pairs = WorkSplit.Pairs(spec.Workers);
-                var pingers = await Task.WhenAll(Enumerable.Range(0, pairs).Select(p =>
-                    workers[spec.Workers == 1 ? 0 : 2 * p].RunPingPong(WorkSplit.Partner(spec.Workers, p), WorkSplit.Share(spec.Work, pairs, p))));
-                return (Sum(pingers), pingers);
-
-            case Workload.Ring:
-                var ring = await workers[0].RunRing();
-                return (ring.Answer, [ring]);
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(spec), spec.Workload, "unknown workload");
-        }
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        var reports = await Task.WhenAll(hosts.Keys.Select(silo => SiloProbeGrain.On(grains, silo).Close(runId)));
+        return reports.Where(r => r.Workers > 0 || r.Messages > 0).OrderBy(r => r.Silo, StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>Sends one worker its share of cpu or io units, a chunk per message, and awaits each reply.</summary>
-    private static async Task<WorkerReport> ComputeLaneAsync(RunSpec spec, IProcessGrain worker, int index)
-    {
-        var first = WorkSplit.Start(spec.Work, spec.Workers, index);
-        var share = WorkSplit.Share(spec.Work, spec.Workers, index);
-        var payload = new byte[spec.PayloadBytes];
-        var latency = new LatencyRecorder();
-        ulong sum = 0;
-        long messages = 0;
-        for (long done = 0; done < share; done += spec.Granularity)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var reply = await worker.Compute(new ComputeRequest(first + done, Math.Min(spec.Granularity, share - done), payload));
-            latency.RecordSince(start);
-            sum = unchecked(sum + reply.Partial);
-            messages++;
-        }
-
-        return new WorkerReport
-        {
-            Answer = sum,
-            Messages = 2 * messages,
-            PayloadBytes = messages * (spec.PayloadBytes + (3 * sizeof(long))),
-            Latency = latency.Encode(),
-        };
-    }
-
-    private static ulong Sum(IEnumerable<WorkerReport> reports) => reports.Aggregate(0UL, (s, r) => unchecked(s + r.Answer));
-
-    private static Task ForEachAsync(IProcessGrain[] workers, Func<IProcessGrain, int, Task> action) =>
+    private static Task ForEachAsync(IProcessWorker[] workers, Func<IProcessWorker, int, Task> action) =>
         Parallel.ForEachAsync(
             Enumerable.Range(0, workers.Length),
             new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, TaskScheduler = TaskScheduler.Current },

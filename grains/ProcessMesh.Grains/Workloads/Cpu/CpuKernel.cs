@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace ProcessMesh.Grains.Workloads;
+namespace ProcessMesh.Grains.Workloads.Cpu;
 
 /// <summary>
 /// The compute unit every model runs: <see cref="StepsPerUnit"/> dependent steps of a 64-bit linear congruential

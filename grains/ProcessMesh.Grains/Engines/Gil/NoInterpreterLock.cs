@@ -1,4 +1,4 @@
-namespace ProcessMesh.Grains.Engines.Thread;
+namespace ProcessMesh.Grains.Engines.Gil;
 
 /// <summary>No interpreter lock: threads run compute in parallel.</summary>
 public sealed class NoInterpreterLock : IInterpreterLock
@@ -24,4 +24,7 @@ public sealed class NoInterpreterLock : IInterpreterLock
     public void Checkpoint()
     {
     }
+
+    /// <inheritdoc />
+    public bool IsHeld => false;
 }

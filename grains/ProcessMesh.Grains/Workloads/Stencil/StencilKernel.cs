@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace ProcessMesh.Grains.Workloads;
+namespace ProcessMesh.Grains.Workloads.Stencil;
 
 /// <summary>
 /// 1-D heat diffusion with fixed zero boundaries. Every model evaluates <see cref="Cell"/> on the same inputs, so

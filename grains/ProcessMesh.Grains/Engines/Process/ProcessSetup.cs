@@ -1,6 +1,6 @@
 using ProcessMesh.Contracts;
 
-namespace ProcessMesh.Grains.Engines.Process.Messages;
+namespace ProcessMesh.Grains.Engines.Process;
 
 /// <summary>Starts a process worker: which run it belongs to, its rank, and the run's spec.</summary>
 [GenerateSerializer, Immutable, Alias("pm.ProcessSetup")]
