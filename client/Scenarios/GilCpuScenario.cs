@@ -6,8 +6,8 @@ namespace ProcessMesh.Cli.Scenarios;
 /// <summary>gil-cpu: 1 and 2 workers of the gil and process models on the same CPU-bound work, beside CPython.</summary>
 internal sealed class GilCpuScenario : IScenario
 {
-    /// <summary>Units of the cpu workload (about a microsecond each): a quarter of a second on one core.</summary>
-    private const long Work = 250_000;
+    /// <summary>Units of the cpu workload (about a microsecond each): under a fifth of a second on one idle core.</summary>
+    private const long Work = 150_000;
 
     /// <summary>At most this speedup counts as "does not speed up".</summary>
     public const double NoSpeedup = 1.2;

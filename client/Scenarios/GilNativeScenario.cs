@@ -6,7 +6,7 @@ namespace ProcessMesh.Cli.Scenarios;
 /// <summary>gil-native: CPU-bound work that releases the interpreter lock (a C extension), 1 and 2 threads, beside CPython's hashlib.</summary>
 internal sealed class GilNativeScenario : IScenario
 {
-    private const long Work = 250_000;
+    private const long Work = 150_000;
 
     public string Name => "gil-native";
 

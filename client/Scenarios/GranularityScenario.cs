@@ -9,10 +9,13 @@ namespace ProcessMesh.Cli.Scenarios;
 /// </summary>
 internal sealed class GranularityScenario : IScenario
 {
-    private const long Work = 100_000;
+    private const long Work = 60_000;
 
     private static readonly long[] _granularities = [1, 10, 100, 1_000, 10_000];
 
+
+    /// <summary>A crossover whose median ratio is above this is within noise only by its spread: too wide to call.</summary>
+    public const double WideAbove = 1.25;
 
     public string Name => "granularity";
 
@@ -71,6 +74,12 @@ internal sealed class GranularityScenario : IScenario
         if (behind != Verdict.Holds)
         {
             return (behind, $"{start}: no cost for a crossover to catch up");
+        }
+
+        if (crossover.Granularity > 0 && crossover.Process.Median / crossover.Thread.Median > WideAbove)
+        {
+            return (Verdict.Inconclusive, $"{start}; at {crossover.Granularity:N0} units per message process time ({Cells.Times(crossover.Process.Median / crossover.Thread.Median)} " +
+                                          "thread time) is within the noise of thread time only because the spread is too wide to call it caught up");
         }
 
         if (crossover.Granularity > 0)

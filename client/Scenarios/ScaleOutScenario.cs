@@ -10,7 +10,7 @@ namespace ProcessMesh.Cli.Scenarios;
 /// </summary>
 internal sealed class ScaleOutScenario : IScenario
 {
-    private const long Work = 250_000;
+    private const long Work = 150_000;
 
     public string Name => "scale-out";
 
