@@ -14,6 +14,13 @@ namespace ProcessMesh.Grains.Workloads.Counting;
 /// </summary>
 public sealed class CountingWorkload : Workload<ICountingProcess>
 {
+    /// <summary>
+    /// One-way increments a producer may have in flight: Savina's producer sends all N at once, but a million
+    /// unanswered messages to one grain swamp its queue, so a producer waits for the counter to catch up to
+    /// within this window (a credit, as flow-controlled IPC has).
+    /// </summary>
+    public const long Window = 10_000;
+
     /// <inheritdoc />
     public override Workload Name => new("counting");
 
@@ -82,70 +89,76 @@ public sealed record CountingMessage([property: Id(0)] byte[] Payload);
 /// <summary>A <c>counting</c> process: process 0 counts; the others produce.</summary>
 public interface ICountingProcess : IProcessWorker
 {
-    /// <summary>Sends <paramref name="count"/> one-way increments to process 0.</summary>
+    /// <summary>Sends <paramref name="count"/> one-way increments to process 0, at most a window ahead of its count.</summary>
     Task Produce(long count);
 
     /// <summary>Counts one increment.</summary>
     [OneWay, AlwaysInterleave]
     Task Increment(CountingMessage message);
 
-    /// <summary>The count, once it has reached <paramref name="expected"/> (or the run's time limit has passed).</summary>
+    /// <summary>The count, once it has reached <paramref name="total"/> (or the run's time limit has passed).</summary>
     [AlwaysInterleave]
-    Task<long> Retrieve(long expected);
+    Task<long> Retrieve(long total);
 }
 
 /// <inheritdoc cref="ICountingProcess" />
 internal sealed class CountingProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), ICountingProcess
 {
+    private readonly List<(long Total, TaskCompletionSource Reached)> _waiting = [];
     private long _count;
-    private long _target = long.MaxValue;
-    private TaskCompletionSource? _reached;
 
-    public Task Produce(long count)
+    public async Task Produce(long count)
     {
         var counter = Peer<ICountingProcess>(0);
+        var producers = Math.Max(1, Spec.Workers - 1);
         var payload = new byte[Spec.PayloadBytes];
+        var check = CountingWorkload.Window;
         for (long done = 0; done < count; done += Spec.Granularity)
         {
+            if (done >= check)
+            {
+                // Producers run at one pace, so the counter is within a window of this one when it has counted
+                // every producer's increments up to a window ago.
+                await counter.Retrieve(producers * (done - CountingWorkload.Window));
+                check = done + CountingWorkload.Window;
+            }
+
             var start = Stopwatch.GetTimestamp();
-            for (var j = Math.Min(Spec.Granularity, count - done); j > 0; j--)
+            var chunk = Math.Min(Spec.Granularity, count - done);
+            for (var j = chunk; j > 0; j--)
             {
                 _ = counter.Increment(new CountingMessage(payload));
             }
 
             Sink.Latency.RecordSince(start);
-            Sink.Count(Math.Min(Spec.Granularity, count - done), Spec.PayloadBytes);
+            Sink.Count(chunk, chunk * Spec.PayloadBytes);
         }
-
-        return Task.CompletedTask;
     }
 
     public Task Increment(CountingMessage message)
     {
         Receive(message.Payload);
-        if (++_count >= _target)
+        _count++;
+        for (var i = _waiting.Count - 1; i >= 0; i--)
         {
-            _reached?.TrySetResult();
+            if (_count >= _waiting[i].Total)
+            {
+                _waiting[i].Reached.TrySetResult();
+                _waiting.RemoveAt(i);
+            }
         }
 
         return Task.CompletedTask;
     }
 
-    public async Task<long> Retrieve(long expected)
+    public async Task<long> Retrieve(long total)
     {
-        if (_count < expected)
+        if (_count < total)
         {
-            _target = expected;
-            _reached = new TaskCompletionSource();
-            try
-            {
-                // One-way messages are not ordered after the producers' replies: wait for the last to land, bounded.
-                await _reached.Task.WaitAsync(TimeSpan.FromSeconds(Spec.TimeLimitSeconds));
-            }
-            catch (TimeoutException)
-            {
-                // The count is what it is: a wrong answer, not a hang.
-            }
+            // One-way messages are not ordered before this call: wait (bounded) for those still on their way.
+            var reached = new TaskCompletionSource();
+            _waiting.Add((total, reached));
+            await Task.WhenAny(reached.Task, Task.Delay(TimeSpan.FromSeconds(Spec.TimeLimitSeconds)));
         }
 
         return _count;

@@ -17,6 +17,9 @@ public sealed class ForkJoinWorkload : Workload<IForkJoinProcess>
     /// <summary>Savina's messages per actor.</summary>
     public const long MessagesPerWorker = 10_000;
 
+    /// <summary>Messages in flight to one worker at most (Savina sends all at once; a grain's queue needs a bound).</summary>
+    public const long Window = 5_000;
+
     /// <summary>Savina's θ.</summary>
     public const double Theta = 37.2;
 
@@ -54,6 +57,12 @@ public sealed class ForkJoinWorkload : Workload<IForkJoinProcess>
             var share = WorkSplit.Share(spec.Work, spec.Workers, i);
             for (long k = 0; k < share; k++)
             {
+                if (k > 0 && k % Window == 0)
+                {
+                    // Flow control: no more than a window of unhandled messages in flight to one worker.
+                    await worker.Handled(k - Window);
+                }
+
                 _ = worker.Handle(new ForkJoinMessage(Theta, payload));
             }
 
