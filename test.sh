@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ] && [ "${PROCESSMESH_SKIP_INSTALL:-}" != 1 ]; then
   echo "test.sh: installing ${need[*]} (apt)" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

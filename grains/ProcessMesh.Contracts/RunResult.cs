@@ -181,4 +181,19 @@ public sealed record RunResult
 
     /// <summary>How process workers were placed (<c>spread</c>, <c>local</c>, <c>default</c>); null for the thread models.</summary>
     [Id(55)] public string? Placement { get; init; }
+
+    /// <summary>Per silo: workers held, messages, heap and CPU (process model; one entry for the thread models).</summary>
+    [Id(56)] public IReadOnlyList<SiloFigures> PerSilo { get; init; } = [];
+
+    /// <summary>The message ledger (process model; null for the thread models, which send no messages).</summary>
+    [Id(57)] public MessageLedger? Ledger { get; init; }
+
+    /// <summary><c>completed</c>, <c>recovered</c> or <c>lost</c> (see <see cref="Outcomes"/>).</summary>
+    [Id(58)] public string Outcome { get; init; } = Outcomes.Completed;
+
+    /// <summary>Work units not done when the run ended early (outcome <c>lost</c>).</summary>
+    [Id(59)] public long LostWork { get; init; }
+
+    /// <summary>Why the run ended early or had to recover, in one line; null when it completed.</summary>
+    [Id(60)] public string? Failure { get; init; }
 }

@@ -35,7 +35,9 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var run = await engine.RunAsync(spec);
         DeactivateOnIdle();
         var expected = workload.Expected(spec);
-        var lost = workload.CountsLostUpdates && run.Answer < expected ? (long)(expected - run.Answer) : 0;
+        var lost = workload.CountsLostUpdates && run.Outcome != Outcomes.Lost && run.Answer < expected ? (long)(expected - run.Answer) : 0;
+        var ledger = run.Silos.Aggregate(default(Ledger), (all, s) => all + s.Ledger);
+        var unitsDone = run.Silos.Sum(s => s.UnitsDone);
         var notes = new List<string>();
         if (run.WallSeconds < SteadyStateSeconds)
         {
@@ -66,7 +68,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             CpuSeconds = run.CpuSeconds,
             CpuUtilisation = run.WallSeconds > 0 ? run.CpuSeconds / (run.WallSeconds * machine.Cores) : 0,
             Latency = LatencyRecorder.Merge(run.Silos.Select(s => s.Latency)).Summarize(),
-            Correct = run.Answer == expected,
+            Correct = run.Outcome != Outcomes.Lost && run.Answer == expected,
             Expected = expected.ToString(CultureInfo.InvariantCulture),
             Actual = run.Answer.ToString(CultureInfo.InvariantCulture),
             LostUpdates = lost,
@@ -74,6 +76,12 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             PayloadBytesPerMessage = spec.PayloadBytes,
             MemoryBytesRequested = spec.MemoryBytes,
             Notes = notes,
+            PerSilo = run.Silos.Select(s => new SiloFigures { Silo = s.Silo, Workers = s.Workers, Messages = s.Messages, HeapBytes = s.HeapBytes, CpuSeconds = s.CpuSeconds }).ToArray(),
+            // Every call is either answered or, if it never was (its silo was lost, or the run ended first), failed.
+            Ledger = Models.IsSingleSilo(spec.Model) ? null : new MessageLedger { Sent = ledger.Sent, Delivered = ledger.Delivered, Failed = ledger.Sent - ledger.Delivered },
+            Outcome = run.Outcome,
+            Failure = run.Failure,
+            LostWork = run.Outcome == Outcomes.Lost ? Math.Max(0, spec.Work - unitsDone) : 0,
         };
     }
 

@@ -18,4 +18,10 @@ public sealed record EngineRun
 
     /// <summary>Memory per worker, read the same way in every model.</summary>
     [Id(4)] public MemoryGrowth Memory { get; init; }
+
+    /// <summary><c>completed</c>, <c>recovered</c> or <c>lost</c>.</summary>
+    [Id(5)] public string Outcome { get; init; } = Contracts.Outcomes.Completed;
+
+    /// <summary>Why the run recovered or was lost; null when it completed.</summary>
+    [Id(6)] public string? Failure { get; init; }
 }

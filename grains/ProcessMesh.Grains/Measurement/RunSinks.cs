@@ -18,4 +18,7 @@ public sealed class RunSinks
 
     /// <summary>Runs with an open sink on this silo.</summary>
     public int Open => _sinks.Count;
+
+    /// <summary>The open sinks (what this silo is measuring now).</summary>
+    public IReadOnlyCollection<RunSink> Current => _sinks.Values.ToArray();
 }

@@ -6,17 +6,32 @@ namespace ProcessMesh.Grains.Measurement;
 [SiloTargetPlacement]
 internal sealed class SiloProbeGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, ISiloProbeGrain
 {
-    public Task<SiloSinkReport> Close(string runId)
+    public Task Open(string runId)
     {
-        var sink = sinks.Close(runId);
-        return Task.FromResult(new SiloSinkReport
-        {
-            Silo = silo.SiloAddress.Endpoint.ToString(),
-            Workers = sink.Workers,
-            Messages = sink.Messages,
-            PayloadBytes = sink.PayloadBytes,
-            Latency = sink.Latency.Encode(),
-        });
+        sinks.For(runId).CpuAtOpen = CpuSeconds();
+        return Task.CompletedTask;
+    }
+
+    public Task<SiloSinkReport> Close(string runId) => Task.FromResult(Report(sinks.Close(runId), silo.SiloAddress.Endpoint.ToString()));
+
+    /// <summary>What a sink holds, as a report of silo <paramref name="silo"/>.</summary>
+    public static SiloSinkReport Report(RunSink sink, string silo) => new()
+    {
+        Silo = silo,
+        Workers = sink.Workers,
+        Messages = sink.Messages,
+        PayloadBytes = sink.PayloadBytes,
+        Latency = sink.Latency.Encode(),
+        Ledger = sink.Ledger,
+        UnitsDone = sink.UnitsDone,
+        HeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+        CpuSeconds = sink.CpuAtOpen > 0 ? CpuSeconds() - sink.CpuAtOpen : 0,
+    };
+
+    private static double CpuSeconds()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
     }
 
     /// <summary>The probe of <paramref name="silo"/>.</summary>

@@ -18,4 +18,16 @@ public sealed record SiloSinkReport
 
     /// <summary>Encoded latencies.</summary>
     [Id(4)] public byte[] Latency { get; init; } = [];
+
+    /// <summary>The calls this silo's workers (or driver) issued and answered.</summary>
+    [Id(5)] public Ledger Ledger { get; init; }
+
+    /// <summary>Work units finished there.</summary>
+    [Id(6)] public long UnitsDone { get; init; }
+
+    /// <summary>The silo's managed heap at the end, bytes (no forced collection).</summary>
+    [Id(7)] public long HeapBytes { get; init; }
+
+    /// <summary>CPU the silo's process used since the sink was opened, seconds.</summary>
+    [Id(8)] public double CpuSeconds { get; init; }
 }

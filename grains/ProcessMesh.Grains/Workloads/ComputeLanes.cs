@@ -17,6 +17,9 @@ public sealed record ComputeReply([property: Id(0)] ulong Partial);
 /// </summary>
 public static class ComputeLanes
 {
+    /// <summary>Times one lane starts its worker again before it gives up.</summary>
+    private const int MaxRetries = 5;
+
     /// <summary>Runs every lane at once; the answer is the sum of every reply.</summary>
     public static async Task<ulong> RunAsync(ProcessRun run, Func<int, ComputeRequest, Task<ComputeReply>> call)
     {
@@ -31,13 +34,38 @@ public static class ComputeLanes
         var share = WorkSplit.Share(spec.Work, spec.Workers, index);
         var payload = new byte[spec.PayloadBytes];
         ulong sum = 0;
-        for (long done = 0; done < share; done += spec.Granularity)
+        var retries = 0;
+        for (long done = 0; done < share;)
         {
+            var count = Math.Min(spec.Granularity, share - done);
             var start = Stopwatch.GetTimestamp();
-            var reply = await call(index, new ComputeRequest(first + done, Math.Min(spec.Granularity, share - done), payload));
-            run.Sink.Latency.RecordSince(start);
+            run.Sink.Sent();
+            ComputeReply reply;
+            try
+            {
+                reply = await call(index, new ComputeRequest(first + done, count, payload)).WaitAsync(run.Stopping);
+            }
+            catch (Exception e) when (!run.Stopping.IsCancellationRequested && retries < MaxRetries)
+            {
+                // A chunk holds no state between messages, so a worker whose silo was lost starts again on a
+                // survivor and the chunk is sent again: the run recovers and its answer is still checked.
+                run.Sink.Failed();
+                retries++;
+                await run.RestartAsync(index, e);
+                continue;
+            }
+            catch
+            {
+                run.Sink.Failed();
+                throw;
+            }
+
+            run.Sink.Delivered();
+            run.Sink.Record(start);
             run.Sink.Count(2, spec.PayloadBytes + (3 * sizeof(long)));
+            run.Sink.Done(count);
             sum = unchecked(sum + reply.Partial);
+            done += count;
         }
 
         return sum;

@@ -31,6 +31,12 @@ public interface IWorkload
     bool CountsLostUpdates { get; }
 
     /// <summary>
+    /// Whether the process protocol survives a lost silo by starting its workers again on the survivors (true
+    /// for work that holds no state between messages); otherwise a lost silo ends the run as <c>lost</c>.
+    /// </summary>
+    bool Recovers { get; }
+
+    /// <summary>
     /// Fills in the spec's zeros with this workload's defaults, sized by the worker count so that a default run
     /// measures steady state rather than start-up.
     /// </summary>
@@ -73,6 +79,9 @@ public abstract class Workload<TProcess> : IWorkload where TProcess : IProcessWo
 
     /// <inheritdoc />
     public virtual bool CountsLostUpdates => false;
+
+    /// <inheritdoc />
+    public virtual bool Recovers => false;
 
     /// <inheritdoc />
     public abstract RunSpec Resolve(RunSpec spec);

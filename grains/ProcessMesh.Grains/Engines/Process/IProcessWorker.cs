@@ -6,8 +6,8 @@ namespace ProcessMesh.Grains.Engines.Process;
 /// </summary>
 public interface IProcessWorker : IGrainWithStringKey
 {
-    /// <summary>Allocates and touches the private memory and learns the run.</summary>
-    Task Start(ProcessSetup setup);
+    /// <summary>Allocates and touches the private memory and learns the run; replies with the silo it lives on.</summary>
+    Task<string> Start(ProcessSetup setup);
 
     /// <summary>Frees the private memory and deactivates.</summary>
     Task Stop();

@@ -6,13 +6,21 @@ namespace ProcessMesh.Grains.Engines.Process;
 
 /// <summary>
 /// The <c>process</c> model: each worker is a grain of its workload's process type, placed as the spec says.
-/// Runs inside the coordinator grain: it starts the workers, reads memory, times the workload's process
-/// protocol, collects what every silo's sink measured, and stops the workers.
+/// Runs inside the coordinator grain: it opens every silo's sink, starts the workers, reads memory, times the
+/// workload's process protocol while watching membership, collects what every silo measured, and stops the
+/// workers. A run never hangs: it ends at its time limit, and a lost silo either is recovered from (the
+/// workload starts its workers again on the survivors) or ends the run within seconds as <c>lost</c>.
 /// </summary>
 internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IModelEngine
 {
     /// <summary>Calls in flight at once while workers start and stop, so a million workers do not flood a silo.</summary>
     private const int SetupParallelism = 512;
+
+    /// <summary>How often the engine reads membership during the measured phase.</summary>
+    private static readonly TimeSpan _watchInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long stopping the workers may take once the run is over (a lost silo must not hold it up).</summary>
+    private static readonly TimeSpan _cleanupLimit = TimeSpan.FromSeconds(20);
 
     public string Model => Models.Process;
 
@@ -27,15 +35,44 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
         var sink = sinks.For(runId);
         try
         {
+            var silos = await ActiveSilosAsync();
+            await Task.WhenAll(silos.Select(s => SiloProbeGrain.On(grains, s).Open(runId)));
+
             // Memory per worker: what this silo's workers add to it, read as every model reads it.
             var before = MemoryReading.Take();
-            await ForEachAsync(workers, (w, i) => w.Start(new ProcessSetup(runId, i, spec)));
+            var homes = new string[spec.Workers];
+            await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
             var memory = MemoryReading.Take().Since(before, Math.Max(1, sink.Workers));
 
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
+            var run = new ProcessRun(grains, workload, spec, runId, sink, stop.Token);
             var clock = PhaseClock.Start();
-            var answer = await workload.RunProcessesAsync(new ProcessRun(grains, spec, runId, spec.Placement, sink))
-                .WaitAsync(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
+            var phase = workload.RunProcessesAsync(run);
+            var watch = WatchAsync(homes.Distinct().ToHashSet(), workload.Recovers, stop);
+            string outcome;
+            string? failure = null;
+            ulong answer = 0;
+            try
+            {
+                answer = await phase.WaitAsync(stop.Token);
+                outcome = run.Recoveries > 0 ? Outcomes.Recovered : Outcomes.Completed;
+                failure = run.Recoveries > 0 ? $"{run.Recoveries} worker(s) started again on the surviving silos; last: {run.LastFailure}" : null;
+            }
+            catch (Exception e) when (e is not ArgumentException)
+            {
+                outcome = Outcomes.Lost;
+                failure = stop.IsCancellationRequested
+                    ? watch.IsCompleted && watch.Result is { } lostSilo
+                        ? $"silo {lostSilo} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
+                        : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
+                    : e is SiloUnavailableException
+                        ? $"a worker's silo left the cluster during the run: {e.Message.Split('\n')[0]}"
+                        : $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
+                _ = phase.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed: the phase may still fail later
+            }
+
             var (wall, cpu) = clock.Stop();
+            await stop.CancelAsync();
             return new EngineRun
             {
                 WallSeconds = wall,
@@ -43,15 +80,13 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
                 Answer = answer,
                 Memory = memory,
                 Silos = await CollectAsync(runId),
+                Outcome = outcome,
+                Failure = failure,
             };
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped");
         }
         finally
         {
-            await ForEachAsync(workers, (w, _) => w.Stop());
+            await StopAllAsync(workers);
             sinks.Close(runId);
         }
     }
@@ -59,12 +94,74 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
         new Load.LoadDriver(grains, spec with { Concurrency = workers }, silo, machine).RunAsync();
 
+    /// <summary>
+    /// Reads membership every second until the phase ends. When a silo that holds workers leaves, a workload
+    /// that cannot recover is stopped at once; the lost silo is returned.
+    /// </summary>
+    private async Task<string?> WatchAsync(HashSet<string> homes, bool recovers, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(_watchInterval, stop.Token);
+                var active = (await ActiveSilosAsync()).Select(s => s.Endpoint.ToString()).ToHashSet();
+                if (homes.FirstOrDefault(h => !active.Contains(h)) is { } lost && !recovers)
+                {
+                    await stop.CancelAsync();
+                    return lost;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return null;
+    }
+
+    private async Task<SiloAddress[]> ActiveSilosAsync() =>
+        (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToArray();
+
     /// <summary>What every active silo's sink holds of this run, read after the clock stopped.</summary>
     private async Task<IReadOnlyList<SiloSinkReport>> CollectAsync(string runId)
     {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        var reports = await Task.WhenAll(hosts.Keys.Select(silo => SiloProbeGrain.On(grains, silo).Close(runId)));
-        return reports.Where(r => r.Workers > 0 || r.Messages > 0).OrderBy(r => r.Silo, StringComparer.Ordinal).ToArray();
+        var silos = await ActiveSilosAsync();
+        var reports = await Task.WhenAll(silos.Select(async silo =>
+        {
+            try
+            {
+                return await SiloProbeGrain.On(grains, silo).Close(runId).WaitAsync(_cleanupLimit);
+            }
+            catch (Exception)
+            {
+                return null; // the silo left meanwhile: its figures are lost with it
+            }
+        }));
+        return reports.OfType<SiloSinkReport>().Where(r => r.Workers > 0 || r.Messages > 0 || r.Ledger.Sent > 0)
+            .OrderBy(r => r.Silo, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Stops every worker, best effort and bounded: a worker on a lost silo is not waited for.</summary>
+    private static async Task StopAllAsync(IProcessWorker[] workers)
+    {
+        try
+        {
+            await ForEachAsync(workers, async (w, _) =>
+            {
+                try
+                {
+                    await w.Stop().WaitAsync(_cleanupLimit);
+                }
+                catch (Exception)
+                {
+                    // Its silo is gone (or going): nothing is left to stop.
+                }
+            });
+        }
+        catch (Exception)
+        {
+        }
     }
 
     private static Task ForEachAsync(IProcessWorker[] workers, Func<IProcessWorker, int, Task> action) =>

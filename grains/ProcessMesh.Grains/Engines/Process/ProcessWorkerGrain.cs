@@ -11,7 +11,7 @@ namespace ProcessMesh.Grains.Engines.Process;
 /// this class, in the workload's own folder.
 /// </summary>
 [WorkerPlacement]
-public abstract class ProcessWorkerGrain(RunSinks sinks) : Grain, IProcessWorker
+public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, IProcessWorker
 {
     private ProcessSetup? _setup;
     private RunSink? _sink;
@@ -36,13 +36,13 @@ public abstract class ProcessWorkerGrain(RunSinks sinks) : Grain, IProcessWorker
         GrainFactory.GetGrain<T>(ProcessKeys.Of(Setup.RunId, ProcessKeys.Parse(this.GetPrimaryKeyString()).Placement ?? Placements.Default, index));
 
     /// <inheritdoc />
-    public Task Start(ProcessSetup setup)
+    public Task<string> Start(ProcessSetup setup)
     {
         _setup = setup;
         _sink = sinks.For(setup.RunId);
         _sink.Started();
         _memory = PrivateMemory.Allocate(setup.Spec.MemoryBytes, (byte)setup.Index);
-        return Task.CompletedTask;
+        return Task.FromResult(silo.SiloAddress.Endpoint.ToString());
     }
 
     /// <summary>Copies an arriving payload into this process's own memory, as IPC copies bytes into the receiver.</summary>

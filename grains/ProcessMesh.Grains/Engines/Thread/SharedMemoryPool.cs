@@ -42,7 +42,7 @@ public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil, string 
             CpuSeconds = cpu,
             Answer = workload.Answer(),
             Memory = memory,
-            Silos = [new SiloSinkReport { Silo = silo, Workers = spec.Workers, Messages = sink.Messages, PayloadBytes = sink.PayloadBytes, Latency = sink.Latency.Encode() }],
+            Silos = [SiloProbeGrain.Report(sink, silo) with { CpuSeconds = cpu }],
         };
     }
 }

@@ -85,8 +85,20 @@ public sealed class BankingWorkload : Workload<IBankAccountProcess>
             {
                 var (from, to, amount) = Transfer(t, spec.Workers);
                 var start = Stopwatch.GetTimestamp();
-                await run.Worker<IBankAccountProcess>(from).Debit(new TransferMessage(to, amount, payload));
-                run.Sink.Latency.RecordSince(start);
+                run.Sink.Sent();
+                try
+                {
+                    await run.Worker<IBankAccountProcess>(from).Debit(new TransferMessage(to, amount, payload));
+                }
+                catch
+                {
+                    run.Sink.Failed();
+                    throw;
+                }
+
+                run.Sink.Delivered();
+                run.Sink.Done(1);
+                run.Sink.Record(start);
                 run.Sink.Count(2, spec.PayloadBytes + (2 * sizeof(long)));
             }
         }));
@@ -114,7 +126,7 @@ public sealed class BankingWorkload : Workload<IBankAccountProcess>
                 var start = Stopwatch.GetTimestamp();
                 var (from, to, amount) = Transfer(t, spec.Workers);
                 Move(from, to, amount);
-                run.Sink.Latency.RecordSince(start);
+                run.Sink.Record(start);
                 run.Sink.Count(1, spec.PayloadBytes);
             }
         }
@@ -169,7 +181,7 @@ public interface IBankAccountProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IBankAccountProcess" />
-internal sealed class BankAccountProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), IBankAccountProcess
+internal sealed class BankAccountProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IBankAccountProcess
 {
     private long _balance = BankingWorkload.Opening;
 
@@ -177,7 +189,18 @@ internal sealed class BankAccountProcessGrain(RunSinks sinks) : ProcessWorkerGra
     {
         Receive(transfer.Payload);
         _balance -= transfer.Amount;
-        await Peer<IBankAccountProcess>(transfer.To).Credit(transfer.Amount, Send(transfer.Payload.Length));
+        Sink.Sent();
+        try
+        {
+            await Peer<IBankAccountProcess>(transfer.To).Credit(transfer.Amount, Send(transfer.Payload.Length));
+        }
+        catch
+        {
+            Sink.Failed();
+            throw;
+        }
+
+        Sink.Delivered();
     }
 
     public Task Credit(long amount, byte[] payload)

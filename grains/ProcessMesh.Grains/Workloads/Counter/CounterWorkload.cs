@@ -59,7 +59,7 @@ public sealed class CounterWorkload : Workload<ICounterProcess>
                     run.Shared.Add(1);
                 }
 
-                run.Sink.Latency.RecordSince(start);
+                run.Sink.Record(start);
             }
         }
 
@@ -86,7 +86,7 @@ public interface ICounterProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="ICounterProcess" />
-internal sealed class CounterProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), ICounterProcess
+internal sealed class CounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICounterProcess
 {
     private long _counter;
 
@@ -103,7 +103,7 @@ internal sealed class CounterProcessGrain(RunSinks sinks) : ProcessWorkerGrain(s
                     _counter++;
                 }
 
-                Sink.Latency.RecordSince(start);
+                Sink.Record(start);
             }
 
             return;
@@ -114,8 +114,20 @@ internal sealed class CounterProcessGrain(RunSinks sinks) : ProcessWorkerGrain(s
         for (long done = 0; done < share; done += Spec.Granularity)
         {
             var start = Stopwatch.GetTimestamp();
-            await owner.Increment(new CounterMessage(Math.Min(Spec.Granularity, share - done), payload));
-            Sink.Latency.RecordSince(start);
+            Sink.Sent();
+            try
+            {
+                await owner.Increment(new CounterMessage(Math.Min(Spec.Granularity, share - done), payload));
+            }
+            catch
+            {
+                Sink.Failed();
+                throw;
+            }
+
+            Sink.Delivered();
+            Sink.Done(Math.Min(Spec.Granularity, share - done));
+            Sink.Record(start);
             Sink.Count(2, Spec.PayloadBytes + sizeof(long));
         }
     }

@@ -74,7 +74,7 @@ public sealed class CountingWorkload : Workload<ICountingProcess>
                     run.Shared.Add(1);
                 }
 
-                run.Sink.Latency.RecordSince(start);
+                run.Sink.Record(start);
             }
         }
 
@@ -102,7 +102,7 @@ public interface ICountingProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="ICountingProcess" />
-internal sealed class CountingProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), ICountingProcess
+internal sealed class CountingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICountingProcess
 {
     private readonly List<(long Total, TaskCompletionSource Reached)> _waiting = [];
     private long _count;
@@ -125,12 +125,13 @@ internal sealed class CountingProcessGrain(RunSinks sinks) : ProcessWorkerGrain(
 
             var start = Stopwatch.GetTimestamp();
             var chunk = Math.Min(Spec.Granularity, count - done);
+            Sink.Sent(chunk);
             for (var j = chunk; j > 0; j--)
             {
                 _ = counter.Increment(new CountingMessage(payload));
             }
 
-            Sink.Latency.RecordSince(start);
+            Sink.Record(start);
             Sink.Count(chunk, chunk * Spec.PayloadBytes);
         }
     }
@@ -138,6 +139,8 @@ internal sealed class CountingProcessGrain(RunSinks sinks) : ProcessWorkerGrain(
     public Task Increment(CountingMessage message)
     {
         Receive(message.Payload);
+        Sink.Delivered();
+        Sink.Done(1);
         _count++;
         for (var i = _waiting.Count - 1; i >= 0; i--)
         {

@@ -30,6 +30,9 @@ public sealed class CpuWorkload : Workload<ICpuProcess>
         return spec.Resolve(Math.Max(400_000, spec.Workers * 20 * granularity), granularity);
     }
 
+    /// <summary>Chunks hold no state between messages: a lost worker starts again on a survivor and its chunk is redone.</summary>
+    public override bool Recovers => true;
+
     /// <inheritdoc />
     public override long QuickWork => 3_000;
 
@@ -71,7 +74,7 @@ public sealed class CpuWorkload : Workload<ICpuProcess>
                 }
 
                 run.Shared.Add(unchecked((long)sum));
-                run.Sink.Latency.RecordSince(start);
+                run.Sink.Record(start);
             }
         }
 
@@ -87,7 +90,7 @@ public interface ICpuProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="ICpuProcess" />
-internal sealed class CpuProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), ICpuProcess
+internal sealed class CpuProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICpuProcess
 {
     public Task<ComputeReply> Compute(ComputeRequest request)
     {

@@ -63,6 +63,7 @@ public sealed class ForkJoinWorkload : Workload<IForkJoinProcess>
                     await worker.Handled(k - Window);
                 }
 
+                run.Sink.Sent();
                 _ = worker.Handle(new ForkJoinMessage(Theta, payload));
             }
 
@@ -95,7 +96,7 @@ public sealed class ForkJoinWorkload : Workload<IForkJoinProcess>
                     kept += Compute(Theta);
                 }
 
-                run.Sink.Latency.RecordSince(start);
+                run.Sink.Record(start);
             }
 
             run.Shared.Add(kept > 0 || share == 0 ? share : 0);
@@ -121,7 +122,7 @@ public interface IForkJoinProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IForkJoinProcess" />
-internal sealed class ForkJoinProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), IForkJoinProcess
+internal sealed class ForkJoinProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IForkJoinProcess
 {
     private long _handled;
     private double _kept;
@@ -132,9 +133,11 @@ internal sealed class ForkJoinProcessGrain(RunSinks sinks) : ProcessWorkerGrain(
     public Task Handle(ForkJoinMessage message)
     {
         Receive(message.Payload);
+        Sink.Delivered();
+        Sink.Done(1);
         _kept += ForkJoinWorkload.Compute(message.Theta);
         var now = Stopwatch.GetTimestamp();
-        Sink.Latency.RecordTicks(now - _last);
+        Sink.RecordTicks(now - _last);
         _last = now;
         if (++_handled >= _target)
         {

@@ -24,6 +24,9 @@ public sealed class IoWorkload : Workload<IIoProcess>
     /// <summary>At least 400 waits, and 100 per worker, so that every worker waits long enough to be in step.</summary>
     public override RunSpec Resolve(RunSpec spec) => spec.Resolve(Math.Max(400, spec.Workers * 100L), 1);
 
+    /// <summary>Chunks hold no state between messages: a lost worker starts again on a survivor and its chunk is redone.</summary>
+    public override bool Recovers => true;
+
     /// <inheritdoc />
     public override long QuickWork => 30;
 
@@ -56,7 +59,7 @@ public sealed class IoWorkload : Workload<IIoProcess>
                 }
 
                 run.Shared.Add(unchecked((long)sum));
-                run.Sink.Latency.RecordSince(start);
+                run.Sink.Record(start);
             }
         }
 
@@ -72,7 +75,7 @@ public interface IIoProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IIoProcess" />
-internal sealed class IoProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), IIoProcess
+internal sealed class IoProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IIoProcess
 {
     public async Task<ComputeReply> Wait(ComputeRequest request)
     {

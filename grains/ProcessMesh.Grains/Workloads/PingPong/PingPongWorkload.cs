@@ -84,7 +84,7 @@ public sealed class PingPongWorkload : Workload<IPingPongProcess>
                     run.Shared.Add(1);
                 }
 
-                run.Sink.Latency.RecordSince(start);
+                run.Sink.Record(start);
                 run.Sink.Count(2, 2 * (spec.PayloadBytes + sizeof(long)));
             }
         }
@@ -141,7 +141,7 @@ public interface IPingPongProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IPingPongProcess" />
-internal sealed class PingPongProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), IPingPongProcess
+internal sealed class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IPingPongProcess
 {
     public async Task<ulong> RunPingPong(int partner, long rounds)
     {
@@ -154,9 +154,22 @@ internal sealed class PingPongProcessGrain(RunSinks sinks) : ProcessWorkerGrain(
         {
             var start = Stopwatch.GetTimestamp();
             var ping = new PingMessage(r, payload);
-            var pong = await (self ? peer.PongSelf(ping) : peer.Pong(ping));
+            Sink.Sent();
+            PongMessage pong;
+            try
+            {
+                pong = await (self ? peer.PongSelf(ping) : peer.Pong(ping));
+            }
+            catch
+            {
+                Sink.Failed();
+                throw;
+            }
+
+            Sink.Delivered();
+            Sink.Done(1);
             Receive(pong.Payload);
-            Sink.Latency.RecordSince(start);
+            Sink.Record(start);
             Sink.Count(2, bytesPerRound);
             // A reply that is the sender's own array would mean the partner kept no memory of its own: not counted.
             if (pong.Sequence == r + 1 && pong.Payload.Length == payload.Length && (payload.Length == 0 || !ReferenceEquals(pong.Payload, payload)))

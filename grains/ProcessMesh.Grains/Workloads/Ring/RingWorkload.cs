@@ -73,7 +73,7 @@ public sealed class RingWorkload : Workload<IRingProcess>
                 if (index == 0)
                 {
                     var now = Stopwatch.GetTimestamp();
-                    run.Sink.Latency.RecordTicks((now - lapStart) / workers);
+                    run.Sink.RecordTicks((now - lapStart) / workers);
                     lapStart = now;
                 }
 
@@ -129,7 +129,7 @@ public interface IRingProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IRingProcess" />
-internal sealed class RingProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), IRingProcess
+internal sealed class RingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IRingProcess
 {
     private TaskCompletionSource<ulong>? _ringDone;
     private long _lapStart;
@@ -138,6 +138,7 @@ internal sealed class RingProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sink
     {
         _ringDone = new TaskCompletionSource<ulong>();
         _lapStart = Stopwatch.GetTimestamp();
+        Sink.Sent();
         await Peer<IRingProcess>(1 % Spec.Workers).Pass(new RingToken(1, 0, new byte[Spec.PayloadBytes]));
         return await _ringDone.Task;
     }
@@ -145,13 +146,15 @@ internal sealed class RingProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sink
     public async Task Pass(RingToken token)
     {
         Receive(token.Payload);
+        Sink.Delivered();
+        Sink.Done(1);
         Sink.Count(1, Spec.PayloadBytes + (2 * sizeof(long)));
         var value = unchecked(token.Value + (ulong)Index);
         if (Index == 0 && _ringDone is not null)
         {
             // Laps are timed where they start, so no two machines' clocks are ever compared.
             var now = Stopwatch.GetTimestamp();
-            Sink.Latency.RecordTicks((now - _lapStart) / Spec.Workers);
+            Sink.RecordTicks((now - _lapStart) / Spec.Workers);
             _lapStart = now;
         }
 
@@ -161,6 +164,7 @@ internal sealed class RingProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sink
             return;
         }
 
+        Sink.Sent();
         await Peer<IRingProcess>((Index + 1) % Spec.Workers).Pass(new RingToken(token.Hop + 1, value, Send(token.Payload.Length)));
     }
 

@@ -93,7 +93,7 @@ public sealed class StencilWorkload : Workload<IStencilProcess>
 
                 _run.WithoutLock(() => _step.SignalAndWait(_run.Cancelled));
                 (cur, next) = (next, cur);
-                _run.Sink.Latency.RecordSince(start);
+                _run.Sink.Record(start);
             }
         }
 
@@ -126,7 +126,7 @@ public interface IStencilProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IStencilProcess" />
-internal sealed class StencilProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), IStencilProcess
+internal sealed class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IStencilProcess
 {
     private readonly Dictionary<(int Step, bool FromLeft), double> _halos = [];
     private TaskCompletionSource? _haloArrived;
@@ -161,7 +161,20 @@ internal sealed class StencilProcessGrain(RunSinks sinks) : ProcessWorkerGrain(s
                 sends.Add(Peer<IStencilProcess>(index + 1).Halo(new HaloMessage(step, FromLeft: true, cur[n], payload)));
             }
 
-            await Task.WhenAll(sends);
+            Sink.Sent(sends.Count);
+            try
+            {
+                await Task.WhenAll(sends);
+            }
+            catch
+            {
+                var answered = sends.Count(t => t.IsCompletedSuccessfully);
+                Sink.Delivered(answered);
+                Sink.Failed(sends.Count - answered);
+                throw;
+            }
+
+            Sink.Delivered(sends.Count);
             Sink.Count(2 * sends.Count, sends.Count * (Spec.PayloadBytes + sizeof(double)));
             cur[0] = hasLeft ? await ReceiveHalo(step, fromLeft: true) : 0;
             cur[n + 1] = hasRight ? await ReceiveHalo(step, fromLeft: false) : 0;
@@ -171,9 +184,10 @@ internal sealed class StencilProcessGrain(RunSinks sinks) : ProcessWorkerGrain(s
             }
 
             (cur, next) = (next, cur);
-            Sink.Latency.RecordSince(start);
+            Sink.Record(start);
         }
 
+        Sink.Done(n);
         return StencilKernel.Checksum(cur.AsSpan(1, n));
     }
 

@@ -71,7 +71,7 @@ public sealed class ThreadRingWorkload : Workload<IThreadRingProcess>
 
                 run.Gil.Checkpoint();
                 var now = Stopwatch.GetTimestamp();
-                run.Sink.Latency.RecordTicks(now - waited);
+                run.Sink.RecordTicks(now - waited);
                 run.Sink.Count(1, run.Spec.PayloadBytes + sizeof(long));
                 _passes++;
                 if (--_remaining == 0)
@@ -125,15 +125,17 @@ public interface IThreadRingProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IThreadRingProcess" />
-internal sealed class ThreadRingProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), IThreadRingProcess
+internal sealed class ThreadRingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IThreadRingProcess
 {
     private TaskCompletionSource<ulong>? _done;
     private long _sent;
+    private bool _lapped;
 
     public async Task<ulong> Ring()
     {
         _done = new TaskCompletionSource<ulong>();
         _sent = Stopwatch.GetTimestamp();
+        Sink.Sent();
         await Peer<IThreadRingProcess>(1 % Spec.Workers).Pass(new ThreadRingToken(Spec.Work, 0, new byte[Spec.PayloadBytes]));
         return await _done.Task.WaitAsync(TimeSpan.FromSeconds(Spec.TimeLimitSeconds));
     }
@@ -141,13 +143,16 @@ internal sealed class ThreadRingProcessGrain(RunSinks sinks) : ProcessWorkerGrai
     public async Task Pass(ThreadRingToken token)
     {
         Receive(token.Payload);
+        Sink.Delivered();
+        Sink.Done(1);
         Sink.Count(1, Spec.PayloadBytes + (2 * sizeof(long)));
         if (Index == 0)
         {
             // A lap's mean pass, timed where it starts, so no two machines' clocks are compared.
             var now = Stopwatch.GetTimestamp();
-            Sink.Latency.RecordTicks((now - _sent) / Spec.Workers);
+            Sink.RecordTicks((now - _sent) / Spec.Workers);
             _sent = now;
+            _lapped = true;
         }
 
         if (token.Remaining == 1)
@@ -156,15 +161,16 @@ internal sealed class ThreadRingProcessGrain(RunSinks sinks) : ProcessWorkerGrai
             return;
         }
 
+        Sink.Sent();
         await Peer<IThreadRingProcess>((Index + 1) % Spec.Workers).Pass(new ThreadRingToken(token.Remaining - 1, token.Passes + 1, Send(token.Payload.Length)));
     }
 
     public Task Done(long passes, int last)
     {
-        if (Index == 0 && Sink.Latency.Count == 0)
+        if (Index == 0 && !_lapped)
         {
             // A ring shorter than one lap still records its one (partial) lap.
-            Sink.Latency.RecordTicks(Stopwatch.GetTimestamp() - _sent);
+            Sink.RecordTicks(Stopwatch.GetTimestamp() - _sent);
         }
 
         _done?.TrySetResult(ThreadRingWorkload.Answer(passes, last));

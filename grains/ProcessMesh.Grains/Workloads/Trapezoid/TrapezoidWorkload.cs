@@ -94,7 +94,7 @@ public sealed class TrapezoidWorkload : Workload<ITrapezoidProcess>
                 }
 
                 run.Shared.Add(unchecked((long)sum));
-                run.Sink.Latency.RecordSince(start);
+                run.Sink.Record(start);
             }
         }
 
@@ -110,7 +110,7 @@ public interface ITrapezoidProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="ITrapezoidProcess" />
-internal sealed class TrapezoidProcessGrain(RunSinks sinks) : ProcessWorkerGrain(sinks), ITrapezoidProcess
+internal sealed class TrapezoidProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ITrapezoidProcess
 {
     public Task<ComputeReply> Area(ComputeRequest request)
     {
