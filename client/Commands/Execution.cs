@@ -71,34 +71,9 @@ internal static class Execution
             return Fail(unwritable, BadInput);
         }
 
-        var gateway = parse.GetValue(common.Gateway);
-        var verbose = parse.GetValue(common.Verbose);
-        ClusterConnection connection;
-        try
+        return await WithConnectionAsync(parse, common, async connection =>
         {
-            connection = await ClusterConnection.OpenAsync(common.Access(parse), fromOutside, TimeSpan.FromSeconds(parse.GetValue(common.ConnectTimeout)), verbose, cancellationToken);
-        }
-        catch (ClusterUnreachableException e)
-        {
-            return Fail(e.Message, Unreachable);
-        }
-
-        await using (connection)
-        {
-            Report report;
-            try
-            {
-                report = await work(connection);
-            }
-            catch (ArgumentException e)
-            {
-                return Fail(e.Message, BadInput);
-            }
-            catch (OperationCanceledException)
-            {
-                return Fail("interrupted before the runs finished", RunFailed);
-            }
-
+            var report = await work(connection);
             var format = parse.GetValue(common.Format);
             common.Writer(parse, format).Write(report, Console.Out);
             var written = true;
@@ -128,6 +103,41 @@ internal static class Execution
             }
 
             return report.Failures is { Count: > 0 } || !written ? RunFailed : Ok;
+        }, cancellationToken, fromOutside);
+    }
+
+    /// <summary>
+    /// Reaches the cluster the options name, runs <paramref name="work"/> (which prints what it has and returns
+    /// the exit code), and stops what it started. A refused request (<see cref="ArgumentException"/>) is bad
+    /// input; an interruption is a failed run.
+    /// </summary>
+    public static async Task<int> WithConnectionAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<int>> work, CancellationToken cancellationToken, bool fromOutside = false)
+    {
+        var verbose = parse.GetValue(common.Verbose);
+        ClusterConnection connection;
+        try
+        {
+            connection = await ClusterConnection.OpenAsync(common.Access(parse), fromOutside, TimeSpan.FromSeconds(parse.GetValue(common.ConnectTimeout)), verbose, cancellationToken);
+        }
+        catch (ClusterUnreachableException e)
+        {
+            return Fail(e.Message, Unreachable);
+        }
+
+        await using (connection)
+        {
+            try
+            {
+                return await work(connection);
+            }
+            catch (ArgumentException e)
+            {
+                return Fail(e.Message, BadInput);
+            }
+            catch (OperationCanceledException)
+            {
+                return Fail("interrupted before the runs finished", RunFailed);
+            }
         }
     }
 

@@ -76,10 +76,10 @@ internal static class HtmlReport
         html.Append("</tbody></table>\n");
         if (report.Changes is { Count: > 0 } changes)
         {
-            html.Append("<h2>Change against the baseline</h2>\n<table id=\"changes\"><thead><tr><th>point</th><th>figure</th><th>baseline</th><th>now</th><th>change</th></tr></thead><tbody>\n");
+            html.Append("<h2>Change against the baseline</h2>\n<table id=\"changes\"><thead><tr><th>point</th><th>figure</th><th>baseline</th><th>now</th><th>change</th><th>noise</th></tr></thead><tbody>\n");
             foreach (var c in changes)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Point)}</td><td>{E(c.Figure)}</td><td>{c.Baseline:G4}</td><td>{c.Current:G4}</td><td>{(c.ChangePercent is { } p ? $"{p:+0.0;-0.0;0}%" : "")}</td></tr>\n");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Point)}</td><td>{E(c.Figure)}</td><td>{E(c.BaselineText)}</td><td>{E(c.CurrentText)}</td><td>{E(c.ChangeText)}</td><td>{E(c.NoiseText)}</td></tr>\n");
             }
 
             html.Append("</tbody></table>\n");

@@ -69,6 +69,12 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
             repeats.Add(await OnceAsync($"repeat {i}/{experiment.Repeats}"));
         }
 
+        return Summarise(repeats);
+    }
+
+    /// <summary>The median repeat by wall time, with the fastest and slowest, correct only if every repeat was.</summary>
+    public static RunResult Summarise(IReadOnlyList<RunResult> repeats)
+    {
         var sorted = repeats.OrderBy(r => r.WallSeconds).ToList();
         return sorted[sorted.Count / 2] with
         {

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ProcessMesh.Cli.Scenarios;
+
+/// <summary>
+/// Real OS processes of a reference runtime, started idle, their resident memory read from /proc (Linux):
+/// VmRSS from /proc/PID/status (every page the process maps, shared libraries included) and, where the kernel
+/// offers it, Pss from /proc/PID/smaps_rollup (shared pages divided among the processes that share them).
+/// </summary>
+internal static class OsProcesses
+{
+    /// <summary>What one idle process holds resident, bytes.</summary>
+    public sealed record Resident(long RssBytes, long? PssBytes);
+
+    /// <summary>A runtime to start: its executable and arguments; the child prints one line when it is ready, then waits for standard input to close.</summary>
+    public sealed record Runtime(string Name, string Executable, IReadOnlyList<string> Arguments);
+
+    /// <summary>CPython: the interpreter started, idle.</summary>
+    public static Runtime? Python(PythonReference? python) => python is null ? null
+                : new("python3", python.Executable, ["-c", "import sys; print('ready', flush=True); sys.stdin.read()"]);
+
+    /// <summary>.NET: this program's hidden idle verb (the runtime, the JIT and an idle Main), started as a child.</summary>
+    public static Runtime DotNet() => new("dotnet", "dotnet", [Path.Combine(AppContext.BaseDirectory, "processmesh.dll"), "scenario", ScenarioCommand.IdleVerb]);
+
+    /// <summary>Starts <paramref name="count"/> idle processes at once, reads each one's memory, and stops them.</summary>
+    public static async Task<IReadOnlyList<Resident>> MeasureAsync(Runtime runtime, int count, CancellationToken cancellationToken)
+    {
+        var processes = new List<Process>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var start = new ProcessStartInfo(runtime.Executable) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                foreach (var arg in runtime.Arguments)
+                {
+                    start.ArgumentList.Add(arg);
+                }
+
+                processes.Add(Process.Start(start) ?? throw new InvalidOperationException($"could not start {runtime.Executable}"));
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(60));
+            var resident = new List<Resident>();
+            foreach (var process in processes)
+            {
+                string? line;
+                try
+                {
+                    line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"an idle {runtime.Name} process did not say it was ready within 60 s");
+                }
+
+                if (line != "ready")
+                {
+                    throw new InvalidOperationException($"an idle {runtime.Name} process said '{line}' instead of 'ready': {await process.StandardError.ReadToEndAsync(cancellationToken)}");
+                }
+
+                resident.Add(Read(process.Id));
+            }
+
+            return resident;
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                try
+                {
+                    process.StandardInput.Close();
+                    if (!process.WaitForExit(5000))
+                    {
+                        process.Kill(entireProcessTree: true);
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // already gone
+                }
+
+                process.Dispose();
+            }
+        }
+    }
+
+    /// <summary>One process's resident memory.</summary>
+    public static Resident Read(int pid)
+    {
+        var rss = Field(File.ReadLines($"/proc/{pid}/status"), "VmRSS:") ?? throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS");
+        var rollup = $"/proc/{pid}/smaps_rollup";
+        long? pss = null;
+        try
+        {
+            pss = File.Exists(rollup) ? Field(File.ReadLines(rollup), "Pss:") : null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return new Resident(rss, pss);
+    }
+
+    /// <summary>A "Name:  1234 kB" line's value in bytes.</summary>
+    private static long? Field(IEnumerable<string> lines, string name)
+    {
+        var line = lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+        var parts = line?[name.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts is { Length: > 0 } && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kib) ? kib * 1024 : null;
+    }
+}

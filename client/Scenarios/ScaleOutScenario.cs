@@ -1,0 +1,69 @@
+using ProcessMesh.Cli.Running;
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Cli.Scenarios;
+
+/// <summary>
+/// scale-out: CPU-bound work by 1 worker and by as many workers as the cluster has cores, in the thread model
+/// (one silo's cores at most) and the process model (placed over every silo). On one silo, both stop at this
+/// machine's cores; the claim's other half needs several silos, and the scenario says so.
+/// </summary>
+internal sealed class ScaleOutScenario : IScenario
+{
+    private const long Work = 150_000;
+
+    public string Name => "scale-out";
+
+    public string Claim => "Threads stop at one machine's cores; processes keep going with more silos.";
+
+    public int Order => 9;
+
+    public int Steps(int repeats) => 4 * ScenarioContext.StepsPerSpec(repeats);
+
+    public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
+    {
+        var machine = context.Machine;
+        var cores = Math.Max(1, machine.Cores);
+        var wide = cores * Math.Max(1, machine.Silos);
+        var spec = new RunSpec { Workload = Workload.Cpu, Work = Work };
+        var measured = await context.MeasureAllAsync(
+            [spec with { Model = Models.Thread, Workers = 1 }, spec with { Model = Models.Thread, Workers = wide }, spec with { Model = Models.Process, Workers = 1 }, spec with { Model = Models.Process, Workers = wide }],
+            cancellationToken);
+        var (thread1, threadWide, process1, processWide) = (measured[0], measured[1], measured[2], measured[3]);
+        var threadSpeedup = Noise.Ratio(Sample.Wall(thread1), Sample.Wall(threadWide));
+        var processSpeedup = Noise.Ratio(Sample.Wall(process1), Sample.Wall(processWide));
+        List<IReadOnlyList<string>> rows =
+        [
+            ["thread", "1", Cells.Seconds(Sample.Wall(thread1)), "1.00×"],
+            ["thread", Cells.Count(wide), Cells.Seconds(Sample.Wall(threadWide)), Cells.Ratio(threadSpeedup)],
+            ["process", "1", Cells.Seconds(Sample.Wall(process1)), "1.00×"],
+            ["process", Cells.Count(wide), Cells.Seconds(Sample.Wall(processWide)), Cells.Ratio(processSpeedup)],
+        ];
+        var (verdict, reason) = Judge(machine.Silos, cores, threadSpeedup, processSpeedup);
+        var notes = new List<string>
+        {
+            machine.Silos > 1
+                ? $"{machine.Silos} silos of (assumed) {cores} cores each, as the coordinator's silo; thread workers all run on the coordinator's silo"
+                : $"only one silo here ({context.Cluster}): run 'processmesh scenario run scale-out --gateway HOST:PORT' against a cluster of several silos for the claim's second half",
+        };
+        return new ScenarioResult(Name, Claim, verdict, reason,
+            new Evidence($"cpu work, {Work:N0} units, {machine.Silos} silo(s) × {cores} cores", ["model", "workers", "wall s (range)", "speedup (range)"], rows),
+            [thread1, threadWide, process1, processWide], notes);
+    }
+
+    /// <summary>
+    /// The claim on two speedups at cores × silos workers: on several silos, processes go beyond one machine's
+    /// cores (speedup above <paramref name="cores"/>) while threads cannot; on one silo the claim cannot be tested.
+    /// </summary>
+    public static (Verdict Verdict, string Reason) Judge(int silos, int cores, Sample threadSpeedup, Sample processSpeedup)
+    {
+        var measured = $"at {cores * Math.Max(1, silos)} workers threads run {Cells.Times(threadSpeedup.Median)} and processes {Cells.Times(processSpeedup.Median)} the speed of 1";
+        if (silos <= 1)
+        {
+            return (Verdict.Inconclusive, $"one silo: both models stop at this machine's {cores} cores ({measured}); the claim needs several silos");
+        }
+
+        var verdict = Verdicts.All(Verdicts.AtLeast(processSpeedup, cores * 1.1), Verdicts.AtMost(threadSpeedup, cores * 1.05));
+        return (verdict, $"{silos} silos: {measured} (claim: processes above {cores * 1.1:0.#}×, threads at most {cores * 1.05:0.#}×)");
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace ProcessMesh.Cli.Scenarios;
+
+/// <summary>Runs a scenario's CPython reference when python3 is present, as one progress step.</summary>
+internal static class ScenarioPython
+{
+    /// <summary>The script's JSON, or null (with a note saying why) when CPython is absent or failed.</summary>
+    public static async Task<JsonElement?> RunAsync(ScenarioContext context, string experiment, List<string> notes, CancellationToken cancellationToken)
+    {
+        context.Progress.Begin($"CPython reference: {experiment}");
+        try
+        {
+            if (context.Python is not { } python)
+            {
+                notes.Add("python3 is not on PATH: no CPython reference row");
+                return null;
+            }
+
+            var result = await python.RunAsync(experiment, context.Repeats, cancellationToken);
+            notes.Add($"CPython ran python/reference.py {experiment} ({python.Script}) on this machine, outside the silo");
+            return result;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or JsonException or System.ComponentModel.Win32Exception)
+        {
+            notes.Add($"the CPython reference failed: {e.Message}");
+            return null;
+        }
+        finally
+        {
+            context.Progress.End();
+        }
+    }
+
+    /// <summary>"3.11.7".</summary>
+    public static string Version(JsonElement reference) => reference.GetProperty("python").GetString() ?? "?";
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Process;
+using ProcessMesh.Grains.Engines.Thread;
+using ProcessMesh.Grains.Measurement;
+
+namespace ProcessMesh.Grains.Workloads.Trapezoid;
+
+/// <summary>
+/// <c>trapezoid</c> (Savina's Trapezoidal Approximation): the area under Savina's f(x) over [1, 5] by the
+/// trapezoid rule with N pieces (Savina's default: 10,000,000 pieces and 100 workers). Workers split the pieces;
+/// a process is sent its chunks and replies with their area, a thread adds its chunks' area into shared memory.
+/// Each piece's area is rounded to a fixed point of 10^-15 before it is added, so the answer is an integer sum
+/// that no split or order can change: every model must give the serial answer exactly.
+/// </summary>
+public sealed class TrapezoidWorkload : Workload<ITrapezoidProcess>
+{
+    /// <summary>Savina's pieces.</summary>
+    public const long SavinaPieces = 10_000_000;
+
+    /// <summary>Savina's interval.</summary>
+    public const double Left = 1, Right = 5;
+
+    /// <inheritdoc />
+    public override Workload Name => new("trapezoid");
+
+    /// <inheritdoc />
+    public override string Summary => "Savina's trapezoidal approximation: an integral split into pieces";
+
+    /// <inheritdoc />
+    public override string Unit => "pieces";
+
+    /// <summary>Savina's 10,000,000 pieces, 10,000 a message.</summary>
+    public override RunSpec Resolve(RunSpec spec) => spec.Resolve(SavinaPieces, 10_000);
+
+    /// <inheritdoc />
+    public override long QuickWork => 2_000;
+
+    /// <inheritdoc />
+    public override ulong Expected(RunSpec spec) => Range(spec.Work, 0, spec.Work);
+
+    /// <inheritdoc />
+    public override Task<ulong> RunProcessesAsync(ProcessRun run) =>
+        ComputeLanes.RunAsync(run, (i, request) => run.Worker<ITrapezoidProcess>(i).Area(request));
+
+    /// <inheritdoc />
+    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);
+
+    /// <summary>Savina's integrand: sin(x³ − 1) / (x + 1) · √(1 + e^√(2x)).</summary>
+    public static double F(double x) => Math.Sin((x * x * x) - 1) / (x + 1) * Math.Sqrt(1 + Math.Exp(Math.Sqrt(2 * x)));
+
+    /// <summary>The fixed-point area (10^-15) of pieces first .. first+count-1 of <paramref name="pieces"/>, summed mod 2^64.</summary>
+    public static ulong Range(long pieces, long first, long count)
+    {
+        var h = (Right - Left) / pieces;
+        ulong sum = 0;
+        for (var k = first; k < first + count; k++)
+        {
+            var x = Left + (k * h);
+            var area = h * (F(x) + F(x + h)) / 2;
+            sum = unchecked(sum + (ulong)(long)Math.Round(area * 1e15));
+        }
+
+        return sum;
+    }
+
+    /// <summary>The answer as the area it stands for.</summary>
+    public static double Area(ulong answer) => unchecked((long)answer) / 1e15;
+
+    private sealed class Threads(SharedMemoryRun run) : ISharedMemoryWorkload
+    {
+        public void Run(int index)
+        {
+            var spec = run.Spec;
+            var first = WorkSplit.Start(spec.Work, spec.Workers, index);
+            var share = WorkSplit.Share(spec.Work, spec.Workers, index);
+            for (long done = 0; done < share; done += spec.Granularity)
+            {
+                run.Cancelled.ThrowIfCancellationRequested();
+                var start = Stopwatch.GetTimestamp();
+                var (from, count) = (first + done, Math.Min(spec.Granularity, share - done));
+                ulong sum = 0;
+                if (spec.Native)
+                {
+                    sum = run.WithoutLock(() => Range(spec.Work, from, count));
+                }
+                else
+                {
+                    for (var k = from; k < from + count; k++)
+                    {
+                        run.Gil.Checkpoint();
+                        sum = unchecked(sum + Range(spec.Work, k, 1));
+                    }
+                }
+
+                run.Shared.Add(unchecked((long)sum));
+                run.Sink.Record(start);
+            }
+        }
+
+        public ulong Answer() => (ulong)run.Shared.Value;
+    }
+}
+
+/// <summary>A <c>trapezoid</c> process: computes the area of the pieces it is sent.</summary>
+public interface ITrapezoidProcess : IProcessWorker
+{
+    /// <summary>The fixed-point area of a chunk of pieces.</summary>
+    Task<ComputeReply> Area(ComputeRequest request);
+}
+
+/// <inheritdoc cref="ITrapezoidProcess" />
+internal sealed class TrapezoidProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ITrapezoidProcess
+{
+    public Task<ComputeReply> Area(ComputeRequest request)
+    {
+        Receive(request.Payload);
+        return Task.FromResult(new ComputeReply(TrapezoidWorkload.Range(Spec.Work, request.First, request.Count)));
+    }
+}

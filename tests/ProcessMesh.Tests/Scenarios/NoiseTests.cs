@@ -1,0 +1,47 @@
+using ProcessMesh.Cli.Running;
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Tests.Scenarios;
+
+/// <summary>The one noise rule: a difference counts only when the repeats' ranges do not overlap.</summary>
+public sealed class NoiseTests
+{
+    [Fact]
+    public void Ranges_that_do_not_overlap_differ_beyond_noise()
+    {
+        Assert.Equal(Difference.BeyondNoise, Noise.Compare(Sample.Of([1.0, 1.1, 1.2]), Sample.Of([1.3, 1.4, 1.5])));
+        Assert.Equal(Difference.BeyondNoise, Noise.Compare(Sample.Of([1.3, 1.4, 1.5]), Sample.Of([1.0, 1.1, 1.2])));
+    }
+
+    [Fact]
+    public void Overlapping_ranges_are_within_noise_however_far_apart_the_medians()
+    {
+        // Medians 1.0 and 1.5 (a 50 % change), but one repeat of each lies inside the other's range.
+        Assert.Equal(Difference.WithinNoise, Noise.Compare(Sample.Of([0.9, 1.0, 1.6]), Sample.Of([1.4, 1.5, 1.55])));
+    }
+
+    [Fact]
+    public void A_single_reading_has_no_spread_to_judge_by()
+    {
+        Assert.Equal(Difference.NoSpread, Noise.Compare(Sample.Single(1), Sample.Of([2.0, 2.1, 2.2])));
+    }
+
+    [Fact]
+    public void A_ratio_spans_every_pair_of_repeats()
+    {
+        var ratio = Noise.Ratio(Sample.Of([0.50, 0.52, 0.60]), Sample.Of([0.25, 0.26, 0.30]));
+
+        Assert.Equal(0.52 / 0.26, ratio.Median, 6);
+        Assert.Equal(0.50 / 0.30, ratio.Min, 6);
+        Assert.Equal(0.60 / 0.25, ratio.Max, 6);
+    }
+
+    [Fact]
+    public void A_run_records_wall_time_and_throughput_with_the_range_of_its_repeats()
+    {
+        var run = new RunResult { Work = 1000, WallSeconds = 0.5, WallSecondsMin = 0.4, WallSecondsMax = 1.0, Throughput = 2000, Repeats = 3 };
+
+        Assert.Equal(new Sample(0.5, 0.4, 1.0, 3), Sample.Wall(run));
+        Assert.Equal(new Sample(2000, 1000, 2500, 3), Sample.Throughput(run));
+    }
+}
