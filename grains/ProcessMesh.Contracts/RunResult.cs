@@ -55,7 +55,10 @@ public sealed record RunResult
     /// <summary>Bytes carried by those messages' payloads.</summary>
     [Id(15)] public long PayloadBytes { get; init; }
 
-    /// <summary>Measured memory per worker, bytes.</summary>
+    /// <summary>
+    /// Measured memory per worker, bytes: the larger of the resident-set growth and the managed-heap growth once
+    /// every worker exists (grains started, threads parked), read the same way in every model.
+    /// </summary>
     [Id(16)] public long MemoryPerWorkerBytes { get; init; }
 
     /// <summary>CPU time the silo's process used during the measured phase, seconds.</summary>

@@ -23,12 +23,17 @@ public readonly record struct MemoryReading(long HeapBytes, long ResidentBytes)
         return new MemoryReading(heap, Environment.WorkingSet);
     }
 
-    /// <summary>The growth from <paramref name="before"/> to this reading, per worker (never negative).</summary>
+    /// <summary>
+    /// The growth from <paramref name="before"/> to this reading, per worker (never negative). A worker's memory is
+    /// the larger of the two growths: a grain lives in the managed heap, a thread's stack in the resident set but
+    /// not the heap, and the resident set can under-read a heap that reuses pages the process touched before.
+    /// </summary>
     public MemoryGrowth Since(MemoryReading before, int workers)
     {
         var resident = Math.Max(0, ResidentBytes - before.ResidentBytes);
         var heap = Math.Max(0, HeapBytes - before.HeapBytes);
-        return new MemoryGrowth(resident / workers, heap / workers, resident < ResolutionBytes, (ResolutionBytes + workers - 1) / workers);
+        var worker = Math.Max(resident, heap);
+        return new MemoryGrowth(worker / workers, heap / workers, worker < ResolutionBytes, (ResolutionBytes + workers - 1) / workers);
     }
 }
 

@@ -19,8 +19,8 @@ public sealed class MemoryMeasurementTests(MemoryFixture silo)
 
         Assert.True(result.Correct);
         Assert.False(result.MemoryBelowResolution, $"32 MiB of touched private memory read as below resolution ({result.MemoryPerWorkerBytes} B per worker)");
-        Assert.InRange(result.MemoryPerWorkerBytes, memory * 0.9, memory * 1.5);
-        Assert.InRange(result.HeapPerWorkerBytes, memory * 0.9, memory * 1.5);
+        Assert.InRange(result.MemoryPerWorkerBytes, memory * 0.9, memory * 3);
+        Assert.InRange(result.HeapPerWorkerBytes, memory * 0.95, memory * 1.5);
         Assert.Equal(memory, result.MemoryBytesRequested);
     }
 

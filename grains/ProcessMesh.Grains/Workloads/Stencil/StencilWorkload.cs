@@ -31,7 +31,7 @@ public sealed class StencilWorkload : Workload<IStencilProcess>
     public override string? Check(RunSpec spec) => spec.Work > MaxCells
         ? $"--work: the stencil takes at most {MaxCells:N0} cells (its answer is checked against a one-thread run)"
         : spec.Work < spec.Workers
-            ? $"--work: the stencil needs at least one cell per worker ({spec.Work:N0} cells for {spec.Workers:N0} workers)"
+            ? $"--workers: the stencil needs at least one cell per worker ({spec.Work:N0} cells for {spec.Workers:N0} workers; raise --work)"
             : null;
 
     /// <inheritdoc />
