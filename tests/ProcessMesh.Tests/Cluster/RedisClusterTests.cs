@@ -7,9 +7,10 @@ namespace ProcessMesh.Tests.Cluster;
 /// Three real silo processes with their membership in a real Redis, all started and stopped by the test, and the
 /// real CLI joining them with --redis.
 /// </summary>
+[Collection(RealClusterCollection.Name)]
 public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static readonly TimeSpan _formTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan _formTimeout = TimeSpan.FromSeconds(150);
     private static readonly TimeSpan _cliTimeout = TimeSpan.FromMinutes(2);
 
     [Fact]

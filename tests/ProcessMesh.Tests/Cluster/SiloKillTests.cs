@@ -12,6 +12,7 @@ namespace ProcessMesh.Tests.Cluster;
 /// Three real silos on a real Redis; one is killed with SIGKILL in the middle of a run from the real CLI. The run
 /// must end, recovered or lost, within 30 s of the kill, with its message ledger balanced.
 /// </summary>
+[Collection(RealClusterCollection.Name)]
 public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan _endsWithin = TimeSpan.FromSeconds(30);
@@ -19,7 +20,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public async Task A_silo_killed_mid_run_ends_the_run_within_30_s_with_a_balanced_ledger()
     {
-        await using var cluster = await RedisSiloCluster.StartAsync(3, TimeSpan.FromSeconds(90));
+        await using var cluster = await RedisSiloCluster.StartAsync(3, TimeSpan.FromSeconds(150));
         var gateway = cluster.Silos[0];
 
         // Our own client, to see where the run's grains are (the CLI keeps its own connection through silo 0).
