@@ -28,7 +28,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var expected = Answers.Expected(spec);
         var lost = spec.Workload == Workload.Counter && run.Answer < expected ? (long)(expected - run.Answer) : 0;
         DeactivateOnIdle();
-        return new RunResult
+        return Telemetry.ProcessMeshMetrics.Record(new RunResult
         {
             Model = spec.Model,
             Workload = spec.Workload.ToString().ToLowerInvariant(),
@@ -54,7 +54,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             Machine = machine,
             PayloadBytesPerMessage = spec.PayloadBytes,
             MemoryBytesRequested = spec.MemoryBytes,
-        };
+        });
     }
 
     public async Task<RunResult> RunLoad(string model, LoadSpec spec, int workers)
@@ -67,7 +67,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         }
 
         // The engine reads the silo through this grain object directly, not through a grain call to itself.
-        return await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this);
+        return Telemetry.ProcessMeshMetrics.Record(await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this));
     }
 
     public Task<long> LiveHeapBytes() => Task.FromResult(GC.GetTotalMemory(forceFullCollection: true));
