@@ -4,16 +4,17 @@ using Microsoft.Extensions.Logging;
 namespace ProcessMesh.Silo;
 
 /// <summary>Logs, once the silo has started, the one line that says where it listens.</summary>
-internal sealed class ListeningBanner(SiloSettings settings, ILogger<ListeningBanner> logger) : IHostedService
+internal sealed class ListeningBanner(SiloSettings settings, SiloIdentity identity, ILogger<ListeningBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation(
-            "ProcessMesh silo listening: silo 127.0.0.1:{SiloPort}, gateway 127.0.0.1:{GatewayPort}, cluster {ClusterId}, {Clustering} clustering, {Gc} GC, {Cores} cores",
-            settings.SiloPort,
-            settings.GatewayPort,
+            "ProcessMesh silo listening: silo {SiloEndpoint}, gateway {GatewayEndpoint}, cluster {ClusterId}, {Clustering} clustering{Membership}, {Gc} GC, {Cores} cores",
+            $"{identity.Advertised}:{settings.SiloPort}",
+            $"{identity.Advertised}:{settings.GatewayPort}",
             settings.ClusterId,
-            settings.Clustering,
+            settings.Clustering.ToLowerInvariant(),
+            settings.UsesRedis ? $" (membership in redis {settings.Redis})" : "",
             System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
             Environment.ProcessorCount);
         return Task.CompletedTask;

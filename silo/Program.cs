@@ -10,6 +10,12 @@ namespace ProcessMesh.Silo;
 /// <summary>The standalone silo: <c>dotnet run --project silo</c>.</summary>
 internal static class Program
 {
+    /// <summary>Exit code for a setting the silo cannot start with, or a membership store it cannot reach.</summary>
+    private const int BadSetting = 2;
+
+    /// <summary>How long a silo waits for its Redis before it gives up (it is restarted by whatever started it).</summary>
+    private static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(5);
+
     private static async Task<int> Main(string[] args)
     {
         // A web host, so the silo can serve probes and metrics on ProcessMesh:HttpPort; 0 there gives the plain
@@ -29,7 +35,14 @@ internal static class Program
                 await Console.Error.WriteLineAsync($"silo: {failure}");
             }
 
-            return 2;
+            return BadSetting;
+        }
+
+        // Orleans would retry an unreachable membership table and log each try; say it once, and stop.
+        if (settings.UsesRedis && await RedisEndpoint.ProblemAsync(settings.Redis, RedisConnectTimeout) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"silo: {SiloSettings.Section}:Redis: {problem}");
+            return BadSetting;
         }
 
         IHost host;
@@ -43,7 +56,21 @@ internal static class Program
             host = Configure(Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory }), settings).Build();
         }
 
-        await host.RunAsync();
+        using (host)
+        {
+            try
+            {
+                await host.StartAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"silo: could not start: {e.GetBaseException().Message}");
+                return 1;
+            }
+
+            await host.WaitForShutdownAsync();
+        }
+
         return 0;
     }
 
@@ -58,6 +85,7 @@ internal static class Program
         });
         builder.AddProcessMeshSilo(settings);
         builder.Services.AddHostedService<ListeningBanner>();
+        builder.Services.AddHostedService<MembershipLog>();
         return builder;
     }
 }

@@ -18,8 +18,31 @@ public sealed record SiloSettings
     /// <summary>Default cluster and service identity.</summary>
     public const string DefaultClusterId = "processmesh";
 
-    /// <summary>How silos find each other: <c>localhost</c> (silos on this machine).</summary>
-    public string Clustering { get; init; } = "localhost";
+    /// <summary>Default Redis port, when <see cref="Redis"/> names only a host.</summary>
+    public const int DefaultRedisPort = 6379;
+
+    /// <summary>
+    /// How silos find each other: <c>localhost</c> (silos on this machine, the default), <c>redis</c> (a membership
+    /// table in the Redis at <see cref="Redis"/>) or <c>kubernetes</c> (in a pod: name and address from the downward
+    /// API's <c>POD_NAME</c> and <c>POD_IP</c>, membership in Redis).
+    /// </summary>
+    public string Clustering { get; init; } = ClusteringMode.Localhost;
+
+    /// <summary>The Redis that holds the membership table (<c>host:port</c>), for <c>redis</c> and <c>kubernetes</c> clustering.</summary>
+    public string Redis { get; init; } = "";
+
+    /// <summary>
+    /// The IP address other silos and clients reach this one on. Empty: loopback for <c>localhost</c> clustering,
+    /// the pod's IP for <c>kubernetes</c>, and this machine's first non-loopback IPv4 address for <c>redis</c>.
+    /// </summary>
+    public string AdvertisedAddress { get; init; } = "";
+
+    /// <summary>
+    /// With <c>kubernetes</c> clustering: also run Orleans' Kubernetes hosting, whose pod watcher deletes the pods
+    /// of silos declared dead (needs a service account that may list and delete pods). Off by default; it only
+    /// runs inside a pod (where <c>KUBERNETES_SERVICE_HOST</c> is set).
+    /// </summary>
+    public bool KubernetesHosting { get; init; }
 
     /// <summary>Silos with the same cluster id form one cluster.</summary>
     public string ClusterId { get; init; } = DefaultClusterId;
@@ -50,7 +73,13 @@ public sealed record SiloSettings
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>The clustering modes this build knows.</summary>
-    public static IReadOnlyList<string> ClusteringModes { get; } = ["localhost"];
+    public static IReadOnlyList<string> ClusteringModes { get; } = [ClusteringMode.Localhost, ClusteringMode.Redis, ClusteringMode.Kubernetes];
+
+    /// <summary>Whether the membership table lives in Redis (<c>redis</c> and <c>kubernetes</c> clustering).</summary>
+    public bool UsesRedis => IsMode(ClusteringMode.Redis) || IsMode(ClusteringMode.Kubernetes);
+
+    /// <summary>Whether <see cref="Clustering"/> is <paramref name="mode"/> (any case).</summary>
+    public bool IsMode(string mode) => string.Equals(Clustering, mode, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every problem with these settings, each a line that names the setting.</summary>
     public IEnumerable<string> Problems()
@@ -58,6 +87,20 @@ public sealed record SiloSettings
         if (!ClusteringModes.Contains(Clustering, StringComparer.OrdinalIgnoreCase))
         {
             yield return $"{Section}:Clustering: '{Clustering}' is not one of {string.Join(", ", ClusteringModes)}";
+        }
+
+        if (UsesRedis && string.IsNullOrWhiteSpace(Redis))
+        {
+            yield return $"{Section}:Redis: required with {Clustering} clustering (host:port of the Redis that holds the membership table)";
+        }
+        else if (!string.IsNullOrWhiteSpace(Redis) && !RedisEndpoint.TryParse(Redis, DefaultRedisPort, out _, out _))
+        {
+            yield return $"{Section}:Redis: '{Redis}' is not host:port";
+        }
+
+        if (!string.IsNullOrWhiteSpace(AdvertisedAddress) && !System.Net.IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return $"{Section}:AdvertisedAddress: '{AdvertisedAddress}' is not an IP address";
         }
 
         foreach (var (name, port) in new[] { (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort) })

@@ -1,0 +1,259 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace ProcessMesh.Silo;
+
+/// <summary>The values <see cref="SiloSettings.Clustering"/> takes.</summary>
+public static class ClusteringMode
+{
+    /// <summary>Silos on this machine; the first one holds the membership table in memory.</summary>
+    public const string Localhost = "localhost";
+
+    /// <summary>A membership table in Redis: silos on any machines that reach it.</summary>
+    public const string Redis = "redis";
+
+    /// <summary>In a Kubernetes pod: identity from the downward API, membership in Redis.</summary>
+    public const string Kubernetes = "kubernetes";
+}
+
+/// <summary>
+/// Who a silo is on the network: its name (null: Orleans picks one), the address other silos and clients reach it
+/// on, and the address it listens on.
+/// </summary>
+public sealed record SiloIdentity(string? Name, IPAddress Advertised, IPAddress Listen)
+{
+    /// <summary>The downward-API variable that carries the pod's name.</summary>
+    public const string PodNameVariable = "POD_NAME";
+
+    /// <summary>The downward-API variable that carries the pod's IP.</summary>
+    public const string PodIpVariable = "POD_IP";
+
+    /// <summary>Set by Kubernetes in every pod; Orleans' Kubernetes hosting runs only where it is.</summary>
+    public const string KubernetesServiceHostVariable = "KUBERNETES_SERVICE_HOST";
+
+    /// <summary>
+    /// Where a silo with <paramref name="settings"/> stands: loopback for <c>localhost</c>; for <c>redis</c> the
+    /// configured address or this machine's first non-loopback IPv4 address; in a pod the pod's name and IP, listening
+    /// on every address. Throws, naming the setting or variable, when one is missing.
+    /// </summary>
+    public static SiloIdentity Resolve(SiloSettings settings, Func<string, string?> environment)
+    {
+        var problems = new List<string>();
+        IPAddress? configured = IPAddress.TryParse(settings.AdvertisedAddress, out var parsed) ? parsed : null;
+        SiloIdentity? identity = null;
+        if (settings.IsMode(ClusteringMode.Kubernetes))
+        {
+            var name = environment(PodNameVariable);
+            var podIp = environment(PodIpVariable);
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                problems.Add($"{PodNameVariable}: not set (kubernetes clustering names the silo after its pod: give it metadata.name through the downward API)");
+            }
+
+            IPAddress? address = configured;
+            if (address is null && !IPAddress.TryParse(podIp, out address))
+            {
+                problems.Add(string.IsNullOrWhiteSpace(podIp)
+                    ? $"{PodIpVariable}: not set (kubernetes clustering advertises the pod's IP: give it status.podIP through the downward API)"
+                    : $"{PodIpVariable}: '{podIp}' is not an IP address");
+            }
+
+            if (problems.Count == 0)
+            {
+                identity = new SiloIdentity(name, address!, IPAddress.Any);
+            }
+        }
+        else if (settings.IsMode(ClusteringMode.Redis))
+        {
+            var address = configured ?? FirstNonLoopbackAddress();
+            if (address is null)
+            {
+                problems.Add($"{SiloSettings.Section}:AdvertisedAddress: this machine has no non-loopback IPv4 address to advertise; set one (127.0.0.1 for silos on this machine only)");
+            }
+            else
+            {
+                identity = new SiloIdentity(null, address, address);
+            }
+        }
+        else
+        {
+            var address = configured ?? IPAddress.Loopback;
+            identity = new SiloIdentity(null, address, address);
+        }
+
+        return identity ?? throw new OptionsValidationException(SiloSettings.Section, typeof(SiloSettings), problems);
+    }
+
+    /// <summary>This machine's first IPv4 address on an interface that is up and not loopback, or null.</summary>
+    public static IPAddress? FirstNonLoopbackAddress() => NetworkInterface.GetAllNetworkInterfaces()
+        .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+        .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+        .Select(a => a.Address)
+        .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+}
+
+/// <summary>A Redis endpoint written <c>host:port</c> (or a bare host, on the default port).</summary>
+public static class RedisEndpoint
+{
+    /// <summary>Splits <paramref name="text"/> into host and port; false when it is not <c>host[:port]</c>.</summary>
+    public static bool TryParse(string text, int defaultPort, out string host, out int port)
+    {
+        host = "";
+        port = defaultPort;
+        text = text.Trim();
+        var colon = text.LastIndexOf(':');
+        var hostPart = colon < 0 ? text : text[..colon];
+        if (colon >= 0 && !int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port))
+        {
+            return false;
+        }
+
+        if (port is < 1 or > 65535 || hostPart.Length == 0 || hostPart.Any(c => char.IsWhiteSpace(c) || c is ',' or '='))
+        {
+            return false;
+        }
+
+        host = hostPart;
+        return true;
+    }
+
+    /// <summary>The StackExchange.Redis options that reach <paramref name="text"/> (already checked by <see cref="TryParse"/>).</summary>
+    public static ConfigurationOptions Options(string text, TimeSpan? connectTimeout = null)
+    {
+        if (!TryParse(text, SiloSettings.DefaultRedisPort, out var host, out var port))
+        {
+            throw new ArgumentException($"'{text}' is not host:port", nameof(text));
+        }
+
+        var options = new ConfigurationOptions { AbortOnConnectFail = true };
+        options.EndPoints.Add(host, port);
+        if (connectTimeout is { } timeout)
+        {
+            options.ConnectTimeout = (int)timeout.TotalMilliseconds;
+            options.ConnectRetry = 1;
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Connects to the Redis at <paramref name="text"/> and pings it; null when it answered within
+    /// <paramref name="timeout"/>, otherwise why not, in a few words.
+    /// </summary>
+    public static async Task<string?> ProblemAsync(string text, TimeSpan timeout)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(timeout);
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(Options(text, timeout)).WaitAsync(deadline.Token);
+            await connection.GetDatabase().PingAsync().WaitAsync(deadline.Token);
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return $"no Redis answered at {text} within {timeout.TotalSeconds:0.#} s";
+        }
+        catch (Exception e) when (e is RedisException or SocketException or TimeoutException)
+        {
+            return $"no Redis answered at {text} within {timeout.TotalSeconds:0.#} s ({FirstSentence(e.Message)})";
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        var sentence = end < 0 ? message : message[..end];
+        return sentence.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+    }
+}
+
+/// <summary>How a silo joins its cluster and how a client finds one: the one place that maps <see cref="SiloSettings.Clustering"/> onto Orleans.</summary>
+public static class Clustering
+{
+    /// <summary>Membership, identity and endpoints for a silo with <paramref name="settings"/> standing at <paramref name="identity"/>.</summary>
+    public static ISiloBuilder UseProcessMeshClustering(this ISiloBuilder silo, SiloSettings settings, SiloIdentity identity)
+    {
+        if (settings.IsMode(ClusteringMode.Localhost))
+        {
+            var primary = settings.PrimarySiloPort == 0 ? null : new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort);
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, primary, settings.ServiceId, settings.ClusterId);
+            if (!identity.Advertised.Equals(IPAddress.Loopback))
+            {
+                silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = identity.Advertised);
+            }
+
+            return silo;
+        }
+
+        silo.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(settings.Redis));
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = identity.Advertised;
+            o.SiloPort = settings.SiloPort;
+            o.GatewayPort = settings.GatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(identity.Listen, settings.SiloPort);
+            o.GatewayListeningEndpoint = new IPEndPoint(identity.Listen, settings.GatewayPort);
+        });
+        if (identity.Name is { } name)
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = name);
+        }
+
+        // Orleans' Kubernetes hosting watches pods through the API server and throws outside a pod: only on request, only in one.
+        if (settings.IsMode(ClusteringMode.Kubernetes) && settings.KubernetesHosting &&
+            !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SiloIdentity.KubernetesServiceHostVariable)))
+        {
+            silo.UseKubernetesHosting();
+        }
+
+        return silo;
+    }
+
+    /// <summary>How <paramref name="client"/> finds the gateways of the cluster that <paramref name="access"/> names.</summary>
+    public static IClientBuilder UseProcessMeshClustering(this IClientBuilder client, ClusterAccess access)
+    {
+        if (access.Redis is { } redis)
+        {
+            client.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(redis));
+        }
+        else
+        {
+            client.UseStaticClustering([.. access.Gateways]);
+        }
+
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = access.ClusterId;
+            o.ServiceId = access.ServiceId;
+        });
+        return client;
+    }
+}
+
+/// <summary>
+/// Where a client finds a cluster: fixed gateways, or the gateways its silos list in a Redis membership table; and
+/// the cluster's identity.
+/// </summary>
+public sealed record ClusterAccess(IReadOnlyList<IPEndPoint> Gateways, string? Redis, string ClusterId, string ServiceId = SiloSettings.DefaultClusterId)
+{
+    /// <summary>Through one or more silos' gateways.</summary>
+    public static ClusterAccess ThroughGateways(IReadOnlyList<IPEndPoint> gateways, string clusterId) => new(gateways, null, clusterId);
+
+    /// <summary>Through the membership table in the Redis at <paramref name="redis"/> (<c>host:port</c>).</summary>
+    public static ClusterAccess ThroughRedis(string redis, string clusterId) => new([], redis, clusterId);
+
+    /// <summary>For messages: "gateway 127.0.0.1:30000", "gateways a, b" or "redis 127.0.0.1:6379".</summary>
+    public override string ToString() => Redis is { } redis
+        ? $"redis {redis}"
+        : Gateways.Count == 1 ? $"gateway {Gateways[0]}" : $"gateways {string.Join(", ", Gateways)}";
+}
