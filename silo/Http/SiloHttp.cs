@@ -37,6 +37,10 @@ public static class SiloHttp
     {
         // Every address: in a pod the kubelet probes the pod IP, and Prometheus scrapes it.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.HttpPort));
+
+        // The web server starts beside the silo, not after it (it is registered last): probes answer, 503 for
+        // readiness, while the silo is still joining its cluster.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.Services.AddSingleton<SiloHealth>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloHealth>());
         builder.Services.AddHostedService<LeaveClusterFirst>();

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text.Json;
+using k8s.Models;
+using ProcessMesh.Silo.Http;
+using ProcessMesh.Tests.Cli;
+using Xunit.Abstractions;
+
+namespace ProcessMesh.Tests.Kubernetes;
+
+/// <summary>
+/// Two real silo processes with the environment the local overlay's pods get (POD_NAME, POD_IP, kubernetes
+/// clustering, membership in a real Redis), each on free ports: they form one cluster, answer the probe paths
+/// and /metrics, are unready before they join and again once SIGTERM starts, and leave cleanly.
+/// </summary>
+public sealed class PodEnvironmentTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Two_silos_with_a_pods_environment_form_one_cluster_and_answer_their_probes()
+    {
+        var pod = Manifests.Load(await Manifests.RenderAsync("local")).Single<V1Deployment>("processmesh-silo").Spec.Template;
+        var container = pod.Spec.Containers.Single();
+        var clusterId = $"pod-{Guid.NewGuid():N}";
+        await using var redis = await RedisServer.StartAsync();
+        var redisAnswered = Stopwatch.StartNew();
+
+        Dictionary<string, string> Environment(string podName)
+        {
+            var environment = ManifestTests.PodEnvironment(pod, container, podIp: "127.0.0.1", podName: podName);
+            Assert.Equal("kubernetes", environment["ProcessMesh__Clustering"]);
+            environment["ProcessMesh__Redis"] = redis.Endpoint;
+            environment["ProcessMesh__ClusterId"] = clusterId;
+            environment["ProcessMesh__SiloPort"] = SiloProcess.Text(SiloProcess.FreePort());
+            environment["ProcessMesh__GatewayPort"] = SiloProcess.Text(SiloProcess.FreePort());
+            environment["ProcessMesh__HttpPort"] = SiloProcess.Text(SiloProcess.FreePort());
+            return environment;
+        }
+
+        var silo = Path.Combine(AppContext.BaseDirectory, "ProcessMesh.Silo.dll");
+        var environmentA = Environment("processmesh-silo-a");
+        await using var a = SiloProcess.Start(silo, environmentA);
+        await a.WaitForAsync(SiloEndpoints.Ready, 200, TimeSpan.FromMinutes(1));
+        output.WriteLine($"silo a ready {redisAnswered.Elapsed.TotalSeconds:0.00} s after Redis answered (process start, join, HTTP)");
+
+        // While Redis takes no writes, silo b cannot enter the membership table: it serves HTTP, but is neither
+        // started nor ready until the writes resume.
+        Assert.Equal("+OK", await redis.CommandAsync("CLIENT", "PAUSE", "120000", "WRITE"));
+        var environmentB = Environment("processmesh-silo-b");
+        await using var b = SiloProcess.Start(silo, environmentB);
+        try
+        {
+            await b.WaitForAsync(SiloEndpoints.Live, 200, TimeSpan.FromMinutes(1));
+            Assert.Equal(503, (await b.GetAsync(SiloEndpoints.Ready)).Status);
+            Assert.Equal(503, (await b.GetAsync(SiloEndpoints.Startup)).Status);
+        }
+        finally
+        {
+            Assert.Equal("+OK", await redis.CommandAsync("CLIENT", "UNPAUSE"));
+        }
+
+        await b.WaitForAsync(SiloEndpoints.Startup, 200, TimeSpan.FromMinutes(1));
+        await b.WaitForAsync(SiloEndpoints.Ready, 200, TimeSpan.FromMinutes(1));
+
+        // One cluster: a run through silo a's gateway counts both silos.
+        var run = await CliProcess.RunAsync(TimeSpan.FromMinutes(2), "run", "--model", "process", "--workload", "ring", "--workers", "4", "--work", "400",
+            "--repeats", "1", "--warmup", "0", "--no-baseline", "--format", "json", "--quiet", "--gateway", $"127.0.0.1:{environmentA["ProcessMesh__GatewayPort"]}", "--cluster-id", clusterId);
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
+        using (var json = JsonDocument.Parse(run.Stdout))
+        {
+            var record = json.RootElement.GetProperty("runs")[0];
+            Assert.Equal(2, record.GetProperty("silos").GetInt32());
+            Assert.True(record.GetProperty("correct").GetBoolean());
+        }
+
+        // Metrics in Prometheus text: Orleans' activation count on both, the run on the silo that coordinated it.
+        var (status, metrics) = await a.GetAsync(SiloEndpoints.Metrics);
+        Assert.Equal(200, status);
+        Assert.Matches(@"(?m)^orleans_catalog_activations\{[^}]*\} \d+", metrics);
+        Assert.Matches(@"(?m)^processmesh_runs_total\{[^}]*model=""process""[^}]*\} 1$", metrics);
+        Assert.Matches(@"(?m)^orleans_catalog_activations\{[^}]*\} \d+", (await b.GetAsync(SiloEndpoints.Metrics)).Body);
+        Assert.Equal(200, (await a.GetAsync(SiloEndpoints.Dashboard + "/")).Status);
+
+        // SIGTERM: b turns unready while it leaves, exits cleanly, and a stays ready.
+        await SiloHttpTests.AssertUnreadyAfterSigtermAsync(b);
+        Assert.True(await b.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"silo b did not exit after SIGTERM:\n{b.Log}");
+        Assert.True(b.ExitCode == 0, $"silo b exited with {b.ExitCode}:\n{b.Log}");
+        Assert.Equal(200, (await a.GetAsync(SiloEndpoints.Ready)).Status);
+
+        await SiloHttpTests.AssertUnreadyAfterSigtermAsync(a);
+        Assert.True(await a.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"silo a did not exit after SIGTERM:\n{a.Log}");
+        Assert.True(a.ExitCode == 0, $"silo a exited with {a.ExitCode}:\n{a.Log}");
+    }
+}
