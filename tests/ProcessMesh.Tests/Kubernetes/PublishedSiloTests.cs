@@ -53,6 +53,7 @@ public sealed class PublishedSiloTests
             await using var silo = SiloProcess.Start(Path.Combine(app, Assert.Single(entrypoint.Skip(1))), environment);
             await silo.WaitForAsync(SiloEndpoints.Live, 200, TimeSpan.FromMinutes(1));
             await silo.WaitForAsync(SiloEndpoints.Ready, 200, TimeSpan.FromMinutes(1));
+            Assert.Equal(404, (await silo.GetAsync(SiloEndpoints.Dashboard + "/")).Status);
             silo.Terminate();
             Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the published silo did not exit after SIGTERM:\n{silo.Log}");
             Assert.True(silo.ExitCode == 0, $"the published silo exited with {silo.ExitCode}:\n{silo.Log}");
