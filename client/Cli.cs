@@ -22,6 +22,7 @@ internal static class Cli
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
         return root;
     }
 

@@ -147,9 +147,21 @@ public static class RedisEndpoint
     /// </summary>
     public static async Task<string?> ProblemAsync(string text, TimeSpan timeout)
     {
+        if (!TryParse(text, SiloSettings.DefaultRedisPort, out var host, out var port))
+        {
+            return $"'{text}' is not host:port";
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            using var deadline = new CancellationTokenSource(timeout);
+            // A plain connect first: a refused or unresolvable address is known at once, where the Redis client
+            // would keep retrying until its timeout.
+            using (var tcp = new TcpClient())
+            {
+                await tcp.ConnectAsync(host, port, deadline.Token);
+            }
+
             await using var connection = await ConnectionMultiplexer.ConnectAsync(Options(text, timeout)).WaitAsync(deadline.Token);
             await connection.GetDatabase().PingAsync().WaitAsync(deadline.Token);
             return null;
@@ -158,7 +170,16 @@ public static class RedisEndpoint
         {
             return $"no Redis answered at {text} within {timeout.TotalSeconds:0.#} s";
         }
-        catch (Exception e) when (e is RedisException or SocketException or TimeoutException)
+        catch (SocketException e)
+        {
+            return $"no Redis answered at {text} ({e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "connection refused",
+                SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => $"cannot resolve host '{host}'",
+                _ => FirstSentence(e.Message),
+            }})";
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             return $"no Redis answered at {text} within {timeout.TotalSeconds:0.#} s ({FirstSentence(e.Message)})";
         }

@@ -56,21 +56,27 @@ internal static class Program
             host = Configure(Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory }), settings).Build();
         }
 
-        using (host)
+        try
         {
-            try
-            {
-                await host.StartAsync();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                await Console.Error.WriteLineAsync($"silo: could not start: {e.GetBaseException().Message}");
-                return 1;
-            }
-
-            await host.WaitForShutdownAsync();
+            await host.StartAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"silo: could not start: {e.GetBaseException().Message}");
+            return 1;
         }
 
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        await Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
+        var stop = host.StopAsync();
+        if (await Task.WhenAny(stop, Task.Delay(settings.ShutdownTimeout)) != stop)
+        {
+            // Stuck (on a membership table that no longer answers, for one): leave within the timeout anyway.
+            await Console.Error.WriteLineAsync($"silo: shutdown did not finish within {settings.ShutdownTimeout.TotalSeconds:0.#} s ({SiloSettings.Section}:ShutdownTimeout); exiting");
+            Environment.Exit(1);
+        }
+
+        host.Dispose();
         return 0;
     }
 
@@ -86,6 +92,11 @@ internal static class Program
         builder.AddProcessMeshSilo(settings);
         builder.Services.AddHostedService<ListeningBanner>();
         builder.Services.AddHostedService<MembershipLog>();
+        builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();
+
+        // A graceful stop gets three quarters of the shutdown timeout; Orleans then stops ungracefully, and what is
+        // still running when the whole timeout is over is left behind (see Main).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout * 0.75);
         return builder;
     }
 }

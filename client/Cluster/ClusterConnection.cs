@@ -17,8 +17,17 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     /// <summary>Calls grains in the cluster.</summary>
     public IGrainFactory Grains { get; } = host.Services.GetRequiredService<IGrainFactory>();
 
-    /// <summary>What this connection is, for reports: "embedded silo" or "gateway HOST:PORT".</summary>
+    /// <summary>What this connection is, for reports: "embedded silo", "gateway HOST:PORT" or "redis HOST:PORT".</summary>
     public string Description { get; } = description;
+
+    /// <summary>
+    /// Joins the cluster <paramref name="access"/> names, or with none hosts a silo in this process (see
+    /// <see cref="StartEmbeddedAsync"/>). Throws <see cref="ClusterUnreachableException"/> when nothing answered.
+    /// </summary>
+    public static Task<ClusterConnection> OpenAsync(ClusterAccess? access, bool fromOutside, TimeSpan timeout, bool verbose, CancellationToken cancellationToken) =>
+        access is null
+            ? StartEmbeddedAsync(verbose, fromOutside, cancellationToken)
+            : ConnectAsync(access, timeout, verbose, cancellationToken);
 
     /// <summary>
     /// Starts a silo inside this process on free loopback ports, with a cluster id of its own. With
@@ -46,7 +55,7 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
         var gateway = new IPEndPoint(IPAddress.Loopback, settings.GatewayPort);
         try
         {
-            var client = await StartClientAsync(gateway, settings.ClusterId, TimeSpan.FromSeconds(30), verbose, cancellationToken);
+            var client = await StartClientAsync(ClusterAccess.ThroughGateways([gateway], settings.ClusterId), TimeSpan.FromSeconds(30), verbose, cancellationToken);
             return new ClusterConnection(client, $"embedded silo through its gateway {gateway}", host);
         }
         catch
@@ -56,29 +65,58 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
         }
     }
 
-    /// <summary>Connects to a running silo's gateway, giving up after <paramref name="timeout"/>.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(IPEndPoint gateway, string clusterId, TimeSpan timeout, bool verbose, CancellationToken cancellationToken) =>
-        new(await StartClientAsync(gateway, clusterId, timeout, verbose, cancellationToken), $"gateway {gateway}");
+    /// <summary>
+    /// Joins the cluster <paramref name="access"/> names, giving up after <paramref name="timeout"/> with one line
+    /// that says what did not answer.
+    /// </summary>
+    public static async Task<ClusterConnection> ConnectAsync(ClusterAccess access, TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        if (access.Redis is { } redis && await RedisEndpoint.ProblemAsync(redis, timeout) is { } problem)
+        {
+            throw new ClusterUnreachableException($"--redis: {problem}");
+        }
 
-    private static async Task<IHost> StartClientAsync(IPEndPoint gateway, string clusterId, TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
+        var left = timeout - started.Elapsed;
+        return new(await StartClientAsync(access, left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), verbose, cancellationToken, timeout), access.ToString());
+    }
+
+    private static async Task<IHost> StartClientAsync(ClusterAccess access, TimeSpan timeout, bool verbose, CancellationToken cancellationToken, TimeSpan? announced = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, verbose);
-        builder.AddProcessMeshClient(gateway, clusterId);
+
+        // A client that gives up is reported below in one line; the host's own "Hosting failed to start" error, with
+        // its stack trace, would only repeat it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        builder.AddProcessMeshClient(access);
         var host = builder.Build();
 
         // An Orleans client retries a missing gateway for minutes; the CLI's user should hear back in seconds.
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var start = host.StartAsync(giveUp.Token);
-        if (await Task.WhenAny(start, Task.Delay(timeout, cancellationToken)) != start || start.IsFaulted)
+        if (await Task.WhenAny(start, Task.Delay(timeout, cancellationToken)) == start && start.IsCompletedSuccessfully)
         {
-            await giveUp.CancelAsync();
-            throw new ClusterUnreachableException(
-                $"--gateway: no ProcessMesh silo of cluster '{clusterId}' answered at {gateway} within {timeout.TotalSeconds:0.#} s " +
-                "(start one with 'dotnet run --project silo', or leave out --gateway to use an embedded silo)");
+            return host;
         }
 
-        return host;
+        await giveUp.CancelAsync();
+        try
+        {
+            await start;
+        }
+        catch (Exception)
+        {
+            // Whatever it was (cancelled, no gateway, a refused connection), the line below says what did not answer.
+        }
+
+        host.Dispose();
+        cancellationToken.ThrowIfCancellationRequested();
+        var option = access.Redis is null ? "--gateway" : "--redis";
+        var where = access.Redis is { } redis ? $"in the membership table at redis {redis}" : $"at {string.Join(", ", access.Gateways)}";
+        throw new ClusterUnreachableException(
+            $"{option}: no ProcessMesh silo of cluster '{access.ClusterId}' answered {where} within {(announced ?? timeout).TotalSeconds:0.#} s " +
+            $"(start one with 'dotnet run --project silo', check --cluster-id, or leave out {option} to use an embedded silo)");
     }
 
     public async ValueTask DisposeAsync()

@@ -5,7 +5,7 @@ using ProcessMesh.Cli.Output;
 namespace ProcessMesh.Cli.Commands;
 
 /// <summary>The options of every verb that talks to a cluster and prints results: output, and which cluster.</summary>
-internal sealed class CommonOptions
+internal sealed partial class CommonOptions
 {
     public Option<OutputFormat> Format { get; } = OptionParsing.Enum("--format", "How to print results.", OutputFormat.Table);
 
@@ -15,11 +15,11 @@ internal sealed class CommonOptions
         HelpName = "FILE",
     };
 
-    public Option<IPEndPoint?> Gateway { get; } = new("--gateway")
+    public Option<IReadOnlyList<IPEndPoint>?> Gateway { get; } = new("--gateway")
     {
-        Description = "Join a running silo at HOST:PORT instead of hosting one in this process.",
-        HelpName = "HOST:PORT",
-        CustomParser = r => OptionParsing.Endpoint(r, "--gateway", r.Tokens.Single().Value),
+        Description = "Join a running cluster through the gateway of one or more of its silos, instead of hosting a silo in this process.",
+        HelpName = "HOST:PORT[,HOST:PORT...]",
+        CustomParser = r => Endpoints(r, "--gateway", r.Tokens.Single().Value),
     };
 
     public Option<string> ClusterId { get; } = new("--cluster-id")
@@ -47,5 +47,7 @@ internal sealed class CommonOptions
         {
             command.Options.Add(option);
         }
+
+        AddClusterOptionsTo(command);
     }
 }

@@ -27,7 +27,7 @@ internal static class Execution
         bool withIsolation,
         CancellationToken cancellationToken)
     {
-        var embedded = parse.GetValue(options.Common.Gateway) is null;
+        var embedded = options.Common.Embedded(parse);
         foreach (var spec in specs)
         {
             if (SharedOptions.Check(spec, embedded, workersOption) is { } problem)
@@ -56,14 +56,11 @@ internal static class Execution
     /// </summary>
     public static async Task<int> WithClusterAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<Report>> work, CancellationToken cancellationToken, bool fromOutside = false)
     {
-        var gateway = parse.GetValue(common.Gateway);
         var verbose = parse.GetValue(common.Verbose);
         ClusterConnection connection;
         try
         {
-            connection = gateway is null
-                ? await ClusterConnection.StartEmbeddedAsync(verbose, fromOutside, cancellationToken)
-                : await ClusterConnection.ConnectAsync(gateway, parse.GetValue(common.ClusterId)!, TimeSpan.FromSeconds(parse.GetValue(common.ConnectTimeout)), verbose, cancellationToken);
+            connection = await ClusterConnection.OpenAsync(common.Access(parse), fromOutside, TimeSpan.FromSeconds(parse.GetValue(common.ConnectTimeout)), verbose, cancellationToken);
         }
         catch (ClusterUnreachableException e)
         {

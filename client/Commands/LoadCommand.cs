@@ -110,7 +110,7 @@ internal static class LoadCommand
                 Timeout = parse.GetValue(timeout),
                 Path = parse.GetValue(path)!,
             };
-            if (parse.GetValue(common.Gateway) is null && Admission.Check(spec, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } refusal)
+            if (common.Embedded(parse) && Admission.Check(spec, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } refusal)
             {
                 return Task.FromResult(Execution.Fail(refusal, Execution.BadInput));
             }

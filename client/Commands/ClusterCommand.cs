@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ProcessMesh.Cli.Cluster;
+using ProcessMesh.Cli.Output;
+using ProcessMesh.Contracts;
+using Spectre.Console;
+
+namespace ProcessMesh.Cli.Commands;
+
+/// <summary><c>processmesh cluster</c>: the silos of a cluster, each with its status, activations, workers, CPU and heap.</summary>
+internal static class ClusterCommand
+{
+    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static Command Create()
+    {
+        var common = new CommonOptions();
+        var all = new Option<bool>("--all") { Description = "Also list silos the membership table holds as dead." };
+        var command = new Command("cluster", """
+            List the silos of a cluster: address, name, status, gateway, grain activations, process workers, CPU
+            (over half a second, in percent of one core; and seconds since start) and managed heap, read on each silo.
+
+            Examples:
+              processmesh cluster --redis 127.0.0.1:6379
+              processmesh cluster --gateway 127.0.0.1:30000 --format json
+              processmesh cluster            (the embedded default: one silo in this process)
+            """);
+        command.Options.Add(all);
+        common.AddTo(command, withOutFile: false);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var access = common.Access(parse);
+            ClusterConnection connection;
+            try
+            {
+                connection = await ClusterConnection.OpenAsync(access, false, TimeSpan.FromSeconds(parse.GetValue(common.ConnectTimeout)), parse.GetValue(common.Verbose), cancellationToken);
+            }
+            catch (ClusterUnreachableException e)
+            {
+                return Execution.Fail(e.Message, Execution.Unreachable);
+            }
+
+            await using (connection)
+            {
+                ClusterSurvey survey;
+                try
+                {
+                    survey = await ClusterSurvey.TakeAsync(connection.Grains, connection.Description, parse.GetValue(all), cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return Execution.Fail("interrupted before the silos answered", Execution.RunFailed);
+                }
+
+                Write(survey, parse.GetValue(common.Format), Console.Out);
+                foreach (var silo in survey.Silos.Where(s => s.Problem is not null))
+                {
+                    await Console.Error.WriteLineAsync($"processmesh: silo {silo.Address}: {silo.Problem}");
+                }
+
+                return survey.Silos.Any(s => s.Problem is not null) ? Execution.RunFailed : Execution.Ok;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Writes <paramref name="survey"/> as a table, JSON (<c>{"cluster", "active", "silos": [...]}</c>) or CSV.</summary>
+    public static void Write(ClusterSurvey survey, OutputFormat format, TextWriter writer)
+    {
+        switch (format)
+        {
+            case OutputFormat.Json:
+                writer.WriteLine(JsonSerializer.Serialize(new { survey.Cluster, survey.Active, survey.Silos }, _json));
+                break;
+            case OutputFormat.Csv:
+                writer.WriteLine("address,name,status,gateway,activations,processWorkers,cpuPercent,cpuSeconds,heapBytes,workingSetBytes");
+                foreach (var s in survey.Silos)
+                {
+                    writer.WriteLine(string.Join(',', s.Address, s.Name, s.Status, s.Gateway, s.Activations, s.ProcessWorkers,
+                        s.CpuPercent?.ToString("0.#", CultureInfo.InvariantCulture), s.CpuSeconds?.ToString("0.###", CultureInfo.InvariantCulture), s.HeapBytes, s.WorkingSetBytes));
+                }
+
+                break;
+            default:
+                WriteTable(survey, writer);
+                break;
+        }
+    }
+
+    private static void WriteTable(ClusterSurvey survey, TextWriter writer)
+    {
+        var toTerminal = writer == Console.Out && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = toTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = toTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (!toTerminal)
+        {
+            console.Profile.Width = 200;
+        }
+
+        var table = new Table().RoundedBorder().Title($"{survey.Active} active silo(s) on {Markup.Escape(survey.Cluster)}");
+        table.AddColumn("silo");
+        table.AddColumn("name");
+        table.AddColumn("status");
+        table.AddColumn("gateway");
+        foreach (var right in new[] { "activations", "process workers", "cpu %", "cpu s", "heap", "working set" })
+        {
+            table.AddColumn(new TableColumn(right).RightAligned());
+        }
+
+        foreach (var s in survey.Silos)
+        {
+            table.AddRow(
+                Markup.Escape(s.Address),
+                Markup.Escape(s.Name),
+                s.Status,
+                Markup.Escape(s.Gateway ?? "-"),
+                s.Activations?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
+                s.ProcessWorkers?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
+                s.CpuPercent?.ToString("0", CultureInfo.InvariantCulture) ?? "-",
+                s.CpuSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-",
+                s.HeapBytes is { } heap ? Bytes.Format(heap) : "-",
+                s.WorkingSetBytes is { } rss ? Bytes.Format(rss) : "-");
+        }
+
+        console.Write(table);
+        if (survey.DeadNotShown > 0)
+        {
+            console.WriteLine($"{survey.DeadNotShown} dead silo(s) in the membership table not shown (--all lists them).");
+        }
+    }
+}
