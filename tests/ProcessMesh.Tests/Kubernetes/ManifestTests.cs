@@ -191,6 +191,22 @@ public sealed partial class ManifestTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Manifests.OverlayData), MemberType = typeof(Manifests))]
+    public async Task The_client_jobs_command_line_is_one_the_cli_accepts(string overlay)
+    {
+        var job = Manifests.Load(await Manifests.RenderAsync(overlay)).OfType<V1Job>().Single();
+        var args = job.Spec.Template.Spec.Containers.Single().Args.ToList();
+
+        // The same command against a Redis that is not there: the CLI must get as far as trying to join (exit 3),
+        // not refuse an option (exit 2).
+        args[args.IndexOf("--redis") + 1] = $"127.0.0.1:{SiloProcess.FreePort()}";
+        args[args.IndexOf("--out") + 1] = Path.Combine(Path.GetTempPath(), $"processmesh-job-{Guid.NewGuid():N}");
+        var outcome = await Cli.CliProcess.RunAsync(TimeSpan.FromMinutes(1), [.. args, "--connect-timeout", "1"]);
+        Assert.True(outcome.ExitCode == 3, $"processmesh {string.Join(' ', args)} exited {outcome.ExitCode}: {outcome.Stderr}");
+        Assert.Contains("--redis", outcome.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_silo_image_exposes_the_ports_the_silo_listens_on_by_default()
     {
