@@ -27,7 +27,26 @@ public static class SiloHttp
     /// <summary>Reads and checks <see cref="HttpSettings"/>; a bad setting throws with a message naming it.</summary>
     public static HttpSettings ReadSettings(IConfiguration configuration)
     {
-        var settings = configuration.GetSection(SiloSettings.Section).Get<HttpSettings>() ?? new HttpSettings();
+        var section = configuration.GetSection(SiloSettings.Section);
+
+        // The binder would throw on "abc" with a stack trace; each unreadable value is a line of its own instead.
+        var unreadable = new List<string>();
+        if (section[nameof(HttpSettings.HttpPort)] is { } port && !int.TryParse(port, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            unreadable.Add($"{SiloSettings.Section}:{nameof(HttpSettings.HttpPort)}: '{port}' is not a whole number");
+        }
+
+        if (section[nameof(HttpSettings.Dashboard)] is { } dashboard && !bool.TryParse(dashboard, out _))
+        {
+            unreadable.Add($"{SiloSettings.Section}:{nameof(HttpSettings.Dashboard)}: '{dashboard}' is not true or false");
+        }
+
+        if (unreadable.Count > 0)
+        {
+            throw new OptionsValidationException(SiloSettings.Section, typeof(HttpSettings), unreadable);
+        }
+
+        var settings = section.Get<HttpSettings>() ?? new HttpSettings();
         var problems = settings.Problems().ToList();
         return problems.Count == 0 ? settings : throw new OptionsValidationException(SiloSettings.Section, typeof(HttpSettings), problems);
     }

@@ -58,7 +58,8 @@ internal static class Manifests
         ?? throw new InvalidOperationException($"no {typeof(T).Name} named {name} among: {string.Join(", ", objects.OfType<IKubernetesObject<V1ObjectMeta>>().Select(o => $"{o.Kind}/{o.Metadata.Name}"))}");
 
     /// <summary>Runs a program to its end and returns its exit code and output.</summary>
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string program, IEnumerable<string> args, string? stdin, string? workingDirectory = null)
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(
+        string program, IEnumerable<string> args, string? stdin, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -71,6 +72,11 @@ internal static class Manifests
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
