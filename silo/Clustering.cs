@@ -100,6 +100,12 @@ public sealed record SiloIdentity(string? Name, IPAddress Advertised, IPAddress 
 /// <summary>A Redis endpoint written <c>host:port</c> (or a bare host, on the default port).</summary>
 public static class RedisEndpoint
 {
+    /// <summary>
+    /// How long a silo waits for its Redis to answer before it gives up (and whatever runs it starts it again). Long
+    /// enough for a loaded machine, where a fresh process's first Redis connection can take several seconds.
+    /// </summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>Splits <paramref name="text"/> into host and port; false when it is not <c>host[:port]</c>.</summary>
     public static bool TryParse(string text, int defaultPort, out string host, out int port)
     {
@@ -211,7 +217,7 @@ public static class Clustering
             return silo;
         }
 
-        silo.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(settings.Redis));
+        silo.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(settings.Redis, RedisEndpoint.ConnectTimeout));
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;
@@ -245,7 +251,7 @@ public static class Clustering
     {
         if (access.Redis is { } redis)
         {
-            client.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(redis));
+            client.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(redis, RedisEndpoint.ConnectTimeout));
         }
         else
         {

@@ -10,9 +10,10 @@ internal sealed class ListeningBanner(SiloSettings settings, SiloIdentity identi
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation(
-            "ProcessMesh silo listening: silo {SiloEndpoint}, gateway {GatewayEndpoint}, cluster {ClusterId}, {Clustering} clustering{Membership}, {Gc} GC, {Cores} cores",
+            "ProcessMesh silo listening: silo {SiloEndpoint}, gateway {GatewayEndpoint}{Listen}, cluster {ClusterId}, {Clustering} clustering{Membership}, {Gc} GC, {Cores} cores",
             $"{identity.Advertised}:{settings.SiloPort}",
             $"{identity.Advertised}:{settings.GatewayPort}",
+            identity.Listen.Equals(identity.Advertised) ? "" : $" (bound to {identity.Listen})",
             settings.ClusterId,
             settings.Clustering.ToLowerInvariant(),
             settings.UsesRedis ? $" (membership in redis {settings.Redis})" : "",

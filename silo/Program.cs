@@ -13,9 +13,6 @@ internal static class Program
     /// <summary>Exit code for a setting the silo cannot start with, or a membership store it cannot reach.</summary>
     private const int BadSetting = 2;
 
-    /// <summary>How long a silo waits for its Redis before it gives up (it is restarted by whatever started it).</summary>
-    private static readonly TimeSpan RedisConnectTimeout = TimeSpan.FromSeconds(5);
-
     private static async Task<int> Main(string[] args)
     {
         // A web host, so the silo can serve probes and metrics on ProcessMesh:HttpPort; 0 there gives the plain
@@ -39,7 +36,7 @@ internal static class Program
         }
 
         // Orleans would retry an unreachable membership table and log each try; say it once, and stop.
-        if (settings.UsesRedis && await RedisEndpoint.ProblemAsync(settings.Redis, RedisConnectTimeout) is { } problem)
+        if (settings.UsesRedis && await RedisEndpoint.ProblemAsync(settings.Redis, RedisEndpoint.ConnectTimeout) is { } problem)
         {
             await Console.Error.WriteLineAsync($"silo: {SiloSettings.Section}:Redis: {problem}");
             return BadSetting;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using ProcessMesh.Grains.Cluster;
 using ProcessMesh.Grains.Engines;
 
 namespace ProcessMesh.Silo;
@@ -104,7 +103,6 @@ public static class SiloHosting
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
             silo.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = Enum.Parse<GrainDirectoryOptions.CachingStrategyType>(settings.DirectoryCaching, ignoreCase: true));
             silo.Services.AddProcessMeshEngines();
-            silo.Services.AddProcessMeshClusterProbe();
         });
         return builder;
     }

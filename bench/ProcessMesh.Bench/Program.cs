@@ -8,6 +8,7 @@ using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
+using ProcessMesh.Grains.Workloads.Cpu;
 using ProcessMesh.Silo;
 
 namespace ProcessMesh.Bench;

@@ -80,7 +80,7 @@ internal sealed record ClusterSurvey(string Cluster, IReadOnlyList<SiloRow> Silo
 
         try
         {
-            var reading = await grains.GetGrain<ISiloProbeGrain>(row.Address).Read(CpuWindow).WaitAsync(ProbeTimeout, cancellationToken);
+            var reading = await grains.GetGrain<ISiloStatusGrain>(row.Address).Read(CpuWindow).WaitAsync(ProbeTimeout, cancellationToken);
             return row with
             {
                 Activations = reading.Activations,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Cli.Commands;
 
@@ -8,12 +9,17 @@ namespace ProcessMesh.Cli.Commands;
 internal sealed class SharedOptions
 {
     private const long MaxWork = 1_000_000_000_000;
-    private const long MaxStencilCells = 100_000_000;
 
     /// <summary>Output and cluster options.</summary>
     public CommonOptions Common { get; } = new();
 
-    public Option<Workload> Workload { get; } = OptionParsing.Enum("--workload", "What to run.", Contracts.Workload.Cpu);
+    public Option<Workload> Workload { get; } = new("--workload")
+    {
+        Description = $"What to run. One of: {string.Join(", ", WorkloadCatalog.Names)}. Default: cpu.",
+        HelpName = string.Join('|', WorkloadCatalog.Names),
+        DefaultValueFactory = _ => Contracts.Workload.Cpu,
+        CustomParser = r => new Workload(OptionParsing.OneOf(r, "--workload", WorkloadCatalog.Names)),
+    };
 
     public Option<long> Work { get; } = new("--work")
     {
@@ -113,15 +119,11 @@ internal sealed class SharedOptions
             return $"{workersOption}: {spec.Model} takes 1 to {max:N0} workers (got {spec.Workers:N0})";
         }
 
-        var resolved = spec.Resolve();
-        if (resolved.Workload == Contracts.Workload.Stencil && resolved.Work > MaxStencilCells)
+        var workload = WorkloadCatalog.Get(spec.Workload);
+        var resolved = workload.Resolve(spec);
+        if (workload.Check(resolved) is { } problem)
         {
-            return $"--work: the stencil takes at most {MaxStencilCells:N0} cells (got {resolved.Work:N0})";
-        }
-
-        if (resolved.Workload == Contracts.Workload.Stencil && resolved.Work < resolved.Workers)
-        {
-            return $"{workersOption}: the stencil needs at least one cell per worker ({resolved.Work:N0} cells, {resolved.Workers:N0} workers; raise --work)";
+            return problem;
         }
 
         return embedded ? Admission.Check(resolved, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) : null;

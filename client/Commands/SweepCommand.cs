@@ -2,6 +2,7 @@ using System.CommandLine;
 using ProcessMesh.Cli.Output;
 using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Cli.Commands;
 
@@ -15,10 +16,10 @@ internal static class SweepCommand
         var common = new CommonOptions();
         var workload = new Option<string>("--workload")
         {
-            Description = "load (a population of grains under closed-loop load; the default) or a workload: cpu, io, counter, stencil, pingpong, ring.",
-            HelpName = "load|cpu|io|counter|stencil|pingpong|ring",
+            Description = $"load (a population of grains under closed-loop load; the default) or a workload: {string.Join(", ", WorkloadCatalog.Names)}.",
+            HelpName = $"load|{string.Join('|', WorkloadCatalog.Names)}",
             DefaultValueFactory = _ => Load,
-            CustomParser = r => OptionParsing.OneOf(r, "--workload", [Load, .. Enum.GetNames<Workload>().Select(n => n.ToLowerInvariant())]),
+            CustomParser = r => OptionParsing.OneOf(r, "--workload", [Load, .. WorkloadCatalog.Names]),
         };
         var grains = ListOption("--grains", "load: population sizes. Default: 1,10,100,1000,10000,100000.", [1, 10, 100, 1_000, 10_000, 100_000], RunSpec.MaxProcessWorkers);
         var workers = ListOption("--workers", "load: closed-loop callers (process) or threads (thread models); workloads: workers. Default: load 8; workloads 1,2,4.", [], RunSpec.MaxProcessWorkers);
@@ -104,7 +105,7 @@ internal static class SweepCommand
                             points.AddRange(parse.GetValue(granularity)!.Select(gran => new SweepPoint(model, count, null, new RunSpec
                             {
                                 Model = model,
-                                Workload = Enum.Parse<Workload>(parse.GetValue(workload)!, ignoreCase: true),
+                                Workload = new Workload(parse.GetValue(workload)!),
                                 Workers = count,
                                 PayloadBytes = (int)bytes,
                                 MemoryBytes = parse.GetValue(memory),

@@ -64,7 +64,10 @@ public sealed record RunResult
     /// <summary>CPU seconds over (wall seconds × cores).</summary>
     [Id(18)] public double CpuUtilisation { get; init; }
 
-    /// <summary>Latency of each message, chunk or hand-off, microseconds.</summary>
+    /// <summary>
+    /// Latency of each message, chunk or hand-off, microseconds. Load tests: of every call issued, failed and
+    /// timed-out ones included, each at least the timeout (see <see cref="CompletedLatency"/>).
+    /// </summary>
     [Id(19)] public LatencySummary Latency { get; init; } = new();
 
     /// <summary>Whether the actual answer equals the expected one.</summary>
@@ -100,10 +103,10 @@ public sealed record RunResult
     /// <summary>Load tests: the silo's heap growth per activated grain, bytes.</summary>
     [Id(30)] public long? MemoryPerGrainBytes { get; init; }
 
-    /// <summary>Load tests: calls that failed.</summary>
+    /// <summary>Load tests: calls that failed (threw).</summary>
     [Id(31)] public long? Errors { get; init; }
 
-    /// <summary>Load tests: calls slower than the timeout.</summary>
+    /// <summary>Load tests: calls slower than the timeout, or still unanswered when the drive closed (one timeout after its end).</summary>
     [Id(32)] public long? Timeouts { get; init; }
 
     /// <summary>Load tests: <c>hosted</c> or <c>external</c>.</summary>
@@ -112,7 +115,10 @@ public sealed record RunResult
     /// <summary>Load tests: <c>closed</c> (fixed concurrency) or <c>open</c> (fixed rate, latencies corrected for coordinated omission).</summary>
     [Id(34)] public string? LoadMode { get; init; }
 
-    /// <summary>Load tests: calls completed.</summary>
+    /// <summary>
+    /// Load tests: calls issued in the measured drive. Each is counted once: <c>calls = completed + errors + timeouts</c>
+    /// (a reply that comes after the drive closed is ignored; its call was already counted as a timeout).
+    /// </summary>
     [Id(35)] public long? Calls { get; init; }
 
     /// <summary>Sweeps: the silo's live heap before this point started, bytes.</summary>
@@ -131,16 +137,63 @@ public sealed record RunResult
     [Id(40)] public int? Concurrency { get; init; }
 
     /// <summary>
-    /// Open-loop load tests: latency from when each call was actually sent, microseconds. <see cref="Latency"/>
+    /// Open-loop load tests: latency from when each completed call was actually sent, microseconds. <see cref="Latency"/>
     /// counts from when it was due; the difference is the schedule's lateness (the pacer, or a silo so busy
     /// that the pacer ran late).
     /// </summary>
     [Id(41)] public LatencySummary? ServiceLatency { get; init; }
 
     /// <summary>
-    /// Open-loop load tests: how late each call was sent against its schedule, microseconds. When its p99 is
+    /// Open-loop load tests: how late each completed call was sent against its schedule, microseconds. When its p99 is
     /// most of <see cref="Latency"/>'s, the corrected latency is the sender's lateness (a machine that wakes
     /// sleeping threads late, or a silo so busy that the pacer ran late) more than the calls'.
     /// </summary>
     [Id(42)] public LatencySummary? SendLag { get; init; }
+
+    /// <summary>Load tests: calls answered within the timeout; <see cref="Work"/> and <see cref="Throughput"/> count these.</summary>
+    [Id(43)] public long? Completed { get; init; }
+
+    /// <summary>
+    /// Load tests: latency of the completed calls only, microseconds. <see cref="Latency"/> adds the failed and
+    /// timed-out calls, so none of its percentiles is below this one's; the gap is what the failures cost.
+    /// </summary>
+    [Id(44)] public LatencySummary? CompletedLatency { get; init; }
+    /// <summary>
+    /// Growth of the silo's live managed heap per worker, bytes, read like <see cref="MemoryPerWorkerBytes"/>
+    /// (which is the resident set's growth): the part of a worker the runtime's collector sees.
+    /// </summary>
+    [Id(50)] public long HeapPerWorkerBytes { get; init; }
+
+    /// <summary>Whether the resident growth was below what the reading can tell from noise (<see cref="MemoryResolutionBytes"/>).</summary>
+    [Id(51)] public bool MemoryBelowResolution { get; init; }
+
+    /// <summary>The smallest memory per worker the reading can tell from noise at this worker count, bytes.</summary>
+    [Id(52)] public long MemoryResolutionBytes { get; init; }
+
+    /// <summary>What a reader should know about this figure (a measured phase too short for steady state, ...).</summary>
+    [Id(53)] public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>
+    /// Whether speedup against one worker means something for this workload (not for <c>pingpong</c>, where one
+    /// worker pings itself, nor <c>ring</c>, whose token is serial by design).
+    /// </summary>
+    [Id(54)] public bool SpeedupApplies { get; init; } = true;
+
+    /// <summary>How process workers were placed (<c>spread</c>, <c>local</c>, <c>default</c>); null for the thread models.</summary>
+    [Id(55)] public string? Placement { get; init; }
+
+    /// <summary>Per silo: workers held, messages, heap and CPU (process model; one entry for the thread models).</summary>
+    [Id(56)] public IReadOnlyList<SiloFigures> PerSilo { get; init; } = [];
+
+    /// <summary>The message ledger (process model; null for the thread models, which send no messages).</summary>
+    [Id(57)] public MessageLedger? Ledger { get; init; }
+
+    /// <summary><c>completed</c>, <c>recovered</c> or <c>lost</c> (see <see cref="Outcomes"/>).</summary>
+    [Id(58)] public string Outcome { get; init; } = Outcomes.Completed;
+
+    /// <summary>Work units not done when the run ended early (outcome <c>lost</c>).</summary>
+    [Id(59)] public long LostWork { get; init; }
+
+    /// <summary>Why the run ended early or had to recover, in one line; null when it completed.</summary>
+    [Id(60)] public string? Failure { get; init; }
 }

@@ -35,7 +35,10 @@ public sealed record RunSpec
     [Id(7)] public SyncPrimitive Sync { get; init; } = SyncPrimitive.Lock;
 
     /// <summary>The interpreter lock's switch interval in milliseconds (<c>gil</c> only).</summary>
-    [Id(8)] public double SwitchIntervalMs { get; init; } = 5;
+    [Id(8)] public double SwitchIntervalMs { get; init; } = DefaultSwitchIntervalMs;
+
+    /// <summary>CPython's default switch interval, <c>sys.getswitchinterval()</c>: 5 ms.</summary>
+    public const double DefaultSwitchIntervalMs = 5;
 
     /// <summary>Compute runs as native code that releases the interpreter lock (<c>gil</c> only).</summary>
     [Id(9)] public bool Native { get; init; }
@@ -46,25 +49,31 @@ public sealed record RunSpec
     /// <summary>Milliseconds one simulated I/O wait blocks.</summary>
     [Id(11)] public double IoMillis { get; init; }
 
-    /// <summary>Fills in every zero with the workload's default, so a result states what actually ran.</summary>
-    public RunSpec Resolve()
+    /// <summary>Where process workers are placed (see <see cref="Placements"/>).</summary>
+    [Id(12)] public string Placement { get; init; } = Placements.Spread;
+
+    /// <summary>
+    /// The longest the measured phase may take, seconds (0: <see cref="DefaultTimeLimitSeconds"/>). Past it every
+    /// wait of the run ends and the run reports what completed, so no run can hang.
+    /// </summary>
+    [Id(13)] public double TimeLimitSeconds { get; init; }
+
+    /// <summary>The time limit when none is given.</summary>
+    public const double DefaultTimeLimitSeconds = 600;
+
+    /// <summary>Fills in every zero with the given defaults, so a result states what actually ran.</summary>
+    public RunSpec Resolve(long defaultWork, long defaultGranularity) => this with
     {
-        var (work, granularity) = Workload switch
-        {
-            Workload.Cpu => (400_000L, 1_000L),
-            Workload.Io => (400L, 1L),
-            Workload.Counter => (20_000L, 1L),
-            Workload.Stencil => (20_000L, 1L),
-            Workload.PingPong => (20_000L, 1L),
-            Workload.Ring => (10_000L, 1L),
-            _ => throw new ArgumentOutOfRangeException(nameof(Workload), Workload, "unknown workload"),
-        };
-        return this with
-        {
-            Work = Work > 0 ? Work : work,
-            Granularity = Granularity > 0 ? Granularity : granularity,
-            Steps = Steps > 0 ? Steps : 200,
-            IoMillis = IoMillis > 0 ? IoMillis : 2,
-        };
-    }
+        Work = Work > 0 ? Work : defaultWork,
+        Granularity = Granularity > 0 ? Granularity : defaultGranularity,
+        Steps = Steps > 0 ? Steps : DefaultSteps,
+        IoMillis = IoMillis > 0 ? IoMillis : DefaultIoMillis,
+        TimeLimitSeconds = TimeLimitSeconds > 0 ? TimeLimitSeconds : DefaultTimeLimitSeconds,
+    };
+
+    /// <summary>Stencil time steps when none are given.</summary>
+    public const int DefaultSteps = 200;
+
+    /// <summary>Milliseconds of one simulated I/O wait when none are given.</summary>
+    public const double DefaultIoMillis = 2;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines;
 using ProcessMesh.Grains.Measurement;
@@ -12,48 +13,75 @@ namespace ProcessMesh.Grains;
 [PreferLocalPlacement]
 internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrainFactory grains) : Grain, ICoordinatorGrain
 {
+    /// <summary>A measured phase shorter than this is mostly start-up, and the record says so.</summary>
+    public const double SteadyStateSeconds = 0.2;
+
     public async Task<RunResult> Run(RunSpec spec)
     {
-        spec = spec.Resolve();
+        var workload = WorkloadCatalog.Get(spec.Workload);
+        spec = workload.Resolve(spec);
         var engine = Engine(spec.Model);
+        if (workload.Check(spec) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
 
         var machine = await Describe();
-        var refusal = Admission.Check(spec, machine.MemoryBytes);
-        if (refusal is not null)
+        if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)
         {
             throw new ArgumentException(refusal);
         }
 
         var run = await engine.RunAsync(spec);
-        var expected = Answers.Expected(spec);
-        var lost = spec.Workload == Workload.Counter && run.Answer < expected ? (long)(expected - run.Answer) : 0;
         DeactivateOnIdle();
+        var expected = workload.Expected(spec);
+        var lost = workload.CountsLostUpdates && run.Outcome != Outcomes.Lost && run.Answer < expected ? (long)(expected - run.Answer) : 0;
+        var ledger = run.Silos.Aggregate(default(Ledger), (all, s) => all + s.Ledger);
+        var unitsDone = run.Silos.Sum(s => s.UnitsDone);
+        var notes = new List<string>();
+        if (run.WallSeconds < SteadyStateSeconds)
+        {
+            notes.Add($"the measured phase took {run.WallSeconds * 1000:0.#} ms, under {SteadyStateSeconds * 1000:0} ms: mostly start-up, not steady state; give more --work");
+        }
+
         return Telemetry.ProcessMeshMetrics.Record(new RunResult
         {
             Model = spec.Model,
-            Workload = spec.Workload.ToString().ToLowerInvariant(),
+            Workload = spec.Workload.Name,
             Workers = spec.Workers,
             Silos = machine.Silos,
             Work = spec.Work,
             Granularity = spec.Granularity,
             Sync = Models.IsSingleSilo(spec.Model) ? spec.Sync.ToString().ToLowerInvariant() : null,
+            Placement = Models.IsSingleSilo(spec.Model) ? null : spec.Placement,
             WallSeconds = run.WallSeconds,
             WallSecondsMin = run.WallSeconds,
             WallSecondsMax = run.WallSeconds,
             Throughput = run.WallSeconds > 0 ? spec.Work / run.WallSeconds : 0,
-            Messages = run.Messages,
-            PayloadBytes = run.PayloadBytes,
-            MemoryPerWorkerBytes = run.MemoryPerWorkerBytes,
+            SpeedupApplies = workload.HasSpeedup,
+            Messages = run.Silos.Sum(s => s.Messages),
+            PayloadBytes = run.Silos.Sum(s => s.PayloadBytes),
+            MemoryPerWorkerBytes = run.Memory.ResidentPerWorker,
+            HeapPerWorkerBytes = run.Memory.HeapPerWorker,
+            MemoryBelowResolution = run.Memory.BelowResolution,
+            MemoryResolutionBytes = run.Memory.ResolutionPerWorker,
             CpuSeconds = run.CpuSeconds,
             CpuUtilisation = run.WallSeconds > 0 ? run.CpuSeconds / (run.WallSeconds * machine.Cores) : 0,
-            Latency = LatencyRecorder.Decode(run.Latency).Summarize(),
-            Correct = run.Answer == expected,
-            Expected = expected.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Actual = run.Answer.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Latency = LatencyRecorder.Merge(run.Silos.Select(s => s.Latency)).Summarize(),
+            Correct = run.Outcome != Outcomes.Lost && run.Answer == expected,
+            Expected = expected.ToString(CultureInfo.InvariantCulture),
+            Actual = run.Answer.ToString(CultureInfo.InvariantCulture),
             LostUpdates = lost,
             Machine = machine,
             PayloadBytesPerMessage = spec.PayloadBytes,
             MemoryBytesRequested = spec.MemoryBytes,
+            Notes = notes,
+            PerSilo = run.Silos.Select(s => new SiloFigures { Silo = s.Silo, Workers = s.Workers, Messages = s.Messages, HeapBytes = s.HeapBytes, CpuSeconds = s.CpuSeconds }).ToArray(),
+            // Every call is either answered or, if it never was (its silo was lost, or the run ended first), failed.
+            Ledger = Models.IsSingleSilo(spec.Model) ? null : new MessageLedger { Sent = ledger.Sent, Delivered = ledger.Delivered, Failed = ledger.Sent - ledger.Delivered },
+            Outcome = run.Outcome,
+            Failure = run.Failure,
+            LostWork = run.Outcome == Outcomes.Lost ? Math.Max(0, spec.Work - unitsDone) : 0,
         });
     }
 

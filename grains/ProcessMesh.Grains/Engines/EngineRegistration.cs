@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using ProcessMesh.Grains.Engines.Process;
+using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Engines;
 
-/// <summary>Registers every <see cref="IModelEngine"/> in this assembly.</summary>
+/// <summary>Registers every <see cref="IModelEngine"/> in this assembly, and what they measure and place with.</summary>
 public static class EngineRegistration
 {
-    /// <summary>Adds each engine class as a singleton <see cref="IModelEngine"/>.</summary>
+    /// <summary>Adds each engine class as a singleton <see cref="IModelEngine"/>, the run sinks and the placement directors.</summary>
     public static IServiceCollection AddProcessMeshEngines(this IServiceCollection services)
     {
         var engines = typeof(IModelEngine).Assembly.GetTypes()
@@ -15,6 +17,9 @@ public static class EngineRegistration
             services.AddSingleton(typeof(IModelEngine), engine);
         }
 
+        services.AddSingleton<RunSinks>();
+        services.AddPlacementDirector<WorkerPlacement, WorkerPlacementDirector>();
+        services.AddPlacementDirector<SiloTargetPlacement, SiloTargetPlacementDirector>();
         return services;
     }
 }

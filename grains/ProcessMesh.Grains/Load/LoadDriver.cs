@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Load;
 
@@ -52,7 +51,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
             var perGrain = Math.Max(0, (activated - before) / spec.Grains);
             var record = LoadRecord.From(
                 Models.Process, spec, spec.Grains, spec.IsOpen ? null : spec.Concurrency, machine, drives, activationSeconds, perGrain, before);
-            return record with { Messages = 2 * record.Calls!.Value, PayloadBytes = 2 * record.Calls.Value * spec.PayloadBytes };
+            return record with { Messages = 2 * record.Completed!.Value, PayloadBytes = 2 * record.Completed.Value * spec.PayloadBytes };
         }
         finally
         {
@@ -66,144 +65,4 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
             grains,
             new ParallelOptions { MaxDegreeOfParallelism = ActivationParallelism, CancellationToken = cancellationToken, TaskScheduler = TaskScheduler.Current },
             async (g, _) => await action(g));
-
-    /// <summary>One drive of the population: its calls, failures and latencies.</summary>
-    private sealed class Drive(LoadSpec spec)
-    {
-        private long _calls;
-        private long _errors;
-        private long _timeouts;
-        private long _inFlight;
-
-        public LatencyRecorder Latency { get; } = new();
-
-        /// <summary>From when each call was actually sent: what the silo took, without the schedule's lateness.</summary>
-        public LatencyRecorder Service { get; } = new();
-
-        /// <summary>From when each call was due to when it was sent: the schedule's lateness.</summary>
-        public LatencyRecorder SendLag { get; } = new();
-
-        public double WallSeconds { get; private set; }
-
-        public double CpuSeconds { get; set; }
-
-        public long Calls => _calls;
-
-        public long Errors => _errors;
-
-        public long Timeouts => _timeouts;
-
-        /// <summary>What this drive gave, for the record.</summary>
-        public DriveFigures Figures => new(WallSeconds, CpuSeconds, Calls, Latency)
-        {
-            Errors = Errors,
-            Timeouts = Timeouts,
-            Service = spec.IsOpen ? Service : null,
-            SendLag = spec.IsOpen ? SendLag : null,
-        };
-
-        public async Task RunAsync(ILoadGrain[] population, byte[] payload, CancellationToken cancellationToken)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var all = spec.IsOpen
-                ? OpenLoopAsync(population, payload, cancellationToken)
-                : Task.WhenAll(Enumerable.Range(0, spec.Concurrency).Select(c => ClosedLoopAsync(population, payload, c, cancellationToken)));
-
-            // A call that never answers must not hold the drive: after the duration and one timeout more, every
-            // call still in flight is counted as a timeout and left behind.
-            if (await Task.WhenAny(all, Task.Delay(spec.Duration + spec.Timeout, cancellationToken)) != all)
-            {
-                Interlocked.Add(ref _timeouts, Volatile.Read(ref _inFlight));
-            }
-
-            WallSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
-
-        private async Task ClosedLoopAsync(ILoadGrain[] population, byte[] payload, int caller, CancellationToken cancellationToken)
-        {
-            var random = new Random(caller);
-            var end = Stopwatch.GetTimestamp() + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
-            {
-                await CallAsync(population[random.Next(population.Length)], payload, Stopwatch.GetTimestamp());
-            }
-        }
-
-        /// <summary>
-        /// Paces the open loop on a dedicated thread, outside the Orleans scheduler: a grain's timers and turns
-        /// run milliseconds late under load, and a late pacer would count its own lateness as the silo's. The
-        /// <see cref="Pacer"/> sleeps to each call's due time without spinning.
-        /// </summary>
-        private Task OpenLoopAsync(ILoadGrain[] population, byte[] payload, CancellationToken cancellationToken) =>
-            Task.Factory.StartNew(
-                () =>
-                {
-                    var random = new Random(0);
-                    var inFlight = new List<Task>();
-                    var t0 = Stopwatch.GetTimestamp();
-                    var ramp = spec.Ramp.TotalSeconds;
-                    var rampCalls = spec.Rate * ramp / 2;
-                    for (long i = 0; !cancellationToken.IsCancellationRequested; i++)
-                    {
-                        // Call i is due when the rate's integral reaches i: t²·r/(2·ramp) during the ramp, then linear.
-                        var due = i < rampCalls ? Math.Sqrt(2 * ramp * i / spec.Rate) : ramp + ((i - rampCalls) / spec.Rate);
-                        if (due >= spec.Duration.TotalSeconds)
-                        {
-                            break;
-                        }
-
-                        var dueTimestamp = t0 + (long)(due * Stopwatch.Frequency);
-                        Pacer.SleepUntil(dueTimestamp);
-
-                        // Timed from when the call was due: a call sent late (the silo or the pacer fell behind)
-                        // carries that lateness into its latency (coordinated omission corrected).
-                        // Sent from the thread pool, not this thread: the call's pooled completion source then goes
-                        // back to a pool that later calls draw from.
-                        var grain = population[random.Next(population.Length)];
-                        inFlight.Add(Task.Run(() => CallAsync(grain, payload, dueTimestamp), cancellationToken));
-                        if (inFlight.Count >= 4096)
-                        {
-                            inFlight.RemoveAll(t => t.IsCompleted);
-                        }
-                    }
-
-                    return Task.WhenAll(inFlight);
-                },
-                cancellationToken,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default).Unwrap();
-
-        private async Task CallAsync(ILoadGrain grain, byte[] payload, long scheduledStart)
-        {
-            var sent = Stopwatch.GetTimestamp();
-            Interlocked.Increment(ref _inFlight);
-            try
-            {
-                await grain.Echo(payload);
-                var done = Stopwatch.GetTimestamp();
-                if (done - scheduledStart > spec.Timeout.TotalSeconds * Stopwatch.Frequency)
-                {
-                    Interlocked.Increment(ref _timeouts);
-                    return;
-                }
-
-                lock (Latency)
-                {
-                    Latency.RecordTicks(done - scheduledStart);
-                    Service.RecordTicks(done - sent);
-                    SendLag.RecordTicks(sent - scheduledStart);
-                }
-
-                Interlocked.Increment(ref _calls);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Interlocked.Increment(ref _errors);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _inFlight);
-            }
-        }
-    }
 }

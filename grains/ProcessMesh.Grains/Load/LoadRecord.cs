@@ -3,20 +3,45 @@ using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Load;
 
-/// <summary>What one measured drive of a load test gave, whichever model drove it.</summary>
-internal sealed record DriveFigures(double WallSeconds, double CpuSeconds, long Calls, LatencyRecorder Latency)
+/// <summary>
+/// What one measured drive of a load test gave, whichever model drove it. Every call it issued is in exactly one
+/// of completed, errors and timeouts: built from a tally that does not balance, it throws rather than report.
+/// </summary>
+internal sealed class DriveFigures
 {
-    public long Errors { get; init; }
+    public DriveFigures(double wallSeconds, double cpuSeconds, long calls, CallTally tally)
+    {
+        if (calls != tally.Settled || tally.Latency.Count != calls)
+        {
+            throw new InvalidOperationException(
+                $"a drive issued {calls} calls but settled {tally.Completed} completed + {tally.Errors} errors + {tally.Timeouts} timeouts " +
+                $"({tally.Latency.Count} latencies): each call must be counted once");
+        }
 
-    public long Timeouts { get; init; }
+        WallSeconds = wallSeconds;
+        CpuSeconds = cpuSeconds;
+        Calls = calls;
+        Tally = tally;
+    }
 
-    /// <summary>Open loop: latency from each call's send.</summary>
+    public double WallSeconds { get; }
+
+    public double CpuSeconds { get; }
+
+    /// <summary>Calls issued: <see cref="CallTally.Completed"/> + <see cref="CallTally.Errors"/> + <see cref="CallTally.Timeouts"/>.</summary>
+    public long Calls { get; }
+
+    /// <summary>How the calls settled, with their latencies.</summary>
+    public CallTally Tally { get; }
+
+    /// <summary>Open loop: completed calls' latency from their send.</summary>
     public LatencyRecorder? Service { get; init; }
 
-    /// <summary>Open loop: how late each call was sent against its schedule.</summary>
+    /// <summary>Open loop: how late each completed call was sent against its schedule.</summary>
     public LatencyRecorder? SendLag { get; init; }
 
-    public double Throughput => WallSeconds > 0 ? Calls / WallSeconds : 0;
+    /// <summary>Completed calls a second: failed and timed-out calls are not throughput.</summary>
+    public double Throughput => WallSeconds > 0 ? Tally.Completed / WallSeconds : 0;
 }
 
 /// <summary>The record of a load test, the same for every model: the median measured drive (by throughput), with the spread.</summary>
@@ -34,7 +59,7 @@ internal static class LoadRecord
             Workload = "load",
             Workers = workers,
             Silos = machine.Silos,
-            Work = median.Calls,
+            Work = median.Tally.Completed,
             Granularity = 1,
             Repeats = drives.Count,
             WallSeconds = median.WallSeconds,
@@ -46,12 +71,13 @@ internal static class LoadRecord
             MemoryPerWorkerBytes = memoryPerGrainBytes,
             CpuSeconds = median.CpuSeconds,
             CpuUtilisation = median.CpuSeconds / (median.WallSeconds * machine.Cores),
-            Latency = median.Latency.Summarize(),
+            Latency = median.Tally.Latency.Summarize(),
+            CompletedLatency = median.Tally.CompletedLatency.Summarize(),
             ServiceLatency = median.Service?.Summarize(),
             SendLag = median.SendLag?.Summarize(),
-            Correct = drives.All(d => d.Errors == 0 && d.Timeouts == 0),
+            Correct = drives.All(d => d.Tally.Errors == 0 && d.Tally.Timeouts == 0),
             Expected = "no errors or timeouts",
-            Actual = $"{drives.Sum(d => d.Errors)} errors, {drives.Sum(d => d.Timeouts)} timeouts",
+            Actual = $"{drives.Sum(d => d.Tally.Errors)} errors, {drives.Sum(d => d.Tally.Timeouts)} timeouts",
             Machine = machine,
             PayloadBytesPerMessage = spec.PayloadBytes,
             MemoryBytesRequested = spec.MemoryBytes,
@@ -60,11 +86,12 @@ internal static class LoadRecord
             ActivationSeconds = activationSeconds,
             ActivationRate = spec.Grains / activationSeconds,
             MemoryPerGrainBytes = memoryPerGrainBytes,
-            Errors = median.Errors,
-            Timeouts = median.Timeouts,
+            Errors = median.Tally.Errors,
+            Timeouts = median.Tally.Timeouts,
             Path = spec.Path,
             LoadMode = median.Service is null ? "closed" : "open",
             Calls = median.Calls,
+            Completed = median.Tally.Completed,
             HeapBeforeBytes = heapBeforeBytes,
         };
     }

@@ -11,6 +11,7 @@ namespace ProcessMesh.Grains.Load;
 /// </summary>
 internal static partial class Pacer
 {
+    private const long NanosecondsPerSecond = 1_000_000_000;
     private static readonly bool _nanosleep = OperatingSystem.IsLinux();
 
     /// <summary>Returns once <paramref name="timestamp"/> has passed.</summary>
@@ -21,8 +22,8 @@ internal static partial class Pacer
         {
             if (_nanosleep)
             {
-                var nanoseconds = remaining * 1_000_000_000 / Stopwatch.Frequency;
-                var request = new TimeSpec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
+                var (seconds, nanoseconds) = SleepRequest(remaining, Stopwatch.Frequency);
+                var request = new TimeSpec { Seconds = seconds, Nanoseconds = nanoseconds };
                 _ = NanoSleep(ref request, IntPtr.Zero);
             }
             else
@@ -31,6 +32,14 @@ internal static partial class Pacer
             }
         }
     }
+
+    /// <summary>
+    /// A wait of <paramref name="ticks"/> at <paramref name="frequency"/> ticks a second as <c>nanosleep</c> takes it:
+    /// whole seconds, then nanoseconds below one second. Split before scaling: ticks × 10⁹ overflows a long beyond
+    /// about 9.2 s at Linux's 10⁹ ticks a second, and a negative request fails at once, so the pacer spun.
+    /// </summary>
+    internal static (long Seconds, long Nanoseconds) SleepRequest(long ticks, long frequency) =>
+        (ticks / frequency, ticks % frequency * NanosecondsPerSecond / frequency);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct TimeSpec

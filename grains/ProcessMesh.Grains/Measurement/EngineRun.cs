@@ -13,15 +13,15 @@ public sealed record EngineRun
     /// <summary>The answer the workers produced.</summary>
     [Id(2)] public ulong Answer { get; init; }
 
-    /// <summary>Messages or hand-offs moved.</summary>
-    [Id(3)] public long Messages { get; init; }
+    /// <summary>What every silo measured (one entry for the thread models).</summary>
+    [Id(3)] public IReadOnlyList<SiloSinkReport> Silos { get; init; } = [];
 
-    /// <summary>Payload bytes those messages carried.</summary>
-    [Id(4)] public long PayloadBytes { get; init; }
+    /// <summary>Memory per worker, read the same way in every model.</summary>
+    [Id(4)] public MemoryGrowth Memory { get; init; }
 
-    /// <summary>Measured memory per worker.</summary>
-    [Id(5)] public long MemoryPerWorkerBytes { get; init; }
+    /// <summary><c>completed</c>, <c>recovered</c> or <c>lost</c>.</summary>
+    [Id(5)] public string Outcome { get; init; } = Contracts.Outcomes.Completed;
 
-    /// <summary>The latency histogram, encoded by <see cref="LatencyRecorder.Encode"/>.</summary>
-    [Id(6)] public byte[] Latency { get; init; } = [];
+    /// <summary>Why the run recovered or was lost; null when it completed.</summary>
+    [Id(6)] public string? Failure { get; init; }
 }

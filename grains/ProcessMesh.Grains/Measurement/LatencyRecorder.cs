@@ -6,19 +6,25 @@ using ProcessMesh.Contracts;
 namespace ProcessMesh.Grains.Measurement;
 
 /// <summary>
-/// An HdrHistogram of latencies in nanoseconds (1 ns to 1 hour, 3 significant digits). One recorder per
-/// worker or lane; recorders are merged, or encoded to travel between grains.
+/// An HdrHistogram of latencies in nanoseconds (1 ns to 1 hour, 3 significant digits, about 264 KiB). A run
+/// keeps one concurrent recorder per silo (<see cref="RunSink"/>) that every worker there records into, so the
+/// cost of measuring is the same in every model and does not grow with workers; recorders are merged, or
+/// encoded to travel between grains.
 /// </summary>
 public sealed class LatencyRecorder
 {
     private const long HighestNanoseconds = 3_600_000_000_000L;
+    private const int Digits = 3;
     private static readonly double _nanosecondsPerTick = 1e9 / Stopwatch.Frequency;
-    private readonly LongHistogram _histogram;
+    private readonly HistogramBase _histogram;
 
-    /// <summary>An empty recorder.</summary>
-    public LatencyRecorder() => _histogram = new LongHistogram(1, HighestNanoseconds, 3);
+    /// <summary>An empty recorder for one thread at a time.</summary>
+    public LatencyRecorder() => _histogram = new LongHistogram(1, HighestNanoseconds, Digits);
 
-    private LatencyRecorder(LongHistogram histogram) => _histogram = histogram;
+    private LatencyRecorder(HistogramBase histogram) => _histogram = histogram;
+
+    /// <summary>An empty recorder that many threads may record into at once (wait-free recording).</summary>
+    public static LatencyRecorder Concurrent() => new(new LongConcurrentHistogram(1, HighestNanoseconds, Digits));
 
     /// <summary>Values recorded so far.</summary>
     public long Count => _histogram.TotalCount;
@@ -58,7 +64,7 @@ public sealed class LatencyRecorder
     /// <summary>Reads a recorder that <see cref="Encode"/> wrote (an empty array is an empty recorder).</summary>
     public static LatencyRecorder Decode(byte[] encoded) => encoded.Length == 0
         ? new LatencyRecorder()
-        : new LatencyRecorder((LongHistogram)HistogramEncoding.DecodeFromCompressedByteBuffer(ByteBuffer.Allocate(encoded), 0));
+        : new LatencyRecorder(HistogramEncoding.DecodeFromCompressedByteBuffer(ByteBuffer.Allocate(encoded), 0));
 
     /// <summary>Merges encoded recorders.</summary>
     public static LatencyRecorder Merge(IEnumerable<byte[]> encoded)

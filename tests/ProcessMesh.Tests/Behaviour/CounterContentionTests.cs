@@ -9,12 +9,12 @@ public sealed class CounterContentionTests(ClusterFixture cluster)
     [Fact]
     public async Task Threads_without_a_guard_lose_updates_and_count_them()
     {
-        // Seven threads each racing through a million read-then-write increments: on any machine with two cores
-        // their windows overlap. Each attempt is a fresh run; the condition waited on is "a loss was seen".
+        // Seven threads each racing through four million read-then-write increments (longer than a scheduler quantum, so
+        // that they overlap even on a loaded machine). Each attempt is a fresh run; the condition waited on is "a loss was seen".
         RunResult? result = null;
         for (var attempt = 0; attempt < 5 && result is not { LostUpdates: > 0 }; attempt++)
         {
-            result = await cluster.RunAsync(new RunSpec { Model = Models.Thread, Workload = Workload.Counter, Workers = 7, Work = 7_000_000, Granularity = 1000, Sync = SyncPrimitive.None });
+            result = await cluster.RunAsync(new RunSpec { Model = Models.Thread, Workload = Workload.Counter, Workers = 7, Work = 28_000_000, Granularity = 1000, Sync = SyncPrimitive.None });
         }
 
         Assert.NotNull(result);

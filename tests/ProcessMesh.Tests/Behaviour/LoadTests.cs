@@ -18,6 +18,7 @@ public sealed class LoadTests(ClusterFixture cluster)
         Assert.Equal(300, result.Grains);
         Assert.True(result.ActivationSeconds > 0 && result.ActivationRate > 0);
         Assert.True(result.Calls > 0 && result.Latency.Count == result.Calls);
+        Assert.Equal(result.Calls, result.Completed);
         Assert.Equal(3, result.Repeats);
         Assert.True(result.ThroughputMin <= result.Throughput && result.Throughput <= result.ThroughputMax);
         Assert.Equal(0, result.Errors);
@@ -36,15 +37,16 @@ public sealed class LoadTests(ClusterFixture cluster)
 
         Assert.Equal("external", result.Path);
         Assert.Equal("open", result.LoadMode);
-        // 1000/s for 0.6 s with a 0.2 s ramp from zero schedules 0.1 s × 1000 + 0.4 s × 1000 = 500 calls.
-        Assert.InRange(result.Calls!.Value + result.Errors!.Value + result.Timeouts!.Value, 495, 505);
+        // 1000/s for 0.6 s with a 0.2 s ramp from zero schedules 0.1 s × 1000 + 0.4 s × 1000 = 500 calls, each counted once.
+        Assert.Equal(500, result.Calls);
+        Assert.Equal(result.Calls, result.Completed + result.Errors + result.Timeouts);
 
         // Each call is timed three ways from two clock reads and its schedule: due → done (corrected) is
         // due → sent (lag) plus sent → done (service), so no percentile of the corrected latency is below either.
         var service = Assert.IsType<LatencySummary>(result.ServiceLatency);
         var lag = Assert.IsType<LatencySummary>(result.SendLag);
-        Assert.Equal(result.Calls, service.Count);
-        Assert.Equal(result.Calls, lag.Count);
+        Assert.Equal(result.Completed, service.Count);
+        Assert.Equal(result.Completed, lag.Count);
         Assert.True(result.Latency.P50 >= service.P50 && result.Latency.P99 >= service.P99, $"corrected {result.Latency.P99} µs below service {service.P99} µs");
         Assert.True(result.Latency.P99 >= lag.P99, $"corrected {result.Latency.P99} µs below send lag {lag.P99} µs");
     }
@@ -61,7 +63,34 @@ public sealed class LoadTests(ClusterFixture cluster)
         Assert.Equal(300, result.Grains);
         Assert.Equal(2, result.Concurrency);
         Assert.True(result.Calls > 0 && result.Latency.Count == result.Calls);
+        Assert.Equal(result.Calls, result.Completed + result.Errors + result.Timeouts);
         Assert.True(result.MemoryPerGrainBytes >= 16 * 1024 * 0.95, $"memory per object {result.MemoryPerGrainBytes}");
+    }
+
+    [Theory]
+    [InlineData(Models.Process)]
+    [InlineData("thread")]
+    public async Task A_timeout_shorter_than_any_call_makes_every_call_a_timeout_counted_once(string model)
+    {
+        // One tick (100 ns) is less than any grain call takes: overload, provoked deterministically. A thread's
+        // call in shared memory can be that fast, so there only the accounting is certain.
+        var timeout = TimeSpan.FromTicks(1);
+        var result = await cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid())
+            .RunLoad(model, new LoadSpec { Grains = 50, PayloadBytes = 64, Duration = TimeSpan.FromMilliseconds(200), Timeout = timeout }, 2);
+
+        Assert.True(result.Calls > 0);
+        Assert.Equal(result.Calls, result.Completed + result.Errors + result.Timeouts);
+        Assert.Equal(result.Calls, result.Latency.Count);
+        if (model == Models.Process)
+        {
+            // A grain call takes microseconds: every one is late, and is recorded at no less than the timeout.
+            Assert.False(result.Correct);
+            Assert.Equal(0, result.Completed);
+            Assert.Equal(result.Calls, result.Timeouts);
+            Assert.True(result.Latency.P50 >= timeout.TotalMicroseconds, $"p50 {result.Latency.P50} µs below the {timeout.TotalMicroseconds} µs timeout");
+        }
+
+        Assert.True(result.Latency.P99 >= result.CompletedLatency!.P99, $"p99 of every call {result.Latency.P99} µs below the completed calls' {result.CompletedLatency.P99} µs");
     }
 
     [Fact]

@@ -65,6 +65,80 @@ public sealed class InterpreterLockTests
         Assert.Equal(0, gil.ForcedSwitches);
     }
 
+    [Fact]
+    public void Only_the_holder_may_release()
+    {
+        var gil = new InterpreterLock(switchIntervalMs: 5);
+        Assert.Throws<SynchronizationLockException>(gil.Release); // nobody holds it
+
+        gil.Acquire();
+        Exception? fromOther = null;
+        var other = new Thread(() => fromOther = Record.Exception(gil.Release));
+        other.Start();
+        other.Join();
+
+        Assert.IsType<SynchronizationLockException>(fromOther);
+        Assert.True(gil.IsHeld, "a release by another thread took the lock from its holder");
+        gil.Release();
+        Assert.False(gil.IsHeld);
+    }
+
+    [Fact]
+    public async Task Many_threads_mixing_compute_native_and_io_releases_never_hang_and_never_share_the_lock()
+    {
+        var gil = new InterpreterLock(switchIntervalMs: 0.05);
+        const int threads = 64;
+        var holders = 0;
+        var mostHolders = 0;
+        var finished = 0;
+
+        void Worker(int index)
+        {
+            gil.Acquire();
+            try
+            {
+                for (var step = 0; step < 200; step++)
+                {
+                    var now = Interlocked.Increment(ref holders);
+                    InterlockedMax(ref mostHolders, now);
+                    Thread.SpinWait(20);
+                    Interlocked.Decrement(ref holders);
+                    gil.Checkpoint();
+                    if ((step + index) % 7 == 0)
+                    {
+                        gil.Release(); // native code or a blocking wait
+                        Thread.Yield();
+                        gil.Checkpoint(); // a stray checkpoint while not holding must do nothing
+                        gil.Acquire();
+                    }
+                }
+            }
+            finally
+            {
+                gil.Release();
+                Interlocked.Increment(ref finished);
+            }
+        }
+
+        var all = Enumerable.Range(0, threads).Select(i => new Thread(() => Worker(i)) { IsBackground = true }).ToArray();
+        foreach (var t in all)
+        {
+            t.Start();
+        }
+
+        var joined = Task.Run(() =>
+        {
+            foreach (var t in all)
+            {
+                t.Join();
+            }
+        });
+        var deadline = TimeSpan.FromSeconds(60);
+        Assert.True(await Task.WhenAny(joined, Task.Delay(deadline)) == joined, $"only {finished} of {threads} threads finished within {deadline.TotalSeconds} s: the lock hung");
+        Assert.Equal(1, mostHolders);
+        Assert.False(gil.IsHeld);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;

@@ -1,6 +1,8 @@
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
+using ProcessMesh.Grains.Workloads.Cpu;
+using ProcessMesh.Grains.Workloads.Ring;
 
 namespace ProcessMesh.Tests.Engines;
 
@@ -30,7 +32,7 @@ public sealed class KernelTests
 
     [Fact]
     public void The_ring_answer_sums_each_hops_receiver() =>
-        Assert.Equal(Enumerable.Range(1, 23).Aggregate(0UL, (s, h) => s + (ulong)(h % 5)), Answers.Expected(new RunSpec { Workload = Workload.Ring, Workers = 5, Work = 23 }.Resolve()));
+        Assert.Equal(Enumerable.Range(1, 23).Aggregate(0UL, (s, h) => s + (ulong)(h % 5)), new RingWorkload().Expected(new RunSpec { Workload = Workload.Ring, Workers = 5, Work = 23 }));
 
     [Fact]
     public void Latencies_survive_encoding_and_merging()

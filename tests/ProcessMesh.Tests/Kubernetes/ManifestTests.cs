@@ -93,7 +93,7 @@ public sealed partial class ManifestTests
         }
 
         Assert.Equal(SiloEndpoints.Metrics, pod.Metadata.Annotations["prometheus.io/path"]);
-        Assert.Equal(SiloProcess.Text(http.HttpPort), pod.Metadata.Annotations["prometheus.io/port"]);
+        Assert.Equal(ProbedSilo.Text(http.HttpPort), pod.Metadata.Annotations["prometheus.io/port"]);
 
         // The cluster's ids are Orleans' pod labels, which the pod watcher selects by.
         Assert.Equal(settings.ClusterId, pod.Metadata.Labels["orleans/clusterId"]);
@@ -200,7 +200,7 @@ public sealed partial class ManifestTests
 
         // The same command against a Redis that is not there: the CLI must get as far as trying to join (exit 3),
         // not refuse an option (exit 2).
-        args[args.IndexOf("--redis") + 1] = $"127.0.0.1:{SiloProcess.FreePort()}";
+        args[args.IndexOf("--redis") + 1] = $"127.0.0.1:{ProbedSilo.FreePort()}";
         args[args.IndexOf("--out") + 1] = Path.Combine(Path.GetTempPath(), $"processmesh-job-{Guid.NewGuid():N}");
         var outcome = await Cli.CliProcess.RunAsync(TimeSpan.FromMinutes(1), [.. args, "--connect-timeout", "1"]);
         Assert.True(outcome.ExitCode == 3, $"processmesh {string.Join(' ', args)} exited {outcome.ExitCode}: {outcome.Stderr}");

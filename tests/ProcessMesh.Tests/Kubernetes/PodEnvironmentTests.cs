@@ -20,7 +20,7 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
         var pod = Manifests.Load(await Manifests.RenderAsync("local")).Single<V1Deployment>("processmesh-silo").Spec.Template;
         var container = pod.Spec.Containers.Single();
         var clusterId = $"pod-{Guid.NewGuid():N}";
-        await using var redis = await RedisServer.StartAsync();
+        await using var redis = await Cluster.RedisServer.StartAsync();
         var redisAnswered = Stopwatch.StartNew();
 
         Dictionary<string, string> Environment(string podName)
@@ -29,23 +29,23 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
             Assert.Equal("kubernetes", environment["ProcessMesh__Clustering"]);
             environment["ProcessMesh__Redis"] = redis.Endpoint;
             environment["ProcessMesh__ClusterId"] = clusterId;
-            environment["ProcessMesh__SiloPort"] = SiloProcess.Text(SiloProcess.FreePort());
-            environment["ProcessMesh__GatewayPort"] = SiloProcess.Text(SiloProcess.FreePort());
-            environment["ProcessMesh__HttpPort"] = SiloProcess.Text(SiloProcess.FreePort());
+            environment["ProcessMesh__SiloPort"] = ProbedSilo.Text(ProbedSilo.FreePort());
+            environment["ProcessMesh__GatewayPort"] = ProbedSilo.Text(ProbedSilo.FreePort());
+            environment["ProcessMesh__HttpPort"] = ProbedSilo.Text(ProbedSilo.FreePort());
             return environment;
         }
 
         var silo = Path.Combine(AppContext.BaseDirectory, "ProcessMesh.Silo.dll");
         var environmentA = Environment("processmesh-silo-a");
-        await using var a = SiloProcess.Start(silo, environmentA);
+        await using var a = ProbedSilo.Start(silo, environmentA);
         await a.WaitForAsync(SiloEndpoints.Ready, 200, TimeSpan.FromMinutes(1));
         output.WriteLine($"silo a ready {redisAnswered.Elapsed.TotalSeconds:0.00} s after Redis answered (process start, join, HTTP)");
 
         // While Redis takes no writes, silo b cannot enter the membership table: it serves HTTP, but is neither
         // started nor ready until the writes resume.
-        Assert.Equal("+OK", await redis.CommandAsync("CLIENT", "PAUSE", "120000", "WRITE"));
+        Assert.Equal("+OK", await RedisCommand.SendAsync(redis.Endpoint, "CLIENT", "PAUSE", "120000", "WRITE"));
         var environmentB = Environment("processmesh-silo-b");
-        await using var b = SiloProcess.Start(silo, environmentB);
+        await using var b = ProbedSilo.Start(silo, environmentB);
         try
         {
             await b.WaitForAsync(SiloEndpoints.Live, 200, TimeSpan.FromMinutes(1));
@@ -54,7 +54,7 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
         }
         finally
         {
-            Assert.Equal("+OK", await redis.CommandAsync("CLIENT", "UNPAUSE"));
+            Assert.Equal("+OK", await RedisCommand.SendAsync(redis.Endpoint, "CLIENT", "UNPAUSE"));
         }
 
         await b.WaitForAsync(SiloEndpoints.Startup, 200, TimeSpan.FromMinutes(1));
@@ -94,9 +94,9 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
     /// SIGTERM with Redis taking no writes: the silo cannot record its leaving, so it is still shutting down, and
     /// readiness must answer 503 while liveness still answers 200. Then writes resume and it must exit cleanly.
     /// </summary>
-    private static async Task LeaveAsync(SiloProcess silo, RedisServer redis)
+    private static async Task LeaveAsync(ProbedSilo silo, Cluster.RedisServer redis)
     {
-        Assert.Equal("+OK", await redis.CommandAsync("CLIENT", "PAUSE", "120000", "WRITE"));
+        Assert.Equal("+OK", await RedisCommand.SendAsync(redis.Endpoint, "CLIENT", "PAUSE", "120000", "WRITE"));
         try
         {
             silo.Terminate();
@@ -105,7 +105,7 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
         }
         finally
         {
-            Assert.Equal("+OK", await redis.CommandAsync("CLIENT", "UNPAUSE"));
+            Assert.Equal("+OK", await RedisCommand.SendAsync(redis.Endpoint, "CLIENT", "UNPAUSE"));
         }
 
         Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the silo did not exit after SIGTERM:\n{silo.Log}");

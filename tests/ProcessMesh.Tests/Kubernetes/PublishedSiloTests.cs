@@ -46,11 +46,11 @@ public sealed class PublishedSiloTests
             var entrypoint = final.Entrypoint;
             Assert.Equal("dotnet", entrypoint[0]);
             var environment = final.Environment.ToDictionary();
-            environment["ProcessMesh__SiloPort"] = SiloProcess.Text(SiloProcess.FreePort());
-            environment["ProcessMesh__GatewayPort"] = SiloProcess.Text(SiloProcess.FreePort());
-            environment["ProcessMesh__HttpPort"] = SiloProcess.Text(SiloProcess.FreePort());
+            environment["ProcessMesh__SiloPort"] = ProbedSilo.Text(ProbedSilo.FreePort());
+            environment["ProcessMesh__GatewayPort"] = ProbedSilo.Text(ProbedSilo.FreePort());
+            environment["ProcessMesh__HttpPort"] = ProbedSilo.Text(ProbedSilo.FreePort());
             environment["ProcessMesh__ClusterId"] = $"image-{Guid.NewGuid():N}";
-            await using var silo = SiloProcess.Start(Path.Combine(app, Assert.Single(entrypoint.Skip(1))), environment);
+            await using var silo = ProbedSilo.Start(Path.Combine(app, Assert.Single(entrypoint.Skip(1))), environment);
             await silo.WaitForAsync(SiloEndpoints.Live, 200, TimeSpan.FromMinutes(1));
             await silo.WaitForAsync(SiloEndpoints.Ready, 200, TimeSpan.FromMinutes(1));
             Assert.Equal(404, (await silo.GetAsync(SiloEndpoints.Dashboard + "/")).Status);

@@ -4,14 +4,17 @@ using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Engines.Gil;
 
-/// <summary>The <c>gil</c> model: the thread pool, with an <see cref="InterpreterLock"/> its workers must hold to compute.</summary>
-internal sealed class GilEngine(IGrainFactory grains) : IModelEngine
+/// <summary>
+/// The <c>gil</c> model: the shared-memory pool of the <c>thread</c> model, whose threads must hold one
+/// <see cref="InterpreterLock"/> per run to compute, as CPython's do.
+/// </summary>
+internal sealed class GilEngine(ILocalSiloDetails silo) : IModelEngine
 {
     public string Model => Models.Gil;
 
     public Task<EngineRun> RunAsync(RunSpec spec) =>
-        grains.GetGrain<IThreadPoolGrain>(Guid.NewGuid()).Run(spec, interpreterLock: true);
+        new SharedMemoryPool(spec, new InterpreterLock(spec.SwitchIntervalMs), silo.SiloAddress.Endpoint.ToString()).RunAsync();
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
-        grains.GetGrain<IThreadPoolGrain>(Guid.NewGuid()).RunLoad(spec, workers, interpreterLock: true, Model, machine);
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator) =>
+        new SharedMemoryLoad(spec, workers, new InterpreterLock(RunSpec.DefaultSwitchIntervalMs)).RunAsync(Model, machine);
 }

@@ -1,121 +1,170 @@
-using System.Diagnostics;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines.Process.Messages;
-using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Grains.Engines.Process;
 
 /// <summary>
-/// The <c>process</c> model: each worker is a <see cref="ProcessGrain"/>, placed anywhere in the cluster.
-/// Runs inside the coordinator grain: it activates the workers, times the workload, then stops them.
+/// The <c>process</c> model: each worker is a grain of its workload's process type, placed as the spec says.
+/// Runs inside the coordinator grain: it opens every silo's sink, starts the workers, reads memory, times the
+/// workload's process protocol while watching membership, collects what every silo measured, and stops the
+/// workers. A run never hangs: it ends at its time limit, and a lost silo either is recovered from (the
+/// workload starts its workers again on the survivors) or ends the run within seconds as <c>lost</c>.
 /// </summary>
-internal sealed class ProcessEngine(IGrainFactory grains) : IModelEngine
+internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IModelEngine
 {
     /// <summary>Calls in flight at once while workers start and stop, so a million workers do not flood a silo.</summary>
     private const int SetupParallelism = 512;
+
+    /// <summary>How often the engine reads membership during the measured phase.</summary>
+    private static readonly TimeSpan _watchInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long stopping the workers may take once the run is over (a lost silo must not hold it up).</summary>
+    private static readonly TimeSpan _cleanupLimit = TimeSpan.FromSeconds(20);
 
     public string Model => Models.Process;
 
     public async Task<EngineRun> RunAsync(RunSpec spec)
     {
+        var workload = WorkloadCatalog.Get(spec.Workload);
         var runId = Guid.NewGuid().ToString("N");
         var workers = Enumerable.Range(0, spec.Workers)
-            .Select(i => grains.GetGrain<IProcessGrain>(ProcessGrain.Key(runId, i)))
+            .Select(i => workload.ProcessWorker(grains, ProcessKeys.Of(runId, spec.Placement, i)))
             .ToArray();
 
-        // Memory per worker: what the live workers add to this silo's heap (a single-silo figure). The second
-        // reading comes after the timed phase, so no forced collection runs just before the clock starts.
-        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        await ForEachAsync(workers, (w, i) => w.Start(new ProcessSetup(runId, i, spec)));
+        var sink = sinks.For(runId);
         try
         {
+            var silos = await ActiveSilosAsync();
+            await Task.WhenAll(silos.Select(s => SiloProbeGrain.On(grains, s).Open(runId)));
+
+            // Memory per worker: what this silo's workers add to it, read as every model reads it.
+            var before = MemoryReading.Take();
+            var homes = new string[spec.Workers];
+            await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
+            var memory = MemoryReading.Take().Since(before, Math.Max(1, sink.Workers));
+
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
+            var run = new ProcessRun(grains, workload, spec, runId, sink, stop.Token);
             var clock = PhaseClock.Start();
-            var (answer, reports) = await RunWorkloadAsync(spec, workers);
+            var phase = workload.RunProcessesAsync(run);
+            var watch = WatchAsync(homes.Distinct().ToHashSet(), workload.Recovers, stop);
+            string outcome;
+            string? failure = null;
+            ulong answer = 0;
+            try
+            {
+                answer = await phase.WaitAsync(stop.Token);
+                outcome = run.Recoveries > 0 ? Outcomes.Recovered : Outcomes.Completed;
+                failure = run.Recoveries > 0 ? $"{run.Recoveries} worker(s) started again on the surviving silos; last: {run.LastFailure}" : null;
+            }
+            catch (Exception e) when (e is not ArgumentException)
+            {
+                outcome = Outcomes.Lost;
+                failure = stop.IsCancellationRequested
+                    ? watch.IsCompleted && watch.Result is { } lostSilo
+                        ? $"silo {lostSilo} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
+                        : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
+                    : e is SiloUnavailableException
+                        ? $"a worker's silo left the cluster during the run: {e.Message.Split('\n')[0]}"
+                        : $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
+                _ = phase.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed: the phase may still fail later
+            }
+
             var (wall, cpu) = clock.Stop();
-            var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+            await stop.CancelAsync();
             return new EngineRun
             {
                 WallSeconds = wall,
                 CpuSeconds = cpu,
                 Answer = answer,
-                Messages = reports.Sum(r => r.Messages),
-                PayloadBytes = reports.Sum(r => r.PayloadBytes),
-                MemoryPerWorkerBytes = Math.Max(0, (heapAfter - heapBefore) / spec.Workers),
-                Latency = LatencyRecorder.Merge(reports.Select(r => r.Latency)).Encode(),
+                Memory = memory,
+                Silos = await CollectAsync(runId),
+                Outcome = outcome,
+                Failure = failure,
             };
         }
         finally
         {
-            await ForEachAsync(workers, (w, _) => w.Stop());
+            await StopAllAsync(workers);
+            sinks.Close(runId);
         }
     }
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
-        new LoadDriver(grains, spec with { Concurrency = workers }, silo, machine).RunAsync();
+        new Load.LoadDriver(grains, spec with { Concurrency = workers }, silo, machine).RunAsync();
 
-    private static async Task<(ulong Answer, WorkerReport[] Reports)> RunWorkloadAsync(RunSpec spec, IProcessGrain[] workers)
+    /// <summary>
+    /// Reads membership every second until the phase ends. When a silo that holds workers leaves, a workload
+    /// that cannot recover is stopped at once; the lost silo is returned.
+    /// </summary>
+    private async Task<string?> WatchAsync(HashSet<string> homes, bool recovers, CancellationTokenSource stop)
     {
-        switch (spec.Workload)
+        try
         {
-            case Workload.Cpu or Workload.Io:
-                var lanes = await Task.WhenAll(workers.Select((w, i) => ComputeLaneAsync(spec, w, i)));
-                return (Sum(lanes), lanes);
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(_watchInterval, stop.Token);
+                var active = (await ActiveSilosAsync()).Select(s => s.Endpoint.ToString()).ToHashSet();
+                if (homes.FirstOrDefault(h => !active.Contains(h)) is { } lost && !recovers)
+                {
+                    await stop.CancelAsync();
+                    return lost;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
 
-            case Workload.Counter:
-                var counters = await Task.WhenAll(workers.Select((w, i) => w.RunCounter(WorkSplit.Share(spec.Work, spec.Workers, i))));
-                return ((ulong)await workers[0].ReadCounter(), counters);
+        return null;
+    }
 
-            case Workload.Stencil:
-                var blocks = await Task.WhenAll(workers.Select(w => w.RunStencil()));
-                return (Sum(blocks), blocks);
+    private async Task<SiloAddress[]> ActiveSilosAsync() =>
+        (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToArray();
 
-            case Workload.PingPong:
-                var pairs = WorkSplit.Pairs(spec.Workers);
-                var pingers = await Task.WhenAll(Enumerable.Range(0, pairs).Select(p =>
-                    workers[spec.Workers == 1 ? 0 : 2 * p].RunPingPong(WorkSplit.Partner(spec.Workers, p), WorkSplit.Share(spec.Work, pairs, p))));
-                return (Sum(pingers), pingers);
+    /// <summary>What every active silo's sink holds of this run, read after the clock stopped.</summary>
+    private async Task<IReadOnlyList<SiloSinkReport>> CollectAsync(string runId)
+    {
+        var silos = await ActiveSilosAsync();
+        var reports = await Task.WhenAll(silos.Select(async silo =>
+        {
+            try
+            {
+                return await SiloProbeGrain.On(grains, silo).Close(runId).WaitAsync(_cleanupLimit);
+            }
+            catch (Exception)
+            {
+                return null; // the silo left meanwhile: its figures are lost with it
+            }
+        }));
+        return reports.OfType<SiloSinkReport>().Where(r => r.Workers > 0 || r.Messages > 0 || r.Ledger.Sent > 0)
+            .OrderBy(r => r.Silo, StringComparer.Ordinal).ToArray();
+    }
 
-            case Workload.Ring:
-                var ring = await workers[0].RunRing();
-                return (ring.Answer, [ring]);
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(spec), spec.Workload, "unknown workload");
+    /// <summary>Stops every worker, best effort and bounded: a worker on a lost silo is not waited for.</summary>
+    private static async Task StopAllAsync(IProcessWorker[] workers)
+    {
+        try
+        {
+            await ForEachAsync(workers, async (w, _) =>
+            {
+                try
+                {
+                    await w.Stop().WaitAsync(_cleanupLimit);
+                }
+                catch (Exception)
+                {
+                    // Its silo is gone (or going): nothing is left to stop.
+                }
+            });
+        }
+        catch (Exception)
+        {
         }
     }
 
-    /// <summary>Sends one worker its share of cpu or io units, a chunk per message, and awaits each reply.</summary>
-    private static async Task<WorkerReport> ComputeLaneAsync(RunSpec spec, IProcessGrain worker, int index)
-    {
-        var first = WorkSplit.Start(spec.Work, spec.Workers, index);
-        var share = WorkSplit.Share(spec.Work, spec.Workers, index);
-        var payload = new byte[spec.PayloadBytes];
-        var latency = new LatencyRecorder();
-        ulong sum = 0;
-        long messages = 0;
-        for (long done = 0; done < share; done += spec.Granularity)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var reply = await worker.Compute(new ComputeRequest(first + done, Math.Min(spec.Granularity, share - done), payload));
-            latency.RecordSince(start);
-            sum = unchecked(sum + reply.Partial);
-            messages++;
-        }
-
-        return new WorkerReport
-        {
-            Answer = sum,
-            Messages = 2 * messages,
-            PayloadBytes = messages * (spec.PayloadBytes + (3 * sizeof(long))),
-            Latency = latency.Encode(),
-        };
-    }
-
-    private static ulong Sum(IEnumerable<WorkerReport> reports) => reports.Aggregate(0UL, (s, r) => unchecked(s + r.Answer));
-
-    private static Task ForEachAsync(IProcessGrain[] workers, Func<IProcessGrain, int, Task> action) =>
+    private static Task ForEachAsync(IProcessWorker[] workers, Func<IProcessWorker, int, Task> action) =>
         Parallel.ForEachAsync(
             Enumerable.Range(0, workers.Length),
             new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, TaskScheduler = TaskScheduler.Current },

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Gil;
 using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
@@ -44,15 +45,21 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
         return record with { Sync = spec.Sync.ToString().ToLowerInvariant() };
     }
 
+    /// <summary>
+    /// One drive: each thread calls objects until the duration is up. Every call is counted once, as in the
+    /// process path: completed, failed or timed out. The drive waits for its threads until one timeout after
+    /// its end; a thread still inside a call then (stuck on a guard or the interpreter lock) has that call counted
+    /// as a timeout and is left behind, and what it does later is ignored.
+    /// </summary>
     private DriveFigures Drive(SharedObject[] objects, byte[] payload)
     {
-        var calls = new long[threads];
-        var latency = Enumerable.Range(0, threads).Select(_ => new LatencyRecorder()).ToArray();
+        var lanes = Enumerable.Range(0, threads).Select(_ => new Lane(spec.Timeout)).ToArray();
         var go = new ManualResetEventSlim();
         var end = 0L;
         var workers = Enumerable.Range(0, threads).Select(t => new System.Threading.Thread(() =>
         {
             var random = new Random(t);
+            var lane = lanes[t];
             go.Wait();
             gil.Acquire();
             try
@@ -60,10 +67,19 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
                 while (Stopwatch.GetTimestamp() < Volatile.Read(ref end))
                 {
                     var start = Stopwatch.GetTimestamp();
-                    gil.Checkpoint();
-                    objects[random.Next(objects.Length)].Echo(payload, spec.Sync);
-                    latency[t].RecordSince(start);
-                    calls[t]++;
+                    lane.Begin(start);
+                    var failed = false;
+                    try
+                    {
+                        gil.Checkpoint();
+                        objects[random.Next(objects.Length)].Echo(payload, spec.Sync);
+                    }
+                    catch (Exception)
+                    {
+                        failed = true; // one failed call, counted with the others
+                    }
+
+                    lane.End(Stopwatch.GetTimestamp() - start, failed);
                 }
             }
             finally
@@ -81,15 +97,70 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
         }
 
         var clock = PhaseClock.Start();
-        Volatile.Write(ref end, Stopwatch.GetTimestamp() + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency));
+        var endTimestamp = Stopwatch.GetTimestamp() + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency);
+        Volatile.Write(ref end, endTimestamp);
         go.Set();
+        var close = endTimestamp + (long)(spec.Timeout.TotalSeconds * Stopwatch.Frequency);
         foreach (var w in workers)
         {
-            w.Join();
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), close);
+            w.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         }
 
+        var now = Stopwatch.GetTimestamp();
+        var calls = lanes.Sum(lane => lane.Close(now));
         var (wall, cpu) = clock.Stop();
-        return new DriveFigures(wall, cpu, calls.Sum(), latency.Aggregate(new LatencyRecorder(), (all, r) => all.Add(r)));
+        return new DriveFigures(wall, cpu, calls, lanes.Aggregate(new CallTally(spec.Timeout), (all, lane) => all.Add(lane.Tally)));
+    }
+
+    /// <summary>
+    /// One thread's calls. Its thread counts a call issued (<see cref="Begin"/>) with a plain write and settles it
+    /// (<see cref="End"/>) under a lock that only the close contends for; the close takes the count, and the call
+    /// in flight if any, as they stand, and nothing the thread does after it counts.
+    /// </summary>
+    private sealed class Lane(TimeSpan timeout)
+    {
+        private readonly Lock _gate = new();
+        private long _calls;
+        private long _since;
+        private bool _closed;
+
+        public CallTally Tally { get; } = new(timeout);
+
+        /// <summary>The lane's thread issues a call at <paramref name="start"/>.</summary>
+        public void Begin(long start)
+        {
+            _since = start;
+            Volatile.Write(ref _calls, _calls + 1); // publishes _since with the count
+        }
+
+        /// <summary>The lane's thread's call answered (or threw) after <paramref name="elapsedTicks"/>.</summary>
+        public void End(long elapsedTicks, bool failed)
+        {
+            lock (_gate)
+            {
+                if (!_closed)
+                {
+                    _ = Tally.Answered(elapsedTicks, failed);
+                }
+            }
+        }
+
+        /// <summary>Closes the lane at <paramref name="now"/>: a call still in flight is a timeout. Returns the calls issued.</summary>
+        public long Close(long now)
+        {
+            lock (_gate)
+            {
+                _closed = true;
+                var calls = Volatile.Read(ref _calls);
+                if (calls > Tally.Settled)
+                {
+                    Tally.Unanswered(now - Volatile.Read(ref _since));
+                }
+
+                return calls;
+            }
+        }
     }
 
     /// <summary>One object of the population: private memory, an inbox, and its guard.</summary>

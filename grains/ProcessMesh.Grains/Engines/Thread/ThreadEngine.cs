@@ -1,16 +1,20 @@
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Gil;
 using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Engines.Thread;
 
-/// <summary>The <c>thread</c> model: dedicated OS threads in one silo sharing one memory region.</summary>
-internal sealed class ThreadEngine(IGrainFactory grains) : IModelEngine
+/// <summary>
+/// The <c>thread</c> model: dedicated OS threads in the coordinator's silo sharing one memory region, with no
+/// interpreter lock. The engine awaits the pool; no Orleans scheduler thread ever blocks on it.
+/// </summary>
+internal sealed class ThreadEngine(ILocalSiloDetails silo) : IModelEngine
 {
     public string Model => Models.Thread;
 
     public Task<EngineRun> RunAsync(RunSpec spec) =>
-        grains.GetGrain<IThreadPoolGrain>(Guid.NewGuid()).Run(spec, interpreterLock: false);
+        new SharedMemoryPool(spec, NoInterpreterLock.Instance, silo.SiloAddress.Endpoint.ToString()).RunAsync();
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
-        grains.GetGrain<IThreadPoolGrain>(Guid.NewGuid()).RunLoad(spec, workers, interpreterLock: false, Model, machine);
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator) =>
+        new SharedMemoryLoad(spec, workers, NoInterpreterLock.Instance).RunAsync(Model, machine);
 }

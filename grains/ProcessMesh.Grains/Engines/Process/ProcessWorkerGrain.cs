@@ -1,0 +1,65 @@
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Grains.Workloads;
+
+namespace ProcessMesh.Grains.Engines.Process;
+
+/// <summary>
+/// The part every process worker shares: its setup, its private memory and its inbox. Everything it knows is in
+/// its own fields; it has no static state and shares no object with another worker. The sink it records into
+/// is the harness's instrument on its silo, not the process's memory. Each workload derives its worker from
+/// this class, in the workload's own folder.
+/// </summary>
+[WorkerPlacement]
+public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, IProcessWorker
+{
+    private ProcessSetup? _setup;
+    private RunSink? _sink;
+    private byte[] _memory = [];
+    private byte[] _inbox = [];
+
+    /// <summary>The run this worker belongs to; fails fast, naming the worker, if it was never started here.</summary>
+    protected ProcessSetup Setup => _setup ?? throw new InvalidOperationException(
+        $"process worker {this.GetPrimaryKeyString()} has no setup: it was activated again without Start (its silo was lost, or it was collected), so its share of the run is gone");
+
+    /// <summary>The run's spec.</summary>
+    protected RunSpec Spec => Setup.Spec;
+
+    /// <summary>This worker's rank.</summary>
+    protected int Index => Setup.Index;
+
+    /// <summary>Where this worker records its latencies and traffic.</summary>
+    protected RunSink Sink => _sink ?? throw new InvalidOperationException($"process worker {this.GetPrimaryKeyString()} records before Start");
+
+    /// <summary>Worker <paramref name="index"/> of the same run, through its workload's interface.</summary>
+    protected T Peer<T>(int index) where T : IProcessWorker =>
+        GrainFactory.GetGrain<T>(ProcessKeys.Of(Setup.RunId, ProcessKeys.Parse(this.GetPrimaryKeyString()).Placement ?? Placements.Default, index));
+
+    /// <inheritdoc />
+    public Task<string> Start(ProcessSetup setup)
+    {
+        _setup = setup;
+        _sink = sinks.For(setup.RunId);
+        _sink.Started();
+        _memory = PrivateMemory.Allocate(setup.Spec.MemoryBytes, (byte)setup.Index);
+        return Task.FromResult(silo.SiloAddress.Endpoint.ToString());
+    }
+
+    /// <summary>Copies an arriving payload into this process's own memory, as IPC copies bytes into the receiver.</summary>
+    protected void Receive(byte[] payload) => PrivateMemory.Receive(ref _inbox, payload);
+
+    /// <summary>A fresh copy of the last payload received, to send on: the receiver never sees this process's memory.</summary>
+    protected byte[] Send(int length) => length == 0 ? [] : _inbox[..length];
+
+    /// <summary>The first <paramref name="length"/> bytes this process holds of the last payload it received.</summary>
+    protected ReadOnlySpan<byte> Inbox(int length) => _inbox.AsSpan(0, Math.Min(length, _inbox.Length));
+
+    /// <inheritdoc />
+    public Task Stop()
+    {
+        _memory = [];
+        _inbox = [];
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,61 @@
+using Orleans.Runtime.Placement;
+
+namespace ProcessMesh.Grains.Measurement;
+
+/// <summary>Reads this silo's sinks; placed on the silo its key names, never anywhere else.</summary>
+[SiloTargetPlacement]
+internal sealed class SiloProbeGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, ISiloProbeGrain
+{
+    public Task Open(string runId)
+    {
+        sinks.For(runId).CpuAtOpen = CpuSeconds();
+        return Task.CompletedTask;
+    }
+
+    public Task<SiloSinkReport> Close(string runId) => Task.FromResult(Report(sinks.Close(runId), silo.SiloAddress.Endpoint.ToString()));
+
+    /// <summary>What a sink holds, as a report of silo <paramref name="silo"/>.</summary>
+    public static SiloSinkReport Report(RunSink sink, string silo) => new()
+    {
+        Silo = silo,
+        Workers = sink.Workers,
+        Messages = sink.Messages,
+        PayloadBytes = sink.PayloadBytes,
+        Latency = sink.Latency.Encode(),
+        Ledger = sink.Ledger,
+        UnitsDone = sink.UnitsDone,
+        HeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+        CpuSeconds = sink.CpuAtOpen > 0 ? CpuSeconds() - sink.CpuAtOpen : 0,
+    };
+
+    private static double CpuSeconds()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
+    }
+
+    /// <summary>The probe of <paramref name="silo"/>.</summary>
+    public static ISiloProbeGrain On(IGrainFactory grains, SiloAddress silo) => grains.GetGrain<ISiloProbeGrain>(silo.ToParsableString());
+}
+
+/// <summary>Places a grain on the silo whose address is its key.</summary>
+[GenerateSerializer, Immutable, Alias("pm.SiloTargetPlacement")]
+public sealed class SiloTargetPlacement : PlacementStrategy;
+
+/// <summary>Marks a grain class as placed by <see cref="SiloTargetPlacementDirector"/>.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class SiloTargetPlacementAttribute() : PlacementAttribute(new SiloTargetPlacement());
+
+/// <summary>Places a grain keyed by a silo address on that silo, or refuses when the silo is not active.</summary>
+public sealed class SiloTargetPlacementDirector : IPlacementDirector
+{
+    /// <inheritdoc />
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var wanted = SiloAddress.FromParsableString(target.GrainIdentity.Key.ToString());
+        var silos = context.GetCompatibleSilos(target);
+        return silos.Contains(wanted)
+            ? Task.FromResult(wanted)
+            : Task.FromException<SiloAddress>(new InvalidOperationException($"silo {wanted} is not active: its figures are lost"));
+    }
+}

@@ -1,0 +1,33 @@
+namespace ProcessMesh.Grains.Measurement;
+
+/// <summary>What one silo measured of one run, read once the measured phase is over.</summary>
+[GenerateSerializer, Immutable, Alias("pm.SiloSinkReport")]
+public sealed record SiloSinkReport
+{
+    /// <summary>The silo's address.</summary>
+    [Id(0)] public string Silo { get; init; } = "";
+
+    /// <summary>Workers of the run that started on this silo.</summary>
+    [Id(1)] public int Workers { get; init; }
+
+    /// <summary>Messages counted there.</summary>
+    [Id(2)] public long Messages { get; init; }
+
+    /// <summary>Payload bytes of those messages.</summary>
+    [Id(3)] public long PayloadBytes { get; init; }
+
+    /// <summary>Encoded latencies.</summary>
+    [Id(4)] public byte[] Latency { get; init; } = [];
+
+    /// <summary>The calls this silo's workers (or driver) issued and answered.</summary>
+    [Id(5)] public Ledger Ledger { get; init; }
+
+    /// <summary>Work units finished there.</summary>
+    [Id(6)] public long UnitsDone { get; init; }
+
+    /// <summary>The silo's managed heap at the end, bytes (no forced collection).</summary>
+    [Id(7)] public long HeapBytes { get; init; }
+
+    /// <summary>CPU the silo's process used since the sink was opened, seconds.</summary>
+    [Id(8)] public double CpuSeconds { get; init; }
+}

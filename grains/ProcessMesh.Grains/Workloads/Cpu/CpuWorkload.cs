@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Process;
+using ProcessMesh.Grains.Engines.Thread;
+using ProcessMesh.Grains.Measurement;
+
+namespace ProcessMesh.Grains.Workloads.Cpu;
+
+/// <summary>
+/// <c>cpu</c>: pure compute, split across workers. A process computes each chunk it is sent and replies with the
+/// partial sum; a thread computes its share a chunk at a time and adds each chunk's sum into shared memory.
+/// </summary>
+public sealed class CpuWorkload : Workload<ICpuProcess>
+{
+    private const long Chunk = 1_000;
+
+    /// <inheritdoc />
+    public override Workload Name => Workload.Cpu;
+
+    /// <inheritdoc />
+    public override string Summary => "pure compute, split across workers";
+
+    /// <inheritdoc />
+    public override string Unit => "units";
+
+    /// <summary>At least 400,000 units, and 20 chunks per worker, so every worker reaches its steady pace.</summary>
+    public override RunSpec Resolve(RunSpec spec)
+    {
+        var granularity = spec.Granularity > 0 ? spec.Granularity : Chunk;
+        return spec.Resolve(Math.Max(400_000, spec.Workers * 20 * granularity), granularity);
+    }
+
+    /// <summary>Chunks hold no state between messages: a lost worker starts again on a survivor and its chunk is redone.</summary>
+    public override bool Recovers => true;
+
+    /// <inheritdoc />
+    public override long QuickWork => 3_000;
+
+    /// <inheritdoc />
+    public override ulong Expected(RunSpec spec) => CpuKernel.Expected(spec.Work);
+
+    /// <inheritdoc />
+    public override Task<ulong> RunProcessesAsync(ProcessRun run) =>
+        ComputeLanes.RunAsync(run, (i, request) => run.Worker<ICpuProcess>(i).Compute(request));
+
+    /// <inheritdoc />
+    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);
+
+    private sealed class Threads(SharedMemoryRun run) : ISharedMemoryWorkload
+    {
+        public void Run(int index)
+        {
+            var (spec, gil) = (run.Spec, run.Gil);
+            var first = WorkSplit.Start(spec.Work, spec.Workers, index);
+            var share = WorkSplit.Share(spec.Work, spec.Workers, index);
+            for (long done = 0; done < share; done += spec.Granularity)
+            {
+                run.Cancelled.ThrowIfCancellationRequested();
+                var start = Stopwatch.GetTimestamp();
+                var from = first + done;
+                var count = Math.Min(spec.Granularity, share - done);
+                ulong sum = 0;
+                if (spec.Native)
+                {
+                    sum = run.WithoutLock(() => CpuKernel.Range(from, count));
+                }
+                else
+                {
+                    for (var k = from; k < from + count; k++)
+                    {
+                        gil.Checkpoint();
+                        sum = unchecked(sum + CpuKernel.Unit(k));
+                    }
+                }
+
+                run.Shared.Add(unchecked((long)sum));
+                run.Sink.Record(start);
+            }
+        }
+
+        public ulong Answer() => (ulong)run.Shared.Value;
+    }
+}
+
+/// <summary>A <c>cpu</c> process: computes the chunks it is sent.</summary>
+public interface ICpuProcess : IProcessWorker
+{
+    /// <summary>Computes a chunk and replies with its sum.</summary>
+    Task<ComputeReply> Compute(ComputeRequest request);
+}
+
+/// <inheritdoc cref="ICpuProcess" />
+internal sealed class CpuProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICpuProcess
+{
+    public Task<ComputeReply> Compute(ComputeRequest request)
+    {
+        Receive(request.Payload);
+        return Task.FromResult(new ComputeReply(CpuKernel.Range(request.First, request.Count)));
+    }
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Process;
+using ProcessMesh.Grains.Engines.Thread;
+using ProcessMesh.Grains.Measurement;
+
+namespace ProcessMesh.Grains.Workloads.Ring;
+
+/// <summary>
+/// <c>ring</c>: a token passed around all workers, hop h landing on worker h mod W, which adds its index to the
+/// token. A message per hop for processes, a shared slot and the next worker's wait handle for threads.
+/// Latency is per hop: the mean of each lap, timed at worker 0, so no two clocks are ever compared.
+/// </summary>
+public sealed class RingWorkload : Workload<IRingProcess>
+{
+    /// <inheritdoc />
+    public override Workload Name => Workload.Ring;
+
+    /// <inheritdoc />
+    public override string Summary => "a token passed around all workers";
+
+    /// <inheritdoc />
+    public override string Unit => "hops";
+
+    /// <summary>The token is serial by design: more workers make a longer ring, not a faster one.</summary>
+    public override bool HasSpeedup => false;
+
+    /// <summary>At least 50,000 hops, and 100 hops per worker.</summary>
+    public override RunSpec Resolve(RunSpec spec) => spec.Resolve(Math.Max(50_000, spec.Workers * 100L), 1);
+
+    /// <inheritdoc />
+    public override ulong Expected(RunSpec spec)
+    {
+        var laps = (ulong)(spec.Work / spec.Workers);
+        var rest = (ulong)(spec.Work % spec.Workers);
+        var w = (ulong)spec.Workers;
+        return unchecked((laps * (w * (w - 1) / 2)) + (rest * (rest + 1) / 2));
+    }
+
+    /// <inheritdoc />
+    public override Task<ulong> RunProcessesAsync(ProcessRun run) => run.Worker<IRingProcess>(0).RunRing();
+
+    /// <inheritdoc />
+    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);
+
+    private sealed class Threads(SharedMemoryRun run) : ISharedMemoryWorkload
+    {
+        private readonly SemaphoreSlim[] _turns = Enumerable.Range(0, run.Spec.Workers).Select(_ => new SemaphoreSlim(0)).ToArray();
+        private readonly byte[] _slot = new byte[run.Spec.PayloadBytes];
+        private long _hop;
+        private ulong _value;
+        private volatile bool _finished;
+
+        public void Run(int index)
+        {
+            var spec = run.Spec;
+            var workers = spec.Workers;
+            var lapStart = Stopwatch.GetTimestamp();
+            if (index == 0)
+            {
+                Pass(1, 1 % workers);
+            }
+
+            while (true)
+            {
+                run.WithoutLock(() => _turns[index].Wait(run.Cancelled));
+                if (_finished)
+                {
+                    return;
+                }
+
+                _value = unchecked(_value + (ulong)index);
+                if (index == 0)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    run.Sink.RecordTicks((now - lapStart) / workers);
+                    lapStart = now;
+                }
+
+                run.Sink.Count(1, spec.PayloadBytes + (2 * sizeof(long)));
+                if (_hop == spec.Work)
+                {
+                    Abandon();
+                    return;
+                }
+
+                Pass(_hop + 1, (index + 1) % workers);
+            }
+        }
+
+        private void Pass(long hop, int to)
+        {
+            _hop = hop;
+            run.Payload.CopyTo(_slot, 0);
+            _turns[to].Release();
+        }
+
+        public ulong Answer() => _value;
+
+        /// <summary>The last hop, or a failure: wakes every worker so that none is left waiting for a token.</summary>
+        public void Abandon()
+        {
+            _finished = true;
+            foreach (var turn in _turns)
+            {
+                turn.Release();
+            }
+        }
+    }
+}
+
+/// <summary>The ring's token: which hop delivers it and the sum of the receivers' indexes so far.</summary>
+[GenerateSerializer, Immutable, Alias("pm.RingToken")]
+public sealed record RingToken([property: Id(0)] long Hop, [property: Id(1)] ulong Value, [property: Id(2)] byte[] Payload);
+
+/// <summary>A <c>ring</c> process.</summary>
+public interface IRingProcess : IProcessWorker
+{
+    /// <summary>Starts the token (process 0 only) and waits for its last hop; replies with the token's final value.</summary>
+    Task<ulong> RunRing();
+
+    /// <summary>Receives the token and passes it on.</summary>
+    [OneWay, AlwaysInterleave]
+    Task Pass(RingToken token);
+
+    /// <summary>Tells process 0 the ring's final value.</summary>
+    [OneWay, AlwaysInterleave]
+    Task RingDone(ulong value);
+}
+
+/// <inheritdoc cref="IRingProcess" />
+internal sealed class RingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IRingProcess
+{
+    private TaskCompletionSource<ulong>? _ringDone;
+    private long _lapStart;
+
+    public async Task<ulong> RunRing()
+    {
+        _ringDone = new TaskCompletionSource<ulong>();
+        _lapStart = Stopwatch.GetTimestamp();
+        Sink.Sent();
+        await Peer<IRingProcess>(1 % Spec.Workers).Pass(new RingToken(1, 0, new byte[Spec.PayloadBytes]));
+        return await _ringDone.Task;
+    }
+
+    public async Task Pass(RingToken token)
+    {
+        Receive(token.Payload);
+        Sink.Delivered();
+        Sink.Done(1);
+        Sink.Count(1, Spec.PayloadBytes + (2 * sizeof(long)));
+        var value = unchecked(token.Value + (ulong)Index);
+        if (Index == 0 && _ringDone is not null)
+        {
+            // Laps are timed where they start, so no two machines' clocks are ever compared.
+            var now = Stopwatch.GetTimestamp();
+            Sink.RecordTicks((now - _lapStart) / Spec.Workers);
+            _lapStart = now;
+        }
+
+        if (token.Hop == Spec.Work)
+        {
+            await (Index == 0 ? RingDone(value) : Peer<IRingProcess>(0).RingDone(value));
+            return;
+        }
+
+        Sink.Sent();
+        await Peer<IRingProcess>((Index + 1) % Spec.Workers).Pass(new RingToken(token.Hop + 1, value, Send(token.Payload.Length)));
+    }
+
+    public Task RingDone(ulong value)
+    {
+        _ringDone?.TrySetResult(value);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,131 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines;
+using ProcessMesh.Grains.Measurement;
+
+namespace ProcessMesh.Tests.Cluster;
+
+/// <summary>
+/// Runs on two in-process silos: placement and per-silo figures, the ledger, and a silo stopped or killed in
+/// the middle of a run. Each test changes the topology, so each has a cluster of its own.
+/// </summary>
+public sealed class MultiSiloRunTests
+{
+    private static readonly TimeSpan _deadline = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Spread_deals_workers_over_both_silos_and_the_record_says_so()
+    {
+        await using var cluster = await StartAsync();
+        var result = await Coordinator(cluster).Run(new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 4, Work = 400, Placement = Placements.Spread });
+
+        Assert.True(result.Correct, $"expected {result.Expected}, got {result.Actual}");
+        Assert.Equal(Outcomes.Completed, result.Outcome);
+        Assert.Equal(2, result.Silos);
+        Assert.Equal(Placements.Spread, result.Placement);
+        Assert.Equal(2, result.PerSilo.Count);
+        Assert.All(result.PerSilo, s => Assert.Equal(2, s.Workers));
+        Assert.Equal(result.Messages, result.PerSilo.Sum(s => s.Messages));
+        Assert.NotNull(result.Ledger);
+        Assert.Equal(400, result.Ledger.Sent);
+        Assert.Equal(result.Ledger.Sent, result.Ledger.Delivered + result.Ledger.Failed);
+        Assert.Equal(0, result.Ledger.Failed);
+    }
+
+    [Fact]
+    public async Task Local_keeps_every_worker_on_the_coordinators_silo()
+    {
+        await using var cluster = await StartAsync();
+        var result = await Coordinator(cluster).Run(new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 6, Work = 6_000, Granularity = 100, Placement = Placements.Local });
+
+        Assert.True(result.Correct);
+        Assert.Equal(6, Assert.Single(result.PerSilo, s => s.Workers > 0).Workers);
+    }
+
+    [Fact]
+    public async Task A_silo_stopped_mid_run_is_recovered_from_when_the_work_holds_no_state()
+    {
+        await using var cluster = await StartAsync();
+        var coordinator = Coordinator(cluster);
+        var run = coordinator.Run(new RunSpec { Model = Models.Process, Workload = Workload.Io, Workers = 4, Work = 400, IoMillis = 10, Placement = Placements.Spread });
+        var victim = await WorkerOnlySiloAsync(cluster, coordinator, run);
+        await cluster.StopSiloAsync(victim);
+
+        var result = await run.WaitAsync(_deadline);
+
+        Assert.Equal(Outcomes.Recovered, result.Outcome);
+        Assert.True(result.Correct, $"a recovered run must still give the answer: expected {result.Expected}, got {result.Actual}");
+        Assert.NotNull(result.Failure);
+        Assert.Equal(result.Ledger!.Sent, result.Ledger.Delivered + result.Ledger.Failed);
+        Assert.True(result.Ledger.Failed > 0, "the calls to the stopped silo's workers were not counted as failed");
+    }
+
+    [Fact]
+    public async Task A_silo_killed_mid_run_ends_a_stateful_run_as_lost_with_what_completed()
+    {
+        await using var cluster = await StartAsync();
+        var coordinator = Coordinator(cluster);
+        var run = coordinator.Run(new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 4, Work = 50_000_000, Placement = Placements.Spread });
+        var victim = await WorkerOnlySiloAsync(cluster, coordinator, run);
+        await cluster.KillSiloAsync(victim);
+
+        var result = await run.WaitAsync(_deadline);
+
+        Assert.Equal(Outcomes.Lost, result.Outcome);
+        Assert.False(result.Correct);
+        Assert.InRange(result.LostWork, 1, 50_000_000);
+        Assert.Contains("left the cluster", result.Failure, StringComparison.Ordinal);
+        Assert.Equal(result.Ledger!.Sent, result.Ledger.Delivered + result.Ledger.Failed);
+    }
+
+    private static ICoordinatorGrain Coordinator(InProcessTestCluster cluster) => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+
+    /// <summary>
+    /// Waits until the run is in its measured phase (both silos hold workers and calls are being answered) and
+    /// returns the silo that does not host the run's coordinator.
+    /// </summary>
+    private static async Task<InProcessSiloHandle> WorkerOnlySiloAsync(InProcessTestCluster cluster, ICoordinatorGrain coordinator, Task<RunResult> run)
+    {
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var until = DateTime.UtcNow + _deadline;
+        while (DateTime.UtcNow < until)
+        {
+            if (run.IsCompleted)
+            {
+                throw new InvalidOperationException($"the run ended before a silo could be stopped: {(run.IsFaulted ? run.Exception!.InnerException!.Message : run.Result.Outcome)}");
+            }
+
+            var sinks = cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<RunSinks>().Current).ToArray();
+            var measuring = sinks.All(silo => silo.Any(k => k.Workers > 0)) && sinks.Any(silo => silo.Any(k => k.Ledger.Delivered > 0));
+            var home = (await management.GetDetailedGrainStatistics()).FirstOrDefault(g => g.GrainId == coordinator.GetGrainId())?.SiloAddress;
+            if (measuring && home is not null)
+            {
+                return cluster.Silos.First(s => !s.SiloAddress.Equals(home));
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("the run never reached its measured phase on both silos");
+    }
+
+    private static async Task<InProcessTestCluster> StartAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddProcessMeshEngines();
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+            });
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+}

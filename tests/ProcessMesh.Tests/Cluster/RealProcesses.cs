@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ProcessMesh.Tests.Cluster;
+
+/// <summary>Free loopback ports and the waits the real-process tests share.</summary>
+internal static class Loopback
+{
+    /// <summary>A port nothing listens on now (the kernel's choice, released at once).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, or fails naming <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? detail = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}{(detail is null ? "" : $"; {detail()}")}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as a process manager stops a service.</summary>
+    public static void Terminate(Process process)
+    {
+        if (!process.HasExited)
+        {
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+            term.WaitForExit();
+        }
+    }
+}
+
+/// <summary>A redis-server of the test's own on a free loopback port, stopped on dispose (also when the test fails).</summary>
+internal sealed class RedisServer : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private RedisServer(Process process, int port)
+    {
+        _process = process;
+        Endpoint = $"127.0.0.1:{port}";
+    }
+
+    /// <summary><c>127.0.0.1:port</c>.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>Starts one (test.sh installs redis-server) and waits until it answers.</summary>
+    public static async Task<RedisServer> StartAsync()
+    {
+        var port = Loopback.FreePort();
+        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("redis-server is not installed (./test.sh installs it: apt-get install redis-server)", e);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new RedisServer(process, port);
+        try
+        {
+            await Loopback.WaitUntilAsync(
+                async () => await ProcessMesh.Silo.RedisEndpoint.ProblemAsync(server.Endpoint, TimeSpan.FromSeconds(2)) is null,
+                TimeSpan.FromSeconds(20),
+                $"redis-server to answer on {server.Endpoint}");
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
+
+/// <summary>
+/// A real silo process (the Release build beside the tests) configured by environment variables, its output
+/// collected line by line; killed on dispose if a test left it running.
+/// </summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private SiloProcess(Process process, int siloPort, int gatewayPort)
+    {
+        Process = process;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public Process Process { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    /// <summary>Lines the silo has written to standard output (its log).</summary>
+    public IReadOnlyList<string> Log => [.. _stdout];
+
+    /// <summary>Lines the silo has written to standard error.</summary>
+    public IReadOnlyList<string> Errors => [.. _stderr];
+
+    /// <summary>The silo's banner line, once it has started.</summary>
+    public Task<string> Listening => _listening.Task;
+
+    /// <summary>Everything the silo printed, for failure messages.</summary>
+    public string Output => string.Join('\n', _stdout.Concat(_stderr));
+
+    /// <summary>Starts a silo on free ports with <c>ProcessMesh__*</c> settings from <paramref name="settings"/>.</summary>
+    public static SiloProcess Start(IReadOnlyDictionary<string, string> settings)
+    {
+        var siloPort = Loopback.FreePort();
+        var gatewayPort = Loopback.FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["ProcessMesh__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["ProcessMesh__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["ProcessMesh__ShutdownTimeout"] = "00:00:10";
+        start.Environment["ProcessMesh__HttpPort"] = "0"; // several silos on one machine: no shared 8080
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[$"ProcessMesh__{name}"] = value;
+        }
+
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ProcessMesh.Silo.dll"));
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
+        var silo = new SiloProcess(process, siloPort, gatewayPort);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            silo._stdout.Enqueue(e.Data);
+            if (e.Data.Contains("ProcessMesh silo listening", StringComparison.Ordinal))
+            {
+                silo._listening.TrySetResult(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                silo._stderr.Enqueue(e.Data);
+            }
+        };
+        process.Exited += (_, _) => silo._listening.TrySetException(new InvalidOperationException("the silo exited before it listened"));
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return silo;
+    }
+
+    /// <summary>Waits for the process to exit, failing after <paramref name="timeout"/>; returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await Process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the silo (pid {Process.Id}) did not exit within {timeout.TotalSeconds:0} s; output:\n{Output}");
+        }
+
+        return Process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+
+        Process.Dispose();
+    }
+}
