@@ -44,7 +44,8 @@ internal static class Program
         if (mode is "harness" or "all")
         {
             ok &= await WithSilo(async grains =>
-                await PingPongAgainstBareOrleans(grains, pairs: 1) & await PingPongAgainstBareOrleans(grains, pairs: 2) & await CpuAgainstParallelFor(grains, machine.Cores));
+                await PingPongAgainstBareOrleans(grains, pairs: 1) & await PingPongAgainstBareOrleans(grains, pairs: 2)
+                & await PingPongAgainstBareOrleans(grains, pairs: 100, defaults: true) & await CpuAgainstParallelFor(grains, machine.Cores));
         }
 
         if (mode is "gil" or "all")
@@ -109,11 +110,15 @@ internal static class Program
         return host;
     }
 
-    /// <summary>process pingpong against a bare grain-to-grain call loop with the same pairs, alternating trials.</summary>
-    private static async Task<bool> PingPongAgainstBareOrleans(IGrainFactory grains, int pairs)
+    /// <summary>
+    /// process pingpong against a bare grain-to-grain call loop with the same pairs, alternating trials. With
+    /// <paramref name="defaults"/>, the process run takes the workload's default size for its worker count (what
+    /// a user who gives no --work measures) and the bare loop makes as many round trips.
+    /// </summary>
+    private static async Task<bool> PingPongAgainstBareOrleans(IGrainFactory grains, int pairs, bool defaults = false)
     {
-        const long rounds = 100_000;
-        var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 2 * pairs, Work = rounds };
+        var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 2 * pairs, Work = defaults ? 0 : 100_000 };
+        var rounds = WorkloadCatalog.Resolve(spec).Work;
         var bare = new List<double>();
         var harness = new List<double>();
         for (var trial = 0; trial <= Trials; trial++)
@@ -137,7 +142,7 @@ internal static class Program
             }
         }
 
-        return Report($"pingpong, {pairs} pair(s): process model vs bare Orleans call loop (round trips/s)", harness, bare, 0.9);
+        return Report($"pingpong, {pairs} pair(s){(defaults ? $", default size ({rounds:N0} round trips)" : "")}: process model vs bare Orleans call loop (round trips/s)", harness, bare, 0.9);
     }
 
     /// <summary>thread cpu against Parallel.For over the same work function, alternating trials.</summary>

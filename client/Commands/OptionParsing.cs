@@ -73,12 +73,12 @@ internal static class OptionParsing
     public static string? ParseModel(ArgumentResult r, string optionName, string text)
     {
         var model = text.Trim().ToLowerInvariant();
-        if (Models.All.Contains(model))
+        if (Models.Known.Contains(model))
         {
             return model;
         }
 
-        r.AddError($"{optionName}: unknown model '{text}' (choose {string.Join(", ", Models.All)})");
+        r.AddError($"{optionName}: unknown model '{text}' (choose {string.Join(", ", Models.Known)})");
         return null;
     }
 

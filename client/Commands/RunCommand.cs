@@ -11,12 +11,12 @@ internal static class RunCommand
         var shared = new SharedOptions();
         var model = new Option<string>("--model", "-m")
         {
-            Description = $"The concurrency model. One of: {string.Join(", ", Models.All)}.",
-            HelpName = string.Join('|', Models.All),
+            Description = $"The concurrency model. One of: {string.Join(", ", Models.Known)}.",
+            HelpName = string.Join('|', Models.Known),
             DefaultValueFactory = _ => Models.Process,
             CustomParser = r => OptionParsing.ParseModel(r, "--model", r.Tokens.Single().Value) ?? Models.Process,
         };
-        model.CompletionSources.Add([.. Models.All]);
+        model.CompletionSources.Add([.. Models.Known]);
         var workers = new Option<int>("--workers", "-w")
         {
             Description = "Workers: processes (grains) or threads.",

@@ -18,7 +18,7 @@ public static class Admission
     /// <summary>The memory a run will need, bytes (saturating rather than overflowing).</summary>
     public static double EstimateBytes(RunSpec spec)
     {
-        var perWorker = Models.IsSingleSilo(spec.Model) ? ThreadOverheadBytes : ProcessOverheadBytes + (double)spec.MemoryBytes;
+        var perWorker = Models.UsesThreads(spec.Model) ? ThreadOverheadBytes : ProcessOverheadBytes + (double)spec.MemoryBytes;
         return spec.Workers * perWorker;
     }
 

@@ -12,9 +12,21 @@ public static class Models
     /// <summary>Threads that must hold an interpreter lock to run compute steps, as CPython's do.</summary>
     public const string Gil = "gil";
 
-    /// <summary>Every model, in the order reports list them.</summary>
+    /// <summary>
+    /// One pool of threads per silo, sharing memory inside the pool and exchanging results between pools by
+    /// message, as MPI + threads programs do. Only for workloads whose answer adds up over disjoint shares.
+    /// </summary>
+    public const string Hybrid = "hybrid";
+
+    /// <summary>The classic three, compared by default, in the order reports list them.</summary>
     public static IReadOnlyList<string> All { get; } = [Process, Thread, Gil];
+
+    /// <summary>Every model a cluster runs: the classic three and <see cref="Hybrid"/>.</summary>
+    public static IReadOnlyList<string> Known { get; } = [Process, Thread, Gil, Hybrid];
 
     /// <summary>Whether the model's workers all live in one silo (shared memory cannot span machines).</summary>
     public static bool IsSingleSilo(string model) => model is Thread or Gil;
+
+    /// <summary>Whether the model's workers are threads (each one an OS thread, with its stack).</summary>
+    public static bool UsesThreads(string model) => model is Thread or Gil or Hybrid;
 }

@@ -52,16 +52,15 @@ internal sealed class Drive(LoadSpec spec)
             : Task.WhenAll(Enumerable.Range(0, spec.Concurrency).Select(c => ClosedLoopAsync(population, payload, c, cancellationToken)));
 
         // A call that never answers must not hold the drive: after the duration and one timeout more, it is
-        // counted as a timeout and left behind.
+        // counted as a timeout and left behind. A cancelled drive closes too, so nothing more is sent.
         await Task.WhenAny(all, Task.Delay(spec.Duration + spec.Timeout, cancellationToken));
+        Close();
+        _wallSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         cancellationToken.ThrowIfCancellationRequested();
         if (all.IsFaulted)
         {
             await all; // the pacer broke: rethrow rather than report a drive it did not make
         }
-
-        Close();
-        _wallSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private async Task ClosedLoopAsync(ILoadGrain[] population, byte[] payload, int caller, CancellationToken cancellationToken)

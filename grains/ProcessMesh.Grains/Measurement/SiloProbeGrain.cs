@@ -52,7 +52,8 @@ public sealed class SiloTargetPlacementDirector : IPlacementDirector
     /// <inheritdoc />
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
-        var wanted = SiloAddress.FromParsableString(target.GrainIdentity.Key.ToString());
+        // The key is the silo's address, optionally followed by '|' and whatever tells several such grains apart.
+        var wanted = SiloAddress.FromParsableString(target.GrainIdentity.Key.ToString()!.Split('|')[0]);
         var silos = context.GetCompatibleSilos(target);
         return silos.Contains(wanted)
             ? Task.FromResult(wanted)

@@ -37,6 +37,12 @@ public interface IWorkload
     bool Recovers { get; }
 
     /// <summary>
+    /// Whether the answer over the whole work is the sum of the answers over disjoint shares of it (units
+    /// first .. first+n-1), so that pools on several silos can each run a share (the <c>hybrid</c> model).
+    /// </summary>
+    bool Splits { get; }
+
+    /// <summary>
     /// Fills in the spec's zeros with this workload's defaults, sized by the worker count so that a default run
     /// measures steady state rather than start-up.
     /// </summary>
@@ -82,6 +88,9 @@ public abstract class Workload<TProcess> : IWorkload where TProcess : IProcessWo
 
     /// <inheritdoc />
     public virtual bool Recovers => false;
+
+    /// <inheritdoc />
+    public virtual bool Splits => false;
 
     /// <inheritdoc />
     public abstract RunSpec Resolve(RunSpec spec);

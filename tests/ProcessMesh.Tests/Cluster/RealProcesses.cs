@@ -215,3 +215,96 @@ internal sealed class SiloProcess : IAsyncDisposable
         Process.Dispose();
     }
 }
+
+/// <summary>
+/// A redis-server and <c>n</c> real silos with their membership in it (<c>ProcessMesh__Clustering=redis</c>, free
+/// loopback ports, a cluster id of the test's own), every process stopped on dispose.
+/// </summary>
+internal sealed class RedisSiloCluster : IAsyncDisposable
+{
+    private RedisSiloCluster(RedisServer redis, string clusterId, IReadOnlyList<SiloProcess> silos)
+    {
+        Redis = redis;
+        ClusterId = clusterId;
+        Silos = silos;
+    }
+
+    public RedisServer Redis { get; }
+
+    public string ClusterId { get; }
+
+    public IReadOnlyList<SiloProcess> Silos { get; }
+
+    /// <summary>Starts Redis and <paramref name="count"/> silos, and waits until the membership table lists every one as active.</summary>
+    public static async Task<RedisSiloCluster> StartAsync(int count, TimeSpan timeout)
+    {
+        var redis = await RedisServer.StartAsync();
+        var clusterId = $"test-{Guid.NewGuid():N}";
+        var settings = new Dictionary<string, string>
+        {
+            ["Clustering"] = "redis",
+            ["Redis"] = redis.Endpoint,
+            ["AdvertisedAddress"] = "127.0.0.1",
+            ["ClusterId"] = clusterId,
+        };
+        var silos = new List<SiloProcess>();
+        var cluster = new RedisSiloCluster(redis, clusterId, silos);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                silos.Add(SiloProcess.Start(settings));
+            }
+
+            await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(ProcessMesh.Silo.RedisEndpoint.Options(redis.Endpoint));
+            await Loopback.WaitUntilAsync(
+                async () => (await cluster.ActivePortsAsync(connection)).IsSupersetOf(silos.Select(s => s.SiloPort)),
+                timeout,
+                $"{count} silos active in the Redis membership table",
+                () => string.Join("\n", silos.Select(s => $"silo {s.SiloPort} (exited: {s.Process.HasExited}): {s.Output}")));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The silo ports the membership table lists as active.</summary>
+    public async Task<HashSet<int>> ActivePortsAsync(StackExchange.Redis.ConnectionMultiplexer connection)
+    {
+        var entries = await connection.GetDatabase().HashGetAllAsync($"{ProcessMesh.Silo.SiloSettings.DefaultClusterId}/members/{ClusterId}");
+        var active = new HashSet<int>();
+        foreach (var entry in entries.Where(e => e.Name != "Version"))
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(entry.Value.ToString());
+            if (json.RootElement.GetProperty("Status").GetInt32() == 3)
+            {
+                active.Add(PortOf(json.RootElement.GetProperty("SiloAddress").GetProperty("SiloAddress").GetString()!));
+            }
+        }
+
+        return active;
+    }
+
+    /// <summary>The silo port in a silo address (<c>ip:port@generation</c>).</summary>
+    public static int PortOf(string address) => int.Parse(address.Split('@')[0].Split(':')[^1], CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in Silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>Tests that start a real multi-silo cluster run one at a time: each one takes the machine's cores for tens of seconds.</summary>
+[CollectionDefinition(Name)]
+public sealed class RealClusterCollection
+{
+    public const string Name = "real silo clusters";
+}

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using ProcessMesh.Silo;
 using ProcessMesh.Tests.Cli;
-using StackExchange.Redis;
 
 namespace ProcessMesh.Tests.Cluster;
 
@@ -9,92 +7,62 @@ namespace ProcessMesh.Tests.Cluster;
 /// Three real silo processes with their membership in a real Redis, all started and stopped by the test, and the
 /// real CLI joining them with --redis.
 /// </summary>
+[Collection(RealClusterCollection.Name)]
 public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static readonly TimeSpan _formTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan _formTimeout = TimeSpan.FromSeconds(150);
     private static readonly TimeSpan _cliTimeout = TimeSpan.FromMinutes(2);
 
     [Fact]
     public async Task Three_silos_form_a_cluster_in_redis_that_the_cli_lists_and_runs_on()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var redis = await RedisServer.StartAsync();
-        var clusterId = $"test-{Guid.NewGuid():N}";
-        var settings = new Dictionary<string, string>
+        await using var cluster = await RedisSiloCluster.StartAsync(3, _formTimeout);
+        var (redis, clusterId, silos) = (cluster.Redis, cluster.ClusterId, cluster.Silos);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: three silos active");
+
+        // Both through the real CLI, at once (each is a process that starts an Orleans client).
+        var listing = CliProcess.RunAsync(_cliTimeout, "cluster", "--redis", redis.Endpoint, "--cluster-id", clusterId, "--format", "json", "--connect-timeout", "60");
+        var running = CliProcess.RunAsync(_cliTimeout, "run", "--model", "process", "--workload", "ring", "--workers", "6", "--work", "600",
+            "--repeats", "1", "--warmup", "0", "--no-baseline", "--format", "json", "--quiet", "--redis", redis.Endpoint, "--cluster-id", clusterId, "--connect-timeout", "60");
+        var (listed, run) = (await listing, await running);
+
+        Assert.True(listed.ExitCode == 0, $"cluster: exit {listed.ExitCode}: {listed.Stderr}");
+        using (var json = JsonDocument.Parse(listed.Stdout))
         {
-            ["Clustering"] = "redis",
-            ["Redis"] = redis.Endpoint,
-            ["AdvertisedAddress"] = "127.0.0.1",
-            ["ClusterId"] = clusterId,
-        };
-        var silos = new List<SiloProcess>();
-        try
-        {
-            for (var i = 0; i < 3; i++)
+            Assert.Equal(3, json.RootElement.GetProperty("active").GetInt32());
+            var rows = json.RootElement.GetProperty("silos").EnumerateArray().ToList();
+            Assert.Equal(silos.Select(s => s.SiloPort).Order(), rows.Select(r => RedisSiloCluster.PortOf(r.GetProperty("address").GetString()!)).Order());
+            Assert.All(rows, r =>
             {
-                silos.Add(SiloProcess.Start(settings));
-            }
-
-            await using (var connection = await ConnectionMultiplexer.ConnectAsync(RedisEndpoint.Options(redis.Endpoint)))
-            {
-                await Loopback.WaitUntilAsync(
-                    async () => (await ActivePortsAsync(connection, clusterId)).IsSupersetOf(silos.Select(s => s.SiloPort)),
-                    _formTimeout,
-                    "three silos active in the Redis membership table",
-                    () => string.Join("\n", silos.Select(s => $"silo {s.SiloPort} (exited: {s.Process.HasExited}): {s.Output}")));
-            }
-
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: three silos active");
-            // Both through the real CLI, at once (each is a process that starts an Orleans client).
-            var listing = CliProcess.RunAsync(_cliTimeout, "cluster", "--redis", redis.Endpoint, "--cluster-id", clusterId, "--format", "json", "--connect-timeout", "60");
-            var running = CliProcess.RunAsync(_cliTimeout, "run", "--model", "process", "--workload", "ring", "--workers", "6", "--work", "600",
-                "--repeats", "1", "--warmup", "0", "--no-baseline", "--format", "json", "--quiet", "--redis", redis.Endpoint, "--cluster-id", clusterId, "--connect-timeout", "60");
-            var (listed, run) = (await listing, await running);
-
-            Assert.True(listed.ExitCode == 0, $"cluster: exit {listed.ExitCode}: {listed.Stderr}");
-            using (var json = JsonDocument.Parse(listed.Stdout))
-            {
-                Assert.Equal(3, json.RootElement.GetProperty("active").GetInt32());
-                var rows = json.RootElement.GetProperty("silos").EnumerateArray().ToList();
-                Assert.Equal(silos.Select(s => s.SiloPort).Order(), rows.Select(r => SiloPort(r.GetProperty("address").GetString()!)).Order());
-                Assert.All(rows, r =>
-                {
-                    Assert.Equal("active", r.GetProperty("status").GetString());
-                    Assert.True(r.GetProperty("heapBytes").GetInt64() > 0);
-                    Assert.True(r.GetProperty("cpuSeconds").GetDouble() > 0);
-                });
-            }
-
-            Assert.True(run.ExitCode == 0, $"run: exit {run.ExitCode}: {run.Stderr}");
-            using (var json = JsonDocument.Parse(run.Stdout))
-            {
-                var record = json.RootElement.GetProperty("runs")[0];
-                Assert.True(record.GetProperty("correct").GetBoolean());
-                Assert.Equal(3, record.GetProperty("silos").GetInt32());
-            }
-
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: ran");
-
-            // SIGTERM: each silo leaves within its shutdown timeout (10 s here), and says so in the table.
-            foreach (var silo in silos)
-            {
-                Loopback.Terminate(silo.Process);
-            }
-
-            foreach (var silo in silos)
-            {
-                Assert.True(await silo.ExitCodeAsync(TimeSpan.FromSeconds(30)) == 0, $"silo {silo.SiloPort} exited with {silo.Process.ExitCode}: {silo.Output}");
-            }
-
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: stopped");
+                Assert.Equal("active", r.GetProperty("status").GetString());
+                Assert.True(r.GetProperty("heapBytes").GetInt64() > 0);
+                Assert.True(r.GetProperty("cpuSeconds").GetDouble() > 0);
+            });
         }
-        finally
+
+        Assert.True(run.ExitCode == 0, $"run: exit {run.ExitCode}: {run.Stderr}");
+        using (var json = JsonDocument.Parse(run.Stdout))
         {
-            foreach (var silo in silos)
-            {
-                await silo.DisposeAsync();
-            }
+            var record = json.RootElement.GetProperty("runs")[0];
+            Assert.True(record.GetProperty("correct").GetBoolean());
+            Assert.Equal(3, record.GetProperty("silos").GetInt32());
         }
+
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: ran");
+
+        // SIGTERM: each silo leaves within its shutdown timeout (10 s here), and says so in the table.
+        foreach (var silo in silos)
+        {
+            Loopback.Terminate(silo.Process);
+        }
+
+        foreach (var silo in silos)
+        {
+            Assert.True(await silo.ExitCodeAsync(TimeSpan.FromSeconds(30)) == 0, $"silo {silo.SiloPort} exited with {silo.Process.ExitCode}: {silo.Output}");
+        }
+
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: stopped");
     }
 
     [Fact]
@@ -139,24 +107,5 @@ public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
     }
 
-    private static async Task<HashSet<int>> ActivePortsAsync(ConnectionMultiplexer connection, string clusterId)
-    {
-        var entries = await connection.GetDatabase().HashGetAllAsync($"{SiloSettings.DefaultClusterId}/members/{clusterId}");
-        var active = new HashSet<int>();
-        foreach (var entry in entries.Where(e => e.Name != "Version"))
-        {
-            using var json = JsonDocument.Parse(entry.Value.ToString());
-            if (json.RootElement.GetProperty("Status").GetInt32() == 3)
-            {
-                active.Add(SiloPort(json.RootElement.GetProperty("SiloAddress").GetProperty("SiloAddress").GetString()!));
-            }
-        }
-
-        return active;
-    }
-
     private static List<string> NonEmpty(IEnumerable<string> lines) => [.. lines.Where(l => l.Length > 0)];
-
-    private static int SiloPort(string address) =>
-        int.Parse(address.Split('@')[0].Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -65,7 +65,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
                     ? watch.IsCompleted && watch.Result is { } lostSilo
                         ? $"silo {lostSilo} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
                         : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
-                    : e is SiloUnavailableException
+                    : e is SiloUnavailableException or OrleansMessageRejectionException
                         ? $"a worker's silo left the cluster during the run: {e.Message.Split('\n')[0]}"
                         : $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
                 _ = phase.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed: the phase may still fail later

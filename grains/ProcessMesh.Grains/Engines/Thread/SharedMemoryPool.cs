@@ -10,7 +10,7 @@ namespace ProcessMesh.Grains.Engines.Thread;
 /// It runs entirely outside the Orleans scheduler: <see cref="RunAsync"/> starts a driver thread and returns a
 /// task the engine awaits. The threads exist and are parked, and memory is read, before the clock starts.
 /// </summary>
-public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil, string silo)
+public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil, string silo, long firstUnit = 0)
 {
     /// <summary>Runs the workload on the pool's threads; the task completes when every thread has finished.</summary>
     public Task<EngineRun> RunAsync() => DedicatedThread.Run("processmesh-pool", Run);
@@ -19,7 +19,7 @@ public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil, string 
     {
         using var cancel = new CancellationTokenSource();
         var sink = new RunSink();
-        var workload = WorkloadCatalog.Get(spec.Workload).SharedMemory(new SharedMemoryRun(spec, gil, sink, cancel.Token));
+        var workload = WorkloadCatalog.Get(spec.Workload).SharedMemory(new SharedMemoryRun(spec, gil, sink, cancel.Token, firstUnit));
         var before = MemoryReading.Take();
         using var gang = new ThreadGang(spec.Workers, "processmesh-worker", gil, workload.Run, workload.Abandon, cancel);
         var memory = MemoryReading.Take().Since(before, spec.Workers);

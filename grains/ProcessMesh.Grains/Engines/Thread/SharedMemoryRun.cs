@@ -9,8 +9,11 @@ namespace ProcessMesh.Grains.Engines.Thread;
 /// <c>thread</c> model), the shared counter cell under the run's primitive, the sink that every thread records
 /// into, and the token that ends every wait when the run fails or passes its time limit.
 /// </summary>
-public sealed class SharedMemoryRun(RunSpec spec, IInterpreterLock gil, RunSink sink, CancellationToken cancelled)
+public sealed class SharedMemoryRun(RunSpec spec, IInterpreterLock gil, RunSink sink, CancellationToken cancelled, long firstUnit = 0)
 {
+    /// <summary>The index of this pool's first unit: 0, unless the pool runs one share of a larger run (<c>hybrid</c>).</summary>
+    public long FirstUnit => firstUnit;
+
     /// <summary>The resolved spec.</summary>
     public RunSpec Spec => spec;
 

@@ -28,6 +28,9 @@ public sealed class CounterWorkload : Workload<ICounterProcess>
     /// <summary>At least 200,000 increments, and 2,000 per worker.</summary>
     public override RunSpec Resolve(RunSpec spec) => spec.Resolve(Math.Max(200_000, spec.Workers * 2_000L), 1);
 
+    /// <summary>The answer is a sum over units, so disjoint shares add up.</summary>
+    public override bool Splits => true;
+
     /// <inheritdoc />
     public override ulong Expected(RunSpec spec) => (ulong)spec.Work;
 

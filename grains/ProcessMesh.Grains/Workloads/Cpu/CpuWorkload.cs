@@ -36,6 +36,9 @@ public sealed class CpuWorkload : Workload<ICpuProcess>
     /// <inheritdoc />
     public override long QuickWork => 3_000;
 
+    /// <summary>The answer is a sum over units, so disjoint shares add up.</summary>
+    public override bool Splits => true;
+
     /// <inheritdoc />
     public override ulong Expected(RunSpec spec) => CpuKernel.Expected(spec.Work);
 
@@ -51,7 +54,7 @@ public sealed class CpuWorkload : Workload<ICpuProcess>
         public void Run(int index)
         {
             var (spec, gil) = (run.Spec, run.Gil);
-            var first = WorkSplit.Start(spec.Work, spec.Workers, index);
+            var first = run.FirstUnit + WorkSplit.Start(spec.Work, spec.Workers, index);
             var share = WorkSplit.Share(spec.Work, spec.Workers, index);
             for (long done = 0; done < share; done += spec.Granularity)
             {

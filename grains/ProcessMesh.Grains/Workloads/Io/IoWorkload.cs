@@ -30,6 +30,9 @@ public sealed class IoWorkload : Workload<IIoProcess>
     /// <inheritdoc />
     public override long QuickWork => 30;
 
+    /// <summary>The answer is a sum over units, so disjoint shares add up.</summary>
+    public override bool Splits => true;
+
     /// <inheritdoc />
     public override ulong Expected(RunSpec spec) => IoKernel.Expected(spec.Work);
 
@@ -45,7 +48,7 @@ public sealed class IoWorkload : Workload<IIoProcess>
         public void Run(int index)
         {
             var spec = run.Spec;
-            var first = WorkSplit.Start(spec.Work, spec.Workers, index);
+            var first = run.FirstUnit + WorkSplit.Start(spec.Work, spec.Workers, index);
             var share = WorkSplit.Share(spec.Work, spec.Workers, index);
             for (long done = 0; done < share; done += spec.Granularity)
             {

@@ -1,0 +1,52 @@
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Grains.Workloads;
+
+namespace ProcessMesh.Grains.Engines.Hybrid;
+
+/// <summary>
+/// The <c>hybrid</c> model, as MPI + threads: one shared-memory pool per silo (at most one per worker), each
+/// running a contiguous share of the work on its own threads, and the pools' partial answers travelling to the
+/// coordinator by message. Inside a pool threads share memory; between pools only messages pass. It runs the
+/// workloads whose answer adds up over disjoint shares (<see cref="IWorkload.Splits"/>).
+/// </summary>
+internal sealed class HybridEngine(IGrainFactory grains) : IModelEngine
+{
+    public string Model => Models.Hybrid;
+
+    public async Task<EngineRun> RunAsync(RunSpec spec)
+    {
+        var workload = WorkloadCatalog.Get(spec.Workload);
+        if (!workload.Splits)
+        {
+            throw new ArgumentException(
+                $"--model hybrid: {spec.Workload} does not split into independent shares (hybrid runs {string.Join(", ", WorkloadCatalog.All.Where(w => w.Splits).Select(w => w.Name.Name))})");
+        }
+
+        var silos = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        var pools = Math.Min(silos.Length, spec.Workers);
+        var runId = Guid.NewGuid().ToString("N");
+        var clock = PhaseClock.Start();
+        var parts = await Task.WhenAll(Enumerable.Range(0, pools).Select(p =>
+        {
+            var share = spec with { Workers = (int)WorkSplit.Share(spec.Workers, pools, p), Work = WorkSplit.Share(spec.Work, pools, p) };
+            return grains.GetGrain<IHybridPoolGrain>($"{silos[p].ToParsableString()}|{runId}")
+                .Run(share, WorkSplit.Start(spec.Work, pools, p));
+        }));
+        var (wall, _) = clock.Stop();
+
+        // Each pool's share and its reply are one call and one answer: the only messages between pools.
+        return new EngineRun
+        {
+            WallSeconds = wall,
+            CpuSeconds = parts.Sum(p => p.CpuSeconds),
+            Answer = parts.Aggregate(0UL, (sum, p) => unchecked(sum + p.Answer)),
+            Memory = parts[0].Memory,
+            Silos = parts.SelectMany(p => p.Silos).Select(s => s with { Messages = s.Messages + 2, Ledger = s.Ledger + new Ledger(1, 1, 0) }).ToArray(),
+        };
+    }
+
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
+        throw new ArgumentException("--model hybrid: load tests run process, thread and gil populations; hybrid runs workloads");
+}

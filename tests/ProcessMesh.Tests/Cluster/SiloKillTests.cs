@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ProcessMesh.Contracts;
+using ProcessMesh.Silo;
+using ProcessMesh.Tests.Cli;
+
+namespace ProcessMesh.Tests.Cluster;
+
+/// <summary>
+/// Three real silos on a real Redis; one is killed with SIGKILL in the middle of a run from the real CLI. The run
+/// must end, recovered or lost, within 30 s of the kill, with its message ledger balanced.
+/// </summary>
+[Collection(RealClusterCollection.Name)]
+public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly TimeSpan _endsWithin = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_silo_killed_mid_run_ends_the_run_within_30_s_with_a_balanced_ledger()
+    {
+        await using var cluster = await RedisSiloCluster.StartAsync(3, TimeSpan.FromSeconds(150));
+        var gateway = cluster.Silos[0];
+
+        // Our own client, to see where the run's grains are (the CLI keeps its own connection through silo 0).
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.AddProcessMeshClient(ClusterAccess.ThroughRedis(cluster.Redis.Endpoint, cluster.ClusterId));
+        using var observer = builder.Build();
+        await observer.StartAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var grains = observer.Services.GetRequiredService<IClusterClient>();
+
+        // Pingpong keeps state in every pair, so a lost silo cannot be redone elsewhere: the run must end as lost.
+        var run = CliProcess.RunAsync(TimeSpan.FromMinutes(3), "run", "--model", "process", "--workload", "pingpong", "--workers", "6", "--work", "500000000",
+            "--repeats", "1", "--warmup", "0", "--no-baseline", "--format", "json", "--quiet",
+            "--gateway", $"127.0.0.1:{gateway.GatewayPort}", "--cluster-id", cluster.ClusterId, "--connect-timeout", "60");
+
+        // The victim: a silo that holds workers but neither the run's coordinator nor the CLI's gateway.
+        SiloProcess? victim = null;
+        await Loopback.WaitUntilAsync(
+            async () =>
+            {
+                if (run.IsCompleted)
+                {
+                    var early = await run;
+                    throw new InvalidOperationException($"the run ended before a silo could be killed: exit {early.ExitCode}: {early.Stderr}");
+                }
+
+                var management = grains.GetGrain<IManagementGrain>(0);
+                var hosts = await management.GetHosts(onlyActive: true);
+                var statistics = await management.GetSimpleGrainStatistics([.. hosts.Keys]);
+                var coordinators = statistics.Where(s => s.GrainType.Contains("CoordinatorGrain", StringComparison.Ordinal) && s.ActivationCount > 0)
+                    .Select(s => RedisSiloCluster.PortOf(s.SiloAddress.ToParsableString())).ToHashSet();
+                var readings = await Task.WhenAll(hosts.Keys.Select(h => grains.GetGrain<ISiloStatusGrain>(h.ToParsableString()).Read(TimeSpan.Zero)));
+                if (coordinators.Count == 0 || readings.Any(r => r.ProcessWorkers == 0))
+                {
+                    return false; // not yet in its measured phase on every silo
+                }
+
+                victim = cluster.Silos.FirstOrDefault(s => s != gateway && !coordinators.Contains(s.SiloPort));
+                return victim is not null;
+            },
+            TimeSpan.FromSeconds(90),
+            "the run's workers on every silo");
+
+        victim!.Process.Kill();
+        var killed = Stopwatch.StartNew();
+        output.WriteLine($"killed silo {victim.SiloPort} (pid {victim.Process.Id})");
+        // The run must end within 30 s; the CLI's own exit after it gets 15 s more on a loaded machine.
+        var outcome = await run.WaitAsync(_endsWithin + TimeSpan.FromSeconds(15));
+        var endedAfter = killed.Elapsed;
+        output.WriteLine($"the run ended {endedAfter.TotalSeconds:0.0} s after the kill: exit {outcome.ExitCode}\n{outcome.Stderr}");
+
+        Assert.True(outcome.Stdout.Length > 0, $"no record: exit {outcome.ExitCode}: {outcome.Stderr}");
+        using var json = JsonDocument.Parse(outcome.Stdout);
+        var record = json.RootElement.GetProperty("runs")[0];
+        var ledger = record.GetProperty("ledger");
+        var (sent, delivered, failed) = (ledger.GetProperty("sent").GetInt64(), ledger.GetProperty("delivered").GetInt64(), ledger.GetProperty("failed").GetInt64());
+        output.WriteLine($"outcome {record.GetProperty("outcome").GetString()}, ledger sent {sent} = delivered {delivered} + failed {failed}");
+        Assert.Contains(record.GetProperty("outcome").GetString(), new[] { Outcomes.Recovered, Outcomes.Lost });
+        Assert.Equal(sent, delivered + failed);
+        if (record.GetProperty("outcome").GetString() == Outcomes.Lost)
+        {
+            Assert.False(record.GetProperty("correct").GetBoolean());
+            Assert.True(record.GetProperty("lostWork").GetInt64() > 0);
+        }
+
+        await observer.StopAsync();
+        foreach (var silo in cluster.Silos.Where(s => s != victim))
+        {
+            Loopback.Terminate(silo.Process);
+        }
+
+        foreach (var silo in cluster.Silos.Where(s => s != victim))
+        {
+            Assert.Equal(0, await silo.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        }
+    }
+}
