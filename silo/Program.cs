@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ProcessMesh.Silo.Http;
 
 namespace ProcessMesh.Silo;
 
@@ -13,17 +15,15 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
-
+        // A web host, so the silo can serve probes and metrics on ProcessMesh:HttpPort; 0 there gives the plain
+        // generic host the CLI's embedded silo also uses.
+        var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         SiloSettings settings;
+        HttpSettings http;
         try
         {
-            settings = SiloHosting.ReadSettings(builder.Configuration);
+            settings = SiloHosting.ReadSettings(web.Configuration);
+            http = SiloHttp.ReadSettings(web.Configuration);
         }
         catch (OptionsValidationException e)
         {
@@ -42,15 +42,17 @@ internal static class Program
             return BadSetting;
         }
 
-        builder.AddProcessMeshSilo(settings);
-        builder.Services.AddHostedService<ListeningBanner>();
-        builder.Services.AddHostedService<MembershipLog>();
-        builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();
+        IHost host;
+        if (http.Enabled)
+        {
+            Configure(web, settings).AddProcessMeshHttp(http);
+            host = web.Build().MapProcessMeshHttp(http);
+        }
+        else
+        {
+            host = Configure(Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory }), settings).Build();
+        }
 
-        // A graceful stop gets three quarters of the shutdown timeout; Orleans then stops ungracefully, and what is
-        // still running when the whole timeout is over is left behind (see below).
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout * 0.75);
-        var host = builder.Build();
         try
         {
             await host.StartAsync();
@@ -73,5 +75,25 @@ internal static class Program
 
         host.Dispose();
         return 0;
+    }
+
+    private static T Configure<T>(T builder, SiloSettings settings)
+        where T : IHostApplicationBuilder
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.AddProcessMeshSilo(settings);
+        builder.Services.AddHostedService<ListeningBanner>();
+        builder.Services.AddHostedService<MembershipLog>();
+        builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();
+
+        // A graceful stop gets three quarters of the shutdown timeout; Orleans then stops ungracefully, and what is
+        // still running when the whole timeout is over is left behind (see Main).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout * 0.75);
+        return builder;
     }
 }

@@ -158,20 +158,22 @@ up() {
 
   local ports=()
   for i in $(seq 1 "$n"); do
-    local silo_port gateway_port
+    local silo_port gateway_port http_port
     silo_port="$(free_port)"
     gateway_port="$(free_port)"
+    http_port="$(free_port)"
     ports+=("$silo_port")
     ProcessMesh__Clustering=redis \
     ProcessMesh__Redis="$redis" \
     ProcessMesh__AdvertisedAddress=127.0.0.1 \
     ProcessMesh__SiloPort="$silo_port" \
     ProcessMesh__GatewayPort="$gateway_port" \
+    ProcessMesh__HttpPort="$http_port" \
     ProcessMesh__ClusterId="$cluster_id" \
     ProcessMesh__ServiceId="$service_id" \
       nohup dotnet "$dll" >"$dir/logs/silo-$i.log" 2>&1 </dev/null &
     echo $! >"$dir/silo-$i.pid"
-    say "silo $i: silo port $silo_port, gateway 127.0.0.1:$gateway_port (pid $!, log $dir/logs/silo-$i.log)"
+    say "silo $i: silo port $silo_port, gateway 127.0.0.1:$gateway_port, http://127.0.0.1:$http_port/metrics (pid $!, log $dir/logs/silo-$i.log)"
   done
 
   local deadline=$(( SECONDS + up_timeout )) active=0

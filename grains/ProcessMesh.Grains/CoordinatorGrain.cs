@@ -44,7 +44,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             notes.Add($"the measured phase took {run.WallSeconds * 1000:0.#} ms, under {SteadyStateSeconds * 1000:0} ms: mostly start-up, not steady state; give more --work");
         }
 
-        return new RunResult
+        return Telemetry.ProcessMeshMetrics.Record(new RunResult
         {
             Model = spec.Model,
             Workload = spec.Workload.Name,
@@ -82,7 +82,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             Outcome = run.Outcome,
             Failure = run.Failure,
             LostWork = run.Outcome == Outcomes.Lost ? Math.Max(0, spec.Work - unitsDone) : 0,
-        };
+        });
     }
 
     public async Task<RunResult> RunLoad(string model, LoadSpec spec, int workers)
@@ -95,7 +95,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         }
 
         // The engine reads the silo through this grain object directly, not through a grain call to itself.
-        return await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this);
+        return Telemetry.ProcessMeshMetrics.Record(await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this));
     }
 
     public Task<long> LiveHeapBytes() => Task.FromResult(GC.GetTotalMemory(forceFullCollection: true));

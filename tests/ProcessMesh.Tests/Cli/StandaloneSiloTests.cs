@@ -25,6 +25,7 @@ public sealed class StandaloneSiloTests
                 ["ProcessMesh__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["ProcessMesh__ClusterId"] = clusterId,
                 ["ProcessMesh__ShutdownTimeout"] = "00:00:10",
+                ["ProcessMesh__HttpPort"] = "0",
             },
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ProcessMesh.Silo.dll"));

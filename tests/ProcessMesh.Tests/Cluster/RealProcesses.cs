@@ -152,6 +152,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         start.Environment["ProcessMesh__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["ProcessMesh__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["ProcessMesh__ShutdownTimeout"] = "00:00:10";
+        start.Environment["ProcessMesh__HttpPort"] = "0"; // several silos on one machine: no shared 8080
         foreach (var (name, value) in settings)
         {
             start.Environment[$"ProcessMesh__{name}"] = value;
