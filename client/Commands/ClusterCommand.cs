@@ -27,11 +27,12 @@ internal static class ClusterCommand
         var command = new Command("cluster", """
             List the silos of a cluster: address, name, status, gateway, grain activations, process workers, CPU
             (over half a second, in percent of one core; and seconds since start) and managed heap, read on each silo.
+            With no --redis or --gateway, the embedded default: one silo in this process.
 
             Examples:
               processmesh cluster --redis 127.0.0.1:6379
               processmesh cluster --gateway 127.0.0.1:30000 --format json
-              processmesh cluster            (the embedded default: one silo in this process)
+              processmesh cluster
             """);
         command.Options.Add(all);
         common.AddTo(command, withOutFile: false);

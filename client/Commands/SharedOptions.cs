@@ -13,13 +13,12 @@ internal sealed class SharedOptions
     /// <summary>Output and cluster options.</summary>
     public CommonOptions Common { get; } = new();
 
-    public Option<Workload> Workload { get; } = new("--workload")
+    public Option<Workload> Workload { get; } = OptionParsing.Defaulted(new Option<Workload>("--workload")
     {
-        Description = $"What to run. One of: {string.Join(", ", WorkloadCatalog.Names)}. Default: cpu.",
-        HelpName = string.Join('|', WorkloadCatalog.Names),
-        DefaultValueFactory = _ => Contracts.Workload.Cpu,
+        Description = $"What to run: {string.Join(", ", WorkloadCatalog.Names)}.",
+        HelpName = "NAME",
         CustomParser = r => new Workload(OptionParsing.OneOf(r, "--workload", WorkloadCatalog.Names)),
-    };
+    }, Contracts.Workload.Cpu, "cpu");
 
     public Option<long> Work { get; } = new("--work")
     {

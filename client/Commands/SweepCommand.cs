@@ -16,8 +16,8 @@ internal static class SweepCommand
         var common = new CommonOptions();
         var workload = OptionParsing.Defaulted(new Option<string>("--workload")
         {
-            Description = "load: a population of grains under closed-loop load; or one of the workloads.",
-            HelpName = $"load|{string.Join('|', WorkloadCatalog.Names)}",
+            Description = $"load: a population of grains under closed-loop load; or one of the workloads: {string.Join(", ", WorkloadCatalog.Names)}.",
+            HelpName = "load|NAME",
             CustomParser = r => OptionParsing.OneOf(r, "--workload", [Load, .. WorkloadCatalog.Names]),
         }, Load, Load);
         var grains = ListOption("--grains", "load: population sizes.", [1, 10, 100, 1_000, 10_000, 100_000], RunSpec.MaxProcessWorkers);

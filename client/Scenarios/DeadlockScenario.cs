@@ -18,8 +18,6 @@ internal sealed class DeadlockScenario : IScenario
 
     public int Order => 7;
 
-    public int Steps(int repeats) => 4;
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var notes = new List<string>();

@@ -21,8 +21,6 @@ internal sealed class GilCpuScenario : IScenario
 
     public int Order => 3;
 
-    public int Steps(int repeats) => (4 * ScenarioContext.StepsPerSpec(repeats)) + 1;
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var spec = new RunSpec { Workload = Workload.Cpu, Work = Work };

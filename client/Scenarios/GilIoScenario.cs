@@ -22,8 +22,6 @@ internal sealed class GilIoScenario : IScenario
 
     public int Order => 4;
 
-    public int Steps(int repeats) => (2 * ScenarioContext.StepsPerSpec(repeats)) + 1;
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var spec = new RunSpec { Model = Models.Gil, Workload = Workload.Io, Work = Waits, IoMillis = WaitMs };

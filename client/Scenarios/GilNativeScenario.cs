@@ -14,8 +14,6 @@ internal sealed class GilNativeScenario : IScenario
 
     public int Order => 5;
 
-    public int Steps(int repeats) => (3 * ScenarioContext.StepsPerSpec(repeats)) + 1;
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var spec = new RunSpec { Model = Models.Gil, Workload = Workload.Cpu, Work = Work };

@@ -13,7 +13,6 @@ internal sealed class GranularityScenario : IScenario
 
     private static readonly long[] _granularities = [1, 10, 100, 1_000, 10_000];
 
-
     /// <summary>A crossover whose median ratio is above this is within noise only by its spread: too wide to call.</summary>
     public const double WideAbove = 1.25;
 
@@ -22,8 +21,6 @@ internal sealed class GranularityScenario : IScenario
     public string Claim => "As the work per message grows, processes catch up with threads: there is a crossover granularity.";
 
     public int Order => 8;
-
-    public int Steps(int repeats) => _granularities.Length * 2 * ScenarioContext.StepsPerSpec(repeats);
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {

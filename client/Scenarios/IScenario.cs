@@ -15,9 +15,6 @@ internal interface IScenario
     /// <summary>Where it stands in <c>scenario list</c> and in <c>run all</c>.</summary>
     int Order { get; }
 
-    /// <summary>Progress steps the scenario will report with <paramref name="repeats"/> repeats a figure.</summary>
-    int Steps(int repeats);
-
     /// <summary>Runs the experiment and judges the claim.</summary>
     Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken);
 }

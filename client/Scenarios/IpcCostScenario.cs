@@ -20,8 +20,6 @@ internal sealed class IpcCostScenario : IScenario
 
     public int Order => 2;
 
-    public int Steps(int repeats) => _payloads.Length * 4 * ScenarioContext.StepsPerSpec(repeats);
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var rows = new List<IReadOnlyList<string>>();

@@ -32,8 +32,6 @@ internal sealed class MemoryFootprintScenario : IScenario
 
     public int Order => 1;
 
-    public int Steps(int repeats) => (3 * ScenarioContext.StepsPerSpec(repeats)) + 2;
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var repeats = await context.RunRepeatsAsync([Idle(Models.Thread, Threads), Idle(Models.Process, Grains)], cancellationToken);

@@ -29,8 +29,6 @@ internal sealed class RacesScenario : IScenario
 
     public int Order => 6;
 
-    public int Steps(int repeats) => ((_primitives.Length + 1) * ScenarioContext.StepsPerSpec(repeats)) + 1;
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var specs = _primitives

@@ -18,8 +18,6 @@ internal sealed class ScaleOutScenario : IScenario
 
     public int Order => 9;
 
-    public int Steps(int repeats) => 4 * ScenarioContext.StepsPerSpec(repeats);
-
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var machine = context.Machine;

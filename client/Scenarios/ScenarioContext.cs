@@ -25,9 +25,6 @@ internal sealed class ScenarioContext(IGrainFactory grains, MachineInfo machine,
     /// <summary>Progress of the scenario that is running.</summary>
     public ProgressReporter Progress { get; set; } = null!;
 
-    /// <summary>Progress steps one <see cref="MeasureAsync"/> reports: a warm-up and the repeats.</summary>
-    public static int StepsPerSpec(int repeats) => repeats + 1;
-
     /// <summary>Measures one spec through a coordinator grain: one warm-up, then the repeats, summarised by their median and range.</summary>
     public Task<RunResult> MeasureAsync(RunSpec spec, CancellationToken cancellationToken) =>
         new ExperimentRunner(Grains, new Experiment(Repeats, 1)).MeasureAsync(spec, Progress, cancellationToken);

@@ -63,7 +63,8 @@ public sealed partial class ExamplesTests(ITestOutputHelper output) : IDisposabl
         {
             var args = Shorten(example.Split(' ', StringSplitOptions.RemoveEmptyEntries), silo);
             var watch = Stopwatch.StartNew();
-            var outcome = await CliProcess.RunInAsync(_dir.FullName, _timeout, [.. args, .. args[0] == "report" ? Array.Empty<string>() : ["--quiet"]]);
+            var quiet = args[0] == "report" || (args[0] == "scenario" && args[1] == "list") ? Array.Empty<string>() : ["--quiet"];
+            var outcome = await CliProcess.RunInAsync(_dir.FullName, _timeout, [.. args, .. quiet]);
             output.WriteLine($"{watch.Elapsed.TotalSeconds,5:0.0} s  processmesh {string.Join(' ', args)}");
             if (outcome.ExitCode != 0)
             {
@@ -88,12 +89,12 @@ public sealed partial class ExamplesTests(ITestOutputHelper output) : IDisposabl
                 "--duration" or "-d" => "200ms",
                 "--ramp" => "50ms",
                 "--grains" or "-g" => verb == "sweep" ? "1,20" : Math.Min(20, int.Parse(value!, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture),
-                "--gateway" => silo.Gateway,
+                "--gateway" or "--redis" => silo.Gateway, // a cluster named by Redis is joined through the test silo's gateway
                 "--repeats" => "1",
                 "--warmup" => "0",
                 _ => null,
             };
-            args.Add(name);
+            args.Add(name == "--redis" ? "--gateway" : name);
             if (replaced is not null)
             {
                 args.Add(replaced);
