@@ -14,12 +14,20 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Runs one measured repetition through a fresh coordinator.</summary>
     public Task<RunResult> RunAsync(RunSpec spec) => Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _cluster = await DeployAsync(silos: 1);
+
+    /// <summary>Starts <paramref name="silos"/> in-process silos with every engine (and <paramref name="configure"/>'s settings).</summary>
+    public static async Task<InProcessTestCluster> DeployAsync(short silos, Action<ISiloBuilder>? configure = null)
     {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.Services.AddProcessMeshEngines());
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddProcessMeshEngines();
+            configure?.Invoke(silo);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     public async Task DisposeAsync()

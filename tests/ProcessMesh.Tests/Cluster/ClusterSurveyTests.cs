@@ -1,7 +1,6 @@
 using Orleans.TestingHost;
 using ProcessMesh.Cli.Cluster;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines;
 using ProcessMesh.Grains.Engines.Process;
 using ProcessMesh.Grains.Workloads.Cpu;
 
@@ -12,13 +11,7 @@ public sealed class ClusterSurveyTests : IAsyncLifetime
 {
     private InProcessTestCluster? _cluster;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.Services.AddProcessMeshEngines());
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await ClusterFixture.DeployAsync(silos: 2);
 
     public async Task DisposeAsync()
     {

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines;
 using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Tests.Cluster;
@@ -111,21 +110,11 @@ public sealed class MultiSiloRunTests
         throw new TimeoutException("the run never reached its measured phase on both silos");
     }
 
-    private static async Task<InProcessTestCluster> StartAsync()
+    /// <summary>Two silos that declare a killed one dead within seconds.</summary>
+    private static Task<InProcessTestCluster> StartAsync() => ClusterFixture.DeployAsync(silos: 2, silo => silo.Configure<ClusterMembershipOptions>(o =>
     {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.Services.AddProcessMeshEngines();
-            silo.Configure<ClusterMembershipOptions>(o =>
-            {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 1;
-            });
-        });
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
-        return cluster;
-    }
+        o.ProbeTimeout = TimeSpan.FromSeconds(1);
+        o.NumMissedProbesLimit = 2;
+        o.NumVotesForDeathDeclaration = 1;
+    }));
 }

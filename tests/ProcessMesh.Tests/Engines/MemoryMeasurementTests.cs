@@ -1,6 +1,5 @@
 using Orleans.TestingHost;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines;
 
 namespace ProcessMesh.Tests.Engines;
 
@@ -46,13 +45,7 @@ public sealed class MemoryFixture : IAsyncLifetime
     public Task<RunResult> RunAsync(RunSpec spec) =>
         (_cluster ?? throw new InvalidOperationException("silo not started")).Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.Services.AddProcessMeshEngines());
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await ClusterFixture.DeployAsync(silos: 1);
 
     public async Task DisposeAsync()
     {
