@@ -148,7 +148,7 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
             var process = report.Runs.First(r => r.Model == Models.Process && r.Workers == c.Workers);
             var thread = report.Runs.First(r => r.Model == Models.Thread && r.Workers == c.Workers);
             rows.Add(["memory / worker", Int(c.Workers), Bytes.Format(process.MemoryPerWorkerBytes), Bytes.Format(thread.MemoryPerWorkerBytes),
-                Cost(c.ExtraBytesPerWorker, c.ExtraBytesPerWorkerNoise, c.MemoryVerdict, v => Bytes.Format(v)), "heap growth / live worker"]);
+                Cost(c.ExtraBytesPerWorker, c.ExtraBytesPerWorkerNoise, c.MemoryVerdict, v => Bytes.Format(v)), "memory growth / live worker"]);
         }
 
         FittedColumn[] columns = [new("cost", 0, Left: true), new("workers", 0), new("process", 0), new("thread", 0), new("extra", 0), new("measured by", 0, Left: true)];
