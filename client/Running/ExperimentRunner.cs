@@ -72,15 +72,15 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
         return Summarise(repeats);
     }
 
-    /// <summary>The median repeat by wall time, with the fastest and slowest, correct only if every repeat was.</summary>
+    /// <summary>The median repeat (<see cref="Repeats.Median"/>), with the fastest and slowest, correct only if every repeat was.</summary>
     public static RunResult Summarise(IReadOnlyList<RunResult> repeats)
     {
-        var sorted = repeats.OrderBy(r => r.WallSeconds).ToList();
-        return sorted[sorted.Count / 2] with
+        var (median, _, _) = Contracts.Repeats.Median(repeats, r => r.Throughput);
+        return median with
         {
-            Repeats = sorted.Count,
-            WallSecondsMin = sorted[0].WallSeconds,
-            WallSecondsMax = sorted[^1].WallSeconds,
+            Repeats = repeats.Count,
+            WallSecondsMin = repeats.Min(r => r.WallSeconds),
+            WallSecondsMax = repeats.Max(r => r.WallSeconds),
             MemoryPerWorkerBytesMin = repeats.Min(r => r.MemoryPerWorkerBytes),
             MemoryPerWorkerBytesMax = repeats.Max(r => r.MemoryPerWorkerBytes),
             Correct = repeats.All(r => r.Correct),

@@ -51,8 +51,7 @@ internal static class LoadRecord
         string model, LoadSpec spec, int workers, int? concurrency, MachineInfo machine, IReadOnlyList<DriveFigures> drives,
         double activationSeconds, long memoryPerGrainBytes, long heapBeforeBytes)
     {
-        var sorted = drives.OrderBy(d => d.Throughput).ToList();
-        var median = sorted[sorted.Count / 2];
+        var (median, slowest, fastest) = Repeats.Median(drives, d => d.Throughput);
         return new RunResult
         {
             Model = model,
@@ -64,11 +63,11 @@ internal static class LoadRecord
             Granularity = 1,
             Repeats = drives.Count,
             WallSeconds = median.WallSeconds,
-            WallSecondsMin = sorted.Min(d => d.WallSeconds),
-            WallSecondsMax = sorted.Max(d => d.WallSeconds),
+            WallSecondsMin = drives.Min(d => d.WallSeconds),
+            WallSecondsMax = drives.Max(d => d.WallSeconds),
             Throughput = median.Throughput,
-            ThroughputMin = sorted[0].Throughput,
-            ThroughputMax = sorted[^1].Throughput,
+            ThroughputMin = slowest.Throughput,
+            ThroughputMax = fastest.Throughput,
             MemoryPerWorkerBytes = memoryPerGrainBytes,
             CpuSeconds = median.CpuSeconds,
             CpuUtilisation = median.CpuSeconds / (median.WallSeconds * machine.Cores),
