@@ -101,7 +101,7 @@ public static class SiloHosting
         {
             silo.UseProcessMeshClustering(settings, identity);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
-            silo.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = Enum.Parse<GrainDirectoryOptions.CachingStrategyType>(settings.DirectoryCaching, ignoreCase: true));
+            silo.Configure<GrainDirectoryOptions>(o => o.CachingStrategy = settings.DirectoryCachingStrategy);
             silo.Services.AddProcessMeshEngines();
         });
         return builder;

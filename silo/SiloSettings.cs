@@ -60,11 +60,20 @@ public sealed record SiloSettings
     public int PrimarySiloPort { get; init; }
 
     /// <summary>
-    /// How the grain directory caches where grains live: <c>None</c> (the default: on localhost clustering every
-    /// lookup is local, and a cache keeps a few hundred bytes per grain long after the grain is gone, which a
-    /// sweep would read as leaked memory), <c>LRU</c> or <c>Adaptive</c> (for clusters across machines).
+    /// How the grain directory caches where grains live: <c>None</c>, <c>LRU</c> or <c>Adaptive</c>; empty (the
+    /// default) chooses by clustering. One localhost silo: <c>None</c> (every lookup is local, and a cache keeps a
+    /// few hundred bytes per grain long after the grain is gone, which a sweep would read as leaked memory).
+    /// Redis or Kubernetes: <c>LRU</c> (the directory is partitioned over the silos, and without a cache a
+    /// call to a grain whose entry another silo holds pays a remote lookup every time: on three local silos a
+    /// one-silo pingpong ran at 6.8 k round trips/s without it and 104 k/s with it).
     /// </summary>
-    public string DirectoryCaching { get; init; } = "None";
+    public string DirectoryCaching { get; init; } = "";
+
+    /// <summary>The caching strategy in force: <see cref="DirectoryCaching"/>, or the clustering's default.</summary>
+    public Orleans.Configuration.GrainDirectoryOptions.CachingStrategyType DirectoryCachingStrategy =>
+        string.IsNullOrWhiteSpace(DirectoryCaching)
+            ? IsMode(ClusteringMode.Localhost) ? Orleans.Configuration.GrainDirectoryOptions.CachingStrategyType.None : Orleans.Configuration.GrainDirectoryOptions.CachingStrategyType.LRU
+            : Enum.Parse<Orleans.Configuration.GrainDirectoryOptions.CachingStrategyType>(DirectoryCaching, ignoreCase: true);
 
     /// <summary>How long a grain call may take before it fails (experiments run inside one call).</summary>
     public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromMinutes(30);
@@ -111,7 +120,7 @@ public sealed record SiloSettings
             }
         }
 
-        if (!Enum.TryParse<Orleans.Configuration.GrainDirectoryOptions.CachingStrategyType>(DirectoryCaching, ignoreCase: true, out _))
+        if (!string.IsNullOrWhiteSpace(DirectoryCaching) && !Enum.TryParse<Orleans.Configuration.GrainDirectoryOptions.CachingStrategyType>(DirectoryCaching, ignoreCase: true, out _))
         {
             yield return $"{Section}:DirectoryCaching: '{DirectoryCaching}' is not one of None, LRU, Adaptive";
         }
