@@ -37,13 +37,14 @@ public static class ComputeLanes
         var retries = 0;
         for (long done = 0; done < share;)
         {
+            run.Stopping.ThrowIfCancellationRequested(); // the engine stops waiting for the phase at its limit; lanes stop here
             var count = Math.Min(spec.Granularity, share - done);
             var start = Stopwatch.GetTimestamp();
             run.Sink.Sent();
             ComputeReply reply;
             try
             {
-                reply = await call(index, new ComputeRequest(first + done, count, payload)).WaitAsync(run.Stopping);
+                reply = await call(index, new ComputeRequest(first + done, count, payload));
             }
             catch (Exception e) when (!run.Stopping.IsCancellationRequested && retries < MaxRetries)
             {

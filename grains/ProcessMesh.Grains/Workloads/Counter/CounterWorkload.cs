@@ -44,30 +44,37 @@ public sealed class CounterWorkload : Workload<ICounterProcess>
     }
 
     /// <inheritdoc />
-    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);
+    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) =>
+        new CounterThreads(run, index => WorkSplit.Share(run.Spec.Work, run.Spec.Workers, index));
+}
 
-    private sealed class Threads(SharedMemoryRun run) : ISharedMemoryWorkload
+/// <summary>
+/// Threads that each add their share of increments, a chunk at a time, to the one shared cell under the run's
+/// primitive (the shared-memory side of <c>counter</c> and of Savina's <c>counting</c>).
+/// </summary>
+public sealed class CounterThreads(SharedMemoryRun run, Func<int, long> share) : ISharedMemoryWorkload
+{
+    /// <inheritdoc />
+    public void Run(int index)
     {
-        public void Run(int index)
+        var spec = run.Spec;
+        var mine = share(index);
+        for (long done = 0; done < mine; done += spec.Granularity)
         {
-            var spec = run.Spec;
-            var share = WorkSplit.Share(spec.Work, spec.Workers, index);
-            for (long done = 0; done < share; done += spec.Granularity)
+            run.Cancelled.ThrowIfCancellationRequested();
+            var start = Stopwatch.GetTimestamp();
+            for (var j = Math.Min(spec.Granularity, mine - done); j > 0; j--)
             {
-                run.Cancelled.ThrowIfCancellationRequested();
-                var start = Stopwatch.GetTimestamp();
-                for (var j = Math.Min(spec.Granularity, share - done); j > 0; j--)
-                {
-                    run.Gil.Checkpoint();
-                    run.Shared.Add(1);
-                }
-
-                run.Sink.Record(start);
+                run.Gil.Checkpoint();
+                run.Shared.Add(1);
             }
-        }
 
-        public ulong Answer() => (ulong)run.Shared.Value;
+            run.Sink.Record(start);
+        }
     }
+
+    /// <inheritdoc />
+    public ulong Answer() => (ulong)run.Shared.Value;
 }
 
 /// <summary>Increments for the process that owns the counter.</summary>

@@ -3,6 +3,7 @@ using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
 using ProcessMesh.Grains.Engines.Thread;
 using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Grains.Workloads.Counter;
 
 namespace ProcessMesh.Grains.Workloads.Counting;
 
@@ -56,30 +57,7 @@ public sealed class CountingWorkload : Workload<ICountingProcess>
     }
 
     /// <inheritdoc />
-    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);
-
-    private sealed class Threads(SharedMemoryRun run) : ISharedMemoryWorkload
-    {
-        public void Run(int index)
-        {
-            var spec = run.Spec;
-            var share = Share(spec, index);
-            for (long done = 0; done < share; done += spec.Granularity)
-            {
-                run.Cancelled.ThrowIfCancellationRequested();
-                var start = Stopwatch.GetTimestamp();
-                for (var j = Math.Min(spec.Granularity, share - done); j > 0; j--)
-                {
-                    run.Gil.Checkpoint();
-                    run.Shared.Add(1);
-                }
-
-                run.Sink.Record(start);
-            }
-        }
-
-        public ulong Answer() => (ulong)run.Shared.Value;
-    }
+    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new CounterThreads(run, index => Share(run.Spec, index));
 }
 
 /// <summary>One increment for the counter.</summary>
