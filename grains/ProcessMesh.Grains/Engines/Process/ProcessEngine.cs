@@ -41,7 +41,21 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
             // Memory per worker: what this silo's workers add to it, read as every model reads it.
             var before = MemoryReading.Take();
             var homes = new string[spec.Workers];
-            await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
+            try
+            {
+                await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
+            }
+            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
+            {
+                // A silo lost while the workers start ends the run as lost, as a loss in the measured phase does.
+                return new EngineRun
+                {
+                    Outcome = Outcomes.Lost,
+                    Failure = $"a worker's silo left the cluster while the workers were starting: {e.Message.Split('\n')[0]}",
+                    Silos = await CollectAsync(runId),
+                };
+            }
+
             var memory = MemoryReading.Take().Since(before, Math.Max(1, sink.Workers));
 
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
