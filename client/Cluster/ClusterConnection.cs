@@ -20,6 +20,9 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     /// <summary>What this connection is, for reports: "embedded silo", "gateway HOST:PORT" or "redis HOST:PORT".</summary>
     public string Description { get; } = description;
 
+    /// <summary>Active silos in the cluster now.</summary>
+    public async Task<int> SilosAsync() => (await Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
+
     /// <summary>
     /// Joins the cluster <paramref name="access"/> names, or with none hosts a silo in this process (see
     /// <see cref="StartEmbeddedAsync"/>). Throws <see cref="ClusterUnreachableException"/> when nothing answered.

@@ -39,10 +39,11 @@ internal static class Execution
             }
         }
 
-        var handOff = withIsolation ? HandOffCost.Specs([.. specs.Select(s => s.Model).Distinct()]) : [];
         var experiment = options.Experiment(parse);
         return WithClusterAsync(parse, options.Common, async connection =>
         {
+            // On a cluster, the hand-off also runs with the pair on two silos: what crossing one costs a message.
+            var handOff = withIsolation ? HandOffCost.Specs([.. specs.Select(s => s.Model).Distinct()], await connection.SilosAsync()) : [];
             var runner = new ExperimentRunner(connection.Grains, experiment);
             var measured = await ProgressReporter.RunAsync(
                 $"{specs[0].Workload.ToString().ToLowerInvariant()} on {connection.Description}",

@@ -48,11 +48,24 @@ internal sealed record IsolationCost(
 
 /// <summary>
 /// The extra time a message costs a process over a shared-memory hand-off, isolated from any workload: the
-/// pingpong hand-off run in both models at the same worker count (one pair), its wall time divided by its
-/// messages (a round trip is two: a call and its reply, or two hand-offs).
+/// pingpong hand-off run in both models at the same worker count (one pair, the processes on one silo), its wall
+/// time divided by its messages (a round trip is two: a call and its reply, or two hand-offs). On a cluster the
+/// pair also runs with its two processes on two silos: what crossing a silo boundary adds to a message.
 /// </summary>
 internal sealed record HandOffCost(int Workers, long RoundTrips, int Repeats, double ProcessMicrosPerMessage, double ThreadMicrosPerMessage, double NoiseMicros)
 {
+    /// <summary>A process message between two silos, microseconds; null on one silo.</summary>
+    public double? CrossSiloMicrosPerMessage { get; init; }
+
+    /// <summary>Half the spread of the in-silo and cross-silo figures over repeats, microseconds.</summary>
+    public double CrossSiloNoiseMicros { get; init; }
+
+    /// <summary>What crossing a silo boundary adds to a process message, microseconds; null on one silo.</summary>
+    public double? CrossingMicrosecondsPerMessage => CrossSiloMicrosPerMessage - ProcessMicrosPerMessage;
+
+    /// <summary>The verdict on <see cref="CrossingMicrosecondsPerMessage"/>; null on one silo.</summary>
+    public string? CrossingVerdict => CrossingMicrosecondsPerMessage is { } c ? Verdicts.Of(c, CrossSiloNoiseMicros, Repeats) : null;
+
     /// <summary>Workers of the hand-off run: one pair.</summary>
     public const int PairWorkers = 2;
 
@@ -68,23 +81,40 @@ internal sealed record HandOffCost(int Workers, long RoundTrips, int Repeats, do
     /// <summary>How it was measured, in a few words.</summary>
     public string MeasuredBy => $"pingpong hand-off, {Workers} workers, {RoundTrips:N0} round trips";
 
-    /// <summary>The two specs to run, or none when the comparison lacks one of the models.</summary>
-    public static IReadOnlyList<RunSpec> Specs(IReadOnlyCollection<string> models) =>
-        models.Contains(Models.Process) && models.Contains(Models.Thread)
-            ? [.. new[] { Models.Process, Models.Thread }.Select(m => new RunSpec { Model = m, Workload = Workload.PingPong, Workers = PairWorkers, Work = DefaultRoundTrips })]
-            : [];
+    /// <summary>
+    /// The specs to run: the pair as processes on one silo and as threads, and on a cluster of
+    /// <paramref name="silos"/> also as processes on two silos; none when the comparison lacks one of the models.
+    /// </summary>
+    public static IReadOnlyList<RunSpec> Specs(IReadOnlyCollection<string> models, int silos)
+    {
+        if (!models.Contains(Models.Process) || !models.Contains(Models.Thread))
+        {
+            return [];
+        }
+
+        var pair = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = PairWorkers, Work = DefaultRoundTrips, Placement = Placements.Local };
+        return silos > 1
+            ? [pair, pair with { Model = Models.Thread }, pair with { Placement = Placements.Spread }]
+            : [pair, pair with { Model = Models.Thread }];
+    }
 
     /// <summary>The cost from the two measured hand-offs.</summary>
     public static HandOffCost? From(IReadOnlyList<RunResult> handOffs)
     {
-        if (handOffs.FirstOrDefault(r => r.Model == Models.Process) is not { } p || handOffs.FirstOrDefault(r => r.Model == Models.Thread) is not { } t)
+        if (handOffs.FirstOrDefault(r => r.Model == Models.Process && r.CrossSiloMessages is null or 0) is not { } p
+            || handOffs.FirstOrDefault(r => r.Model == Models.Thread) is not { } t)
         {
             return null;
         }
 
         double PerMessage(RunResult r, double wall) => wall * 1e6 / (2.0 * r.Work);
         double HalfRange(RunResult r) => (PerMessage(r, r.WallSecondsMax) - PerMessage(r, r.WallSecondsMin)) / 2;
-        return new HandOffCost(p.Workers, p.Work, p.Repeats, PerMessage(p, p.WallSeconds), PerMessage(t, t.WallSeconds), HalfRange(p) + HalfRange(t));
+        var cross = handOffs.FirstOrDefault(r => r.Model == Models.Process && r.CrossSiloMessages > 0);
+        return new HandOffCost(p.Workers, p.Work, p.Repeats, PerMessage(p, p.WallSeconds), PerMessage(t, t.WallSeconds), HalfRange(p) + HalfRange(t))
+        {
+            CrossSiloMicrosPerMessage = cross is null ? null : PerMessage(cross, cross.WallSeconds),
+            CrossSiloNoiseMicros = cross is null ? 0 : HalfRange(p) + HalfRange(cross),
+        };
     }
 }
 

@@ -65,6 +65,12 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
             console.Write(IsolationTable(report));
         }
 
+        if (report.HandOff is { CrossingMicrosecondsPerMessage: { } crossing } h)
+        {
+            console.WriteLine($"Crossing a silo: {crossing:+0.00;-0.00} µs per process message ({h.CrossSiloMicrosPerMessage:0.00} µs between two silos, " +
+                              $"{h.ProcessMicrosPerMessage:0.00} µs inside one; {h.CrossingVerdict}).");
+        }
+
         if (report.Changes is { Count: > 0 } changes)
         {
             console.Write(ChangeTable.Build(changes, width));
@@ -99,6 +105,11 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
         var m = first.Machine;
         yield return $"Measured on {m.Cores} cores, {Bytes.Format(m.MemoryBytes)}, {m.Gc} GC, {first.Silos} silo(s), .NET {m.Runtime}; " +
                      $"median of {first.Repeats} repeat(s).";
+        if (m.SiloMachines.Count > 1)
+        {
+            var hosts = m.SiloMachines.GroupBy(s => s.Host).ToList();
+            yield return $"silos: {string.Join(", ", m.SiloMachines.Select(s => s.Silo))} ({hosts.Count} machine(s), {m.ClusterCores} cores between them).";
+        }
         if (load)
         {
             yield break;
@@ -132,6 +143,14 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
                          $"ledger sent {r.Ledger!.Sent:N0} = delivered {r.Ledger.Delivered:N0} + failed {r.Ledger.Failed:N0}" +
                          (r.Outcome == Outcomes.Lost ? $"; {r.LostWork:N0} units lost" : "") + (r.Failure is null ? "" : $"; {r.Failure}");
         }
+
+        // Where messages went: across silos or inside one, each with its own latency.
+        foreach (var r in runs.Where(r => r.CrossSiloMessages > 0))
+        {
+            var local = r.LocalLatency is { Count: > 0 } l ? $" (p50 {l.P50:0.#} µs)" : "";
+            yield return $"{r.Model} ×{r.Workers}: {r.CrossSiloMessages:N0} messages crossed silos (p50 {r.CrossSiloLatency?.P50:0.#} µs), " +
+                         $"{r.LocalMessages:N0} stayed inside one{local}.";
+        }
     }
 
     private Table IsolationTable(Report report)
@@ -141,6 +160,12 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
         {
             rows.Add(["time / message", Int(h.Workers), $"{h.ProcessMicrosPerMessage:0.00} µs", $"{h.ThreadMicrosPerMessage:0.00} µs",
                 Cost(h.ExtraMicrosecondsPerMessage, h.NoiseMicros, h.Verdict, v => $"{v:0.00} µs"), $"pingpong, {h.RoundTrips:N0} round trips"]);
+            if (h.CrossSiloMicrosPerMessage is { } cross)
+            {
+                var noise = h.CrossSiloNoiseMicros + h.NoiseMicros;
+                rows.Add(["time / message, 2 silos", Int(h.Workers), $"{cross:0.00} µs", $"{h.ThreadMicrosPerMessage:0.00} µs",
+                    Cost(cross - h.ThreadMicrosPerMessage, noise, Verdicts.Of(cross - h.ThreadMicrosPerMessage, noise, h.Repeats), v => $"{v:0.00} µs"), "pingpong, pair on 2 silos"]);
+            }
         }
 
         foreach (var c in report.Isolation ?? [])

@@ -199,6 +199,21 @@ public sealed record RunResult
 
     /// <summary>Why the run ended early or had to recover, in one line; null when it completed.</summary>
     [Id(60)] public string? Failure { get; init; }
+
+    /// <summary>
+    /// Messages between workers (or a driver and workers) on different silos. Null for the shared-memory models,
+    /// whose hand-offs never leave their silo.
+    /// </summary>
+    [Id(61)] public long? CrossSiloMessages { get; init; }
+
+    /// <summary>Messages that stayed inside one silo (null for the shared-memory models).</summary>
+    [Id(62)] public long? LocalMessages { get; init; }
+
+    /// <summary>Latency of the messages (or steps) that crossed silos, microseconds; null when none did.</summary>
+    [Id(63)] public LatencySummary? CrossSiloLatency { get; init; }
+
+    /// <summary>Latency of the messages (or steps) that stayed inside one silo, microseconds; null when the run had no cross-silo ones (then it is <see cref="Latency"/>).</summary>
+    [Id(64)] public LatencySummary? LocalLatency { get; init; }
     /// <summary>
     /// True on a one-worker record that <c>run</c> or <c>compare</c> added only as the reference for speedup
     /// (the user did not ask for one worker); null otherwise.

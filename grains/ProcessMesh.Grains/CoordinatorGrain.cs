@@ -38,6 +38,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var lost = workload.CountsLostUpdates && run.Outcome != Outcomes.Lost && run.Answer < expected ? (long)(expected - run.Answer) : 0;
         var ledger = run.Silos.Aggregate(default(Ledger), (all, s) => all + s.Ledger);
         var unitsDone = run.Silos.Sum(s => s.UnitsDone);
+        var crossSilo = run.Silos.Sum(s => s.CrossSiloMessages);
         var notes = new List<string>();
         if (run.WallSeconds < SteadyStateSeconds)
         {
@@ -66,8 +67,12 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             MemoryBelowResolution = run.Memory.BelowResolution,
             MemoryResolutionBytes = run.Memory.ResolutionPerWorker,
             CpuSeconds = run.CpuSeconds,
-            CpuUtilisation = run.WallSeconds > 0 ? run.CpuSeconds / (run.WallSeconds * machine.Cores) : 0,
-            Latency = LatencyRecorder.Merge(run.Silos.Select(s => s.Latency)).Summarize(),
+            CpuUtilisation = run.WallSeconds > 0 ? run.CpuSeconds / (run.WallSeconds * machine.ClusterCores) : 0,
+            Latency = LatencyRecorder.Merge(run.Silos.SelectMany(s => new[] { s.LocalLatency, s.CrossSiloLatency })).Summarize(),
+            CrossSiloMessages = Models.IsSingleSilo(spec.Model) ? null : crossSilo,
+            LocalMessages = Models.IsSingleSilo(spec.Model) ? null : run.Silos.Sum(s => s.Messages) - crossSilo,
+            CrossSiloLatency = crossSilo > 0 ? LatencyRecorder.Merge(run.Silos.Select(s => s.CrossSiloLatency)).Summarize() : null,
+            LocalLatency = crossSilo > 0 ? LatencyRecorder.Merge(run.Silos.Select(s => s.LocalLatency)).Summarize() : null,
             Correct = run.Outcome != Outcomes.Lost && run.Answer == expected,
             Expected = expected.ToString(CultureInfo.InvariantCulture),
             Actual = run.Answer.ToString(CultureInfo.InvariantCulture),
@@ -112,6 +117,20 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     public async Task<MachineInfo> Describe()
     {
         var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        return MachineInfo.Current(Math.Max(1, hosts.Count));
+        var silos = await Task.WhenAll(hosts.Keys.Select(async silo =>
+        {
+            try
+            {
+                return await SiloProbeGrain.On(grains, silo).Machine().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception)
+            {
+                return null; // a silo leaving now is not one the run can use
+            }
+        }));
+        return MachineInfo.Current(Math.Max(1, hosts.Count)) with
+        {
+            SiloMachines = [.. silos.OfType<SiloMachine>().OrderBy(m => m.Silo, StringComparer.Ordinal)],
+        };
     }
 }

@@ -1,11 +1,24 @@
 namespace ProcessMesh.Grains.Measurement;
 
-/// <summary>One per silo (its key is the silo's address): reads what that silo measured of a run.</summary>
+/// <summary>One per silo (its key is the silo's address): opens, tells and reads that silo's sink of a run.</summary>
 public interface ISiloProbeGrain : IGrainWithStringKey
 {
-    /// <summary>Opens run <paramref name="runId"/>'s sink on this silo just before the clock starts, noting its CPU.</summary>
-    Task Open(string runId);
+    /// <summary>
+    /// Opens run <paramref name="runId"/>'s sink on this silo before any worker starts, and reads the silo's memory.
+    /// With <paramref name="acrossSilos"/> the sink keeps cross-silo latencies apart.
+    /// </summary>
+    Task Open(string runId, bool acrossSilos);
+
+    /// <summary>
+    /// Tells this silo's sink where every worker lives (<paramref name="homes"/>[rank] indexes <paramref name="silos"/>)
+    /// and where the driver does, once all have started, and reads the memory they added and the CPU just before the
+    /// clock starts.
+    /// </summary>
+    Task Placed(string runId, string[] silos, short[] homes, short driver);
 
     /// <summary>Closes run <paramref name="runId"/>'s sink on this silo and reports it.</summary>
     Task<SiloSinkReport> Close(string runId);
+
+    /// <summary>The machine this silo runs on.</summary>
+    Task<Contracts.SiloMachine> Machine();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace ProcessMesh.Grains.Measurement;
@@ -11,12 +12,42 @@ namespace ProcessMesh.Grains.Measurement;
 /// </summary>
 public sealed class RunSink
 {
-    private readonly Stripe[] _stripes = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => new Stripe()).ToArray();
+    private readonly Stripe[] _stripes;
+    private WorkerHomes _homes = WorkerHomes.None;
     private int _workers;
     private long _unitsDone;
 
-    /// <summary>This process's CPU seconds when the sink was opened for the measured phase.</summary>
+    /// <summary>
+    /// A sink for one run on this silo. With <paramref name="acrossSilos"/> it keeps a second latency histogram per
+    /// stripe for messages that cross silos, made now, before memory is read, so it never counts as a worker's memory.
+    /// </summary>
+    public RunSink(bool acrossSilos = false) =>
+        _stripes = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => new Stripe(acrossSilos)).ToArray();
+
+    /// <summary>This process's CPU seconds when the measured phase was about to start.</summary>
     public double CpuAtOpen { get; set; }
+
+    /// <summary>Memory of this silo's process before any worker of the run started on it.</summary>
+    public MemoryReading MemoryBefore { get; set; }
+
+    /// <summary>Memory of this silo's process once every worker of the run had started (null when none started here).</summary>
+    public MemoryReading? MemoryAfter { get; set; }
+
+    /// <summary>Where every worker of the run lives, told to the sink once they all started, before the clock.</summary>
+    public WorkerHomes Homes
+    {
+        get => Volatile.Read(ref _homes);
+        set => Volatile.Write(ref _homes, value);
+    }
+
+    /// <summary>Whether a message between a worker (or driver) on this silo and worker <paramref name="peer"/> crosses silos.</summary>
+    public bool Crosses(int peer) => Homes.Crosses(peer);
+
+    /// <summary>Whether a message between a worker on this silo and the run's driver (the coordinator) crosses silos.</summary>
+    public bool CrossesDriver => Homes.CrossesDriver;
+
+    /// <summary>Whether the run's workers live on more than one silo (a lap of a ring then crosses silos).</summary>
+    public bool SpansSilos => Homes.SpansSilos;
 
     /// <summary>Work units finished and answered on this silo (what a run that ends early did complete).</summary>
     public long UnitsDone => Volatile.Read(ref _unitsDone);
@@ -25,10 +56,10 @@ public sealed class RunSink
     public void Done(long units) => Interlocked.Add(ref _unitsDone, units);
 
     /// <summary>Latency of each message, chunk, step or hop recorded on the calling thread's stripe.</summary>
-    public void Record(long startTimestamp) => Mine.Latency.RecordSince(startTimestamp);
+    public void Record(long startTimestamp, bool crossSilo = false) => RecordTicks(Stopwatch.GetTimestamp() - startTimestamp, crossSilo);
 
-    /// <summary>Records a duration in <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
-    public void RecordTicks(long ticks) => Mine.Latency.RecordTicks(ticks);
+    /// <summary>Records a duration in <see cref="Stopwatch"/> ticks, as crossing silos or not.</summary>
+    public void RecordTicks(long ticks, bool crossSilo = false) => Mine.Latency(crossSilo).RecordTicks(ticks);
 
     /// <summary>Workers started on this silo.</summary>
     public int Workers => Volatile.Read(ref _workers);
@@ -37,11 +68,23 @@ public sealed class RunSink
     public void Started() => Interlocked.Increment(ref _workers);
 
     /// <summary>Counts <paramref name="messages"/> messages carrying <paramref name="payloadBytes"/> bytes between them.</summary>
-    public void Count(long messages, long payloadBytes)
+    public void Count(long messages, long payloadBytes, bool crossSilo = false) => Count(ref Mine.Counters, messages, payloadBytes, crossSilo);
+
+    /// <summary>
+    /// A call answered, in one step: the ledger's delivery, the call's latency since <paramref name="startTimestamp"/>,
+    /// its <paramref name="messages"/> and <paramref name="payloadBytes"/>, and <paramref name="units"/> work units
+    /// done. The per-message path of the process model, so it touches one stripe once.
+    /// </summary>
+    public void Answered(long startTimestamp, long messages, long payloadBytes, long units, bool crossSilo)
     {
         var stripe = Mine;
-        Interlocked.Add(ref stripe.Counters.Messages, messages);
-        Interlocked.Add(ref stripe.Counters.PayloadBytes, payloadBytes);
+        stripe.Latency(crossSilo).RecordSince(startTimestamp);
+        Interlocked.Increment(ref stripe.Counters.Delivered);
+        Count(ref stripe.Counters, messages, payloadBytes, crossSilo);
+        if (units != 0)
+        {
+            Interlocked.Add(ref _unitsDone, units);
+        }
     }
 
     /// <summary>The ledger: a call to another process was issued.</summary>
@@ -56,6 +99,9 @@ public sealed class RunSink
     /// <summary>Messages (or shared-memory hand-offs) counted so far.</summary>
     public long Messages => _stripes.Sum(s => Volatile.Read(ref s.Counters.Messages));
 
+    /// <summary>Of those, messages between this silo and another.</summary>
+    public long CrossSiloMessages => _stripes.Sum(s => Volatile.Read(ref s.Counters.CrossSiloMessages));
+
     /// <summary>Payload bytes those messages carried.</summary>
     public long PayloadBytes => _stripes.Sum(s => Volatile.Read(ref s.Counters.PayloadBytes));
 
@@ -65,15 +111,32 @@ public sealed class RunSink
         _stripes.Sum(s => Volatile.Read(ref s.Counters.Delivered)),
         _stripes.Sum(s => Volatile.Read(ref s.Counters.Failed)));
 
-    /// <summary>Every stripe's latencies, merged.</summary>
-    public LatencyRecorder Latency => _stripes.Aggregate(new LatencyRecorder(), (all, s) => all.Add(s.Latency));
+    /// <summary>Every stripe's latencies of messages (or steps) that stayed inside this silo, merged.</summary>
+    public LatencyRecorder LocalLatency => _stripes.Aggregate(new LatencyRecorder(), (all, s) => all.Add(s.Local));
+
+    /// <summary>Every stripe's latencies of messages (or steps) that crossed silos, merged.</summary>
+    public LatencyRecorder CrossSiloLatency => _stripes.Aggregate(new LatencyRecorder(), (all, s) => s.Cross is null ? all : all.Add(s.Cross));
 
     private Stripe Mine => _stripes[Thread.GetCurrentProcessorId() % _stripes.Length];
 
-    private sealed class Stripe
+    private static void Count(ref Padded counters, long messages, long payloadBytes, bool crossSilo)
     {
-        public readonly LatencyRecorder Latency = LatencyRecorder.Concurrent();
+        Interlocked.Add(ref counters.Messages, messages);
+        Interlocked.Add(ref counters.PayloadBytes, payloadBytes);
+        if (crossSilo)
+        {
+            Interlocked.Add(ref counters.CrossSiloMessages, messages);
+        }
+    }
+
+    private sealed class Stripe(bool acrossSilos)
+    {
+        public readonly LatencyRecorder Local = LatencyRecorder.Concurrent();
+        public readonly LatencyRecorder? Cross = acrossSilos ? LatencyRecorder.Concurrent() : null;
         public Padded Counters;
+
+        /// <summary>The histogram for one class of message (a sink made for one silo records everything as local).</summary>
+        public LatencyRecorder Latency(bool crossSilo) => crossSilo ? Cross ?? Local : Local;
     }
 
     /// <summary>The counters of one stripe, padded to a cache line of their own.</summary>
@@ -85,7 +148,27 @@ public sealed class RunSink
         [FieldOffset(80)] public long Sent;
         [FieldOffset(88)] public long Delivered;
         [FieldOffset(96)] public long Failed;
+        [FieldOffset(104)] public long CrossSiloMessages;
     }
+}
+
+/// <summary>
+/// Which silo each worker of a run lives on, as seen from one silo: what classes a message as crossing silos or
+/// staying inside one. Workers started again elsewhere after a lost silo keep the home they started with.
+/// </summary>
+public sealed class WorkerHomes(short[] homes, short here, short driver)
+{
+    /// <summary>Nothing known: every message counts as staying inside the silo (the thread models, or before the workers started).</summary>
+    public static readonly WorkerHomes None = new([], 0, 0);
+
+    /// <summary>Whether worker <paramref name="peer"/> lives on another silo than this one.</summary>
+    public bool Crosses(int peer) => (uint)peer < (uint)homes.Length && homes[peer] != here;
+
+    /// <summary>Whether the run's driver (the coordinator) lives on another silo than this one.</summary>
+    public bool CrossesDriver { get; } = driver != here;
+
+    /// <summary>Whether the workers live on more than one silo.</summary>
+    public bool SpansSilos { get; } = homes.Any(h => h != homes[0]);
 }
 
 /// <summary>The message ledger of a run: calls issued, answered and failed. At the end it balances: sent = delivered + failed.</summary>

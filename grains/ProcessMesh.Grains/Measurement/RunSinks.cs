@@ -13,11 +13,14 @@ public sealed class RunSinks
     /// <summary>The sink of run <paramref name="runId"/> on this silo, opened on first use.</summary>
     public RunSink For(string runId) => _sinks.GetOrAdd(runId, _ => new RunSink());
 
+    /// <summary>Opens the sink of <paramref name="runId"/> on this silo, made for a run across silos when <paramref name="acrossSilos"/>.</summary>
+    public RunSink Open(string runId, bool acrossSilos) => _sinks.GetOrAdd(runId, _ => new RunSink(acrossSilos));
+
     /// <summary>Removes and returns the sink of <paramref name="runId"/> (an empty one if nothing was recorded here).</summary>
     public RunSink Close(string runId) => _sinks.TryRemove(runId, out var sink) ? sink : new RunSink();
 
     /// <summary>Runs with an open sink on this silo.</summary>
-    public int Open => _sinks.Count;
+    public int Running => _sinks.Count;
 
     /// <summary>The open sinks (what this silo is measuring now).</summary>
     public IReadOnlyCollection<RunSink> Current => _sinks.Values.ToArray();

@@ -1,4 +1,5 @@
 using Orleans.Runtime.Placement;
+using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Grains.Measurement;
 
@@ -6,13 +7,30 @@ namespace ProcessMesh.Grains.Measurement;
 [SiloTargetPlacement]
 internal sealed class SiloProbeGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, ISiloProbeGrain
 {
-    public Task Open(string runId)
+    public Task Open(string runId, bool acrossSilos)
     {
-        sinks.For(runId).CpuAtOpen = CpuSeconds();
+        sinks.Open(runId, acrossSilos).MemoryBefore = MemoryReading.Take();
         return Task.CompletedTask;
     }
 
-    public Task<SiloSinkReport> Close(string runId) => Task.FromResult(Report(sinks.Close(runId), silo.SiloAddress.Endpoint.ToString()));
+    public Task Placed(string runId, string[] silos, short[] homes, short driver)
+    {
+        var sink = sinks.For(runId);
+        sink.Homes = new WorkerHomes(homes, (short)Array.IndexOf(silos, Here), driver);
+        if (sink.Workers > 0)
+        {
+            sink.MemoryAfter = MemoryReading.Take();
+        }
+
+        sink.CpuAtOpen = CpuSeconds();
+        return Task.CompletedTask;
+    }
+
+    public Task<SiloSinkReport> Close(string runId) => Task.FromResult(Report(sinks.Close(runId), Here));
+
+    public Task<SiloMachine> Machine() => Task.FromResult(SiloMachine.Current(Here));
+
+    private string Here => silo.SiloAddress.Endpoint.ToString();
 
     /// <summary>What a sink holds, as a report of silo <paramref name="silo"/>.</summary>
     public static SiloSinkReport Report(RunSink sink, string silo) => new()
@@ -20,12 +38,15 @@ internal sealed class SiloProbeGrain(RunSinks sinks, ILocalSiloDetails silo) : G
         Silo = silo,
         Workers = sink.Workers,
         Messages = sink.Messages,
+        CrossSiloMessages = sink.CrossSiloMessages,
         PayloadBytes = sink.PayloadBytes,
-        Latency = sink.Latency.Encode(),
+        LocalLatency = sink.LocalLatency.Encode(),
+        CrossSiloLatency = sink.CrossSiloLatency.Encode(),
         Ledger = sink.Ledger,
         UnitsDone = sink.UnitsDone,
         HeapBytes = GC.GetTotalMemory(forceFullCollection: false),
         CpuSeconds = sink.CpuAtOpen > 0 ? CpuSeconds() - sink.CpuAtOpen : 0,
+        Memory = sink.MemoryAfter is { } after ? new SiloMemory(sink.MemoryBefore, after) : null,
     };
 
     private static double CpuSeconds()

@@ -61,10 +61,7 @@ public static class ComputeLanes
                 throw;
             }
 
-            run.Sink.Delivered();
-            run.Sink.Record(start);
-            run.Sink.Count(2, spec.PayloadBytes + (3 * sizeof(long)));
-            run.Sink.Done(count);
+            run.Sink.Answered(start, 2, spec.PayloadBytes + (3 * sizeof(long)), count, run.Sink.Crosses(index));
             sum = unchecked(sum + reply.Partial);
             done += count;
         }

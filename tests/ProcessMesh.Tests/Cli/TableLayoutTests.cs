@@ -65,7 +65,7 @@ public sealed class TableLayoutTests
         SendLag = open ? new LatencySummary { P99 = 1_111_111.1 } : null,
     };
 
-    public static TheoryData<string> Tables => ["run", "compare", "load closed", "load open", "sweep load", "sweep workload", "report"];
+    public static TheoryData<string> Tables => ["run", "compare", "compare cluster", "load closed", "load open", "sweep load", "sweep workload", "report"];
 
     [Theory]
     [MemberData(nameof(Tables))]
@@ -80,8 +80,20 @@ public sealed class TableLayoutTests
         Assert.DoesNotContain(lines, line => line.Contains('…'));
         // One text line a row: a header, then each record (and each cost) on exactly one line.
         var tables = (report.Isolation is { Count: > 0 } || report.HandOff is not null ? 1 : 0) + 1 + (report.Changes is { Count: > 0 } ? 1 : 0);
-        var rows = report.Runs.Count + (report.HandOff is null ? 0 : 1) + (report.Isolation?.Count ?? 0) + (report.Changes?.Count ?? 0);
+        var rows = report.Runs.Count + (report.HandOff is null ? 0 : report.HandOff.CrossSiloMicrosPerMessage is null ? 1 : 2) + (report.Isolation?.Count ?? 0) + (report.Changes?.Count ?? 0);
         Assert.Equal(tables + rows, lines.Count(l => l.StartsWith('│')));
+    }
+
+    [Fact]
+    public void A_comparison_on_a_cluster_says_what_crossing_a_silo_costs_a_message_and_lists_the_silos()
+    {
+        var text = new StringWriter();
+        new TableFormat(Width).Write(Report("compare cluster"), text);
+
+        Assert.Contains("time / message, 2 silos", text.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Crossing a silo: +1111.11 µs per process message (1234.56 µs between two silos, 123.45 µs inside one; measured)", text.ToString(), StringComparison.Ordinal);
+        Assert.Contains("process ×4: 82,304,526 messages crossed silos (p50 1234.5 µs), 41,152,263 stayed inside one (p50 12.3 µs).", text.ToString(), StringComparison.Ordinal);
+        Assert.Contains("silos: 10.0.0.7:11111, 10.0.0.8:11111, 10.0.0.9:11111 (3 machine(s), 6 cores between them).", text.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,6 +170,21 @@ public sealed class TableLayoutTests
                 var runs = new[] { 1, 2, 4 }.SelectMany(w => models.Select(m => Run(m, w))).ToList();
                 var handOff = new HandOffCost(2, 5000, 3, 123.45, 12.34, 1234.56);
                 return new Report(runs, IsolationCost.From(runs, handOff), ["gil cpu ×4: a failure that is long enough to need wrapping, which a failure line may"], HandOff: handOff);
+            case "compare cluster":
+                string[] silos = ["10.0.0.7:11111", "10.0.0.8:11111", "10.0.0.9:11111"];
+                var machine = _machine with { Silos = 3, SiloMachines = [.. silos.Select((s, i) => new SiloMachine { Silo = s, Host = $"node-{i}", Cores = 2 })] };
+                var spread = new[] { 1, 2, 4 }.SelectMany(w => models.Select(m => Run(m, w) with
+                {
+                    Silos = 3,
+                    Machine = machine,
+                    Placement = m == Models.Process ? Placements.Spread : null,
+                    CrossSiloMessages = m == Models.Process ? 82_304_526 : null,
+                    LocalMessages = m == Models.Process ? 41_152_263 : null,
+                    CrossSiloLatency = m == Models.Process ? new LatencySummary { Count = 41_152_263, P50 = 1_234.5 } : null,
+                    LocalLatency = m == Models.Process ? new LatencySummary { Count = 20_576_131, P50 = 12.3 } : null,
+                })).ToList();
+                var crossing = new HandOffCost(2, 5000, 3, 123.45, 12.34, 1234.56) { CrossSiloMicrosPerMessage = 1_234.56, CrossSiloNoiseMicros = 12.3 };
+                return new Report(spread, IsolationCost.From(spread, crossing), HandOff: crossing);
             case "load closed":
                 return new Report([Load(Models.Process, 100_000, 64, open: false)]);
             case "load open":

@@ -31,6 +31,15 @@ public sealed class MultiSiloRunTests
         Assert.Equal(400, result.Ledger.Sent);
         Assert.Equal(result.Ledger.Sent, result.Ledger.Delivered + result.Ledger.Failed);
         Assert.Equal(0, result.Ledger.Failed);
+
+        // Spread deals ranks 0 and 2 to one silo, 1 and 3 to the other: every pair's messages cross.
+        Assert.Equal(result.Messages, result.CrossSiloMessages);
+        Assert.Equal(0, result.LocalMessages);
+        Assert.Equal(400, result.CrossSiloLatency?.Count);
+        Assert.Equal(2, result.Machine.SiloMachines.Count);
+
+        // Memory per worker is read on both silos that held workers: each adds its resolution.
+        Assert.Equal(2 * MemoryReading.ResolutionBytes / 4, result.MemoryResolutionBytes);
     }
 
     [Fact]
@@ -41,6 +50,24 @@ public sealed class MultiSiloRunTests
 
         Assert.True(result.Correct);
         Assert.Equal(6, Assert.Single(result.PerSilo, s => s.Workers > 0).Workers);
+        Assert.Equal(0, result.CrossSiloMessages);
+        Assert.Equal(result.Messages, result.LocalMessages);
+        Assert.Null(result.CrossSiloLatency);
+    }
+
+    [Fact]
+    public async Task Counter_processes_on_two_silos_count_each_message_to_the_owner_as_crossing_or_not()
+    {
+        await using var cluster = await StartAsync();
+        var result = await Coordinator(cluster).Run(new RunSpec { Model = Models.Process, Workload = Workload.Counter, Workers = 4, Work = 4_000, Granularity = 10, Placement = Placements.Spread });
+
+        // Rank 0 owns the counter; ranks 1 and 3 live on the other silo, rank 2 beside the owner. Each of the three
+        // senders' 100 increments is a call and its reply.
+        Assert.True(result.Correct);
+        Assert.Equal(2 * 2 * 100, result.CrossSiloMessages);
+        Assert.Equal(2 * 100, result.LocalMessages);
+        Assert.Equal(200, result.CrossSiloLatency?.Count);
+        Assert.Equal(100 + 100, result.LocalLatency?.Count); // rank 2's calls, and the owner's own 100 steps
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace ProcessMesh.Grains.Engines.Hybrid;
 /// coordinator by message. Inside a pool threads share memory; between pools only messages pass. It runs the
 /// workloads whose answer adds up over disjoint shares (<see cref="IWorkload.Splits"/>).
 /// </summary>
-internal sealed class HybridEngine(IGrainFactory grains) : IModelEngine
+internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here) : IModelEngine
 {
     public string Model => Models.Hybrid;
 
@@ -36,15 +36,33 @@ internal sealed class HybridEngine(IGrainFactory grains) : IModelEngine
         }));
         var (wall, _) = clock.Stop();
 
-        // Each pool's share and its reply are one call and one answer: the only messages between pools.
+        // Each pool's share and its reply are one call and one answer: the only messages between pools, crossing
+        // silos unless the pool shares the coordinator's. Memory per worker is every pool's growth over all workers.
+        var coordinator = here.SiloAddress.Endpoint.ToString();
         return new EngineRun
         {
             WallSeconds = wall,
             CpuSeconds = parts.Sum(p => p.CpuSeconds),
             Answer = parts.Aggregate(0UL, (sum, p) => unchecked(sum + p.Answer)),
-            Memory = parts[0].Memory,
-            Silos = parts.SelectMany(p => p.Silos).Select(s => s with { Messages = s.Messages + 2, Ledger = s.Ledger + new Ledger(1, 1, 0) }).ToArray(),
+            Memory = Pooled(parts, spec.Workers),
+            Silos = parts.SelectMany(p => p.Silos).Select(s => s with
+            {
+                Messages = s.Messages + 2,
+                CrossSiloMessages = s.CrossSiloMessages + (s.Silo == coordinator ? 0 : 2),
+                Ledger = s.Ledger + new Ledger(1, 1, 0),
+            }).ToArray(),
         };
+    }
+
+    /// <summary>Memory per worker over every pool: each pool's per-worker figures weighted by its workers.</summary>
+    private static MemoryGrowth Pooled(EngineRun[] parts, int workers)
+    {
+        var perPool = parts.Select((p, i) => (p.Memory, Workers: WorkSplit.Share(workers, parts.Length, i))).ToArray();
+        return new MemoryGrowth(
+            perPool.Sum(p => p.Memory.ResidentPerWorker * p.Workers) / workers,
+            perPool.Sum(p => p.Memory.HeapPerWorker * p.Workers) / workers,
+            perPool.All(p => p.Memory.BelowResolution),
+            perPool.Sum(p => p.Memory.ResolutionPerWorker * p.Workers) / workers);
     }
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>

@@ -6,12 +6,12 @@ namespace ProcessMesh.Grains.Engines.Process;
 
 /// <summary>
 /// The <c>process</c> model: each worker is a grain of its workload's process type, placed as the spec says.
-/// Runs inside the coordinator grain: it opens every silo's sink, starts the workers, reads memory, times the
-/// workload's process protocol while watching membership, collects what every silo measured, and stops the
-/// workers. A run never hangs: it ends at its time limit, and a lost silo either is recovered from (the
+/// Runs inside the coordinator grain: it opens every silo's sink, starts the workers, tells every sink where they
+/// live (each silo reads the memory its workers added), times the workload's process protocol while watching
+/// membership, collects what every silo measured, and stops the workers. A run never hangs: it ends at its time limit, and a lost silo either is recovered from (the
 /// workload starts its workers again on the survivors) or ends the run within seconds as <c>lost</c>.
 /// </summary>
-internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IModelEngine
+internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocalSiloDetails here) : IModelEngine
 {
     /// <summary>Calls in flight at once while workers start and stop, so a million workers do not flood a silo.</summary>
     private const int SetupParallelism = 512;
@@ -32,18 +32,21 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
             .Select(i => workload.ProcessWorker(grains, ProcessKeys.Of(runId, spec.Placement, i)))
             .ToArray();
 
-        var sink = sinks.For(runId);
         try
         {
+            // Every silo's sink opens, and reads its memory, before any worker starts. Once every worker has
+            // started, every sink learns where each worker lives (so each message is counted as crossing silos or
+            // not) and reads the memory its silo's workers added, just before the clock starts.
             var silos = await ActiveSilosAsync();
-            await Task.WhenAll(silos.Select(s => SiloProbeGrain.On(grains, s).Open(runId)));
-
-            // Memory per worker: what this silo's workers add to it, read as every model reads it.
-            var before = MemoryReading.Take();
             var homes = new string[spec.Workers];
             try
             {
+                await Task.WhenAll(silos.Select(s => SiloProbeGrain.On(grains, s).Open(runId, acrossSilos: silos.Length > 1)));
                 await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
+                var names = silos.Select(s => s.Endpoint.ToString()).Union(homes).ToArray();
+                var ranks = homes.Select(h => (short)Array.IndexOf(names, h)).ToArray();
+                var driver = (short)Array.IndexOf(names, here.SiloAddress.Endpoint.ToString());
+                await Task.WhenAll(silos.Select(s => SiloProbeGrain.On(grains, s).Placed(runId, names, ranks, driver)));
             }
             catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
             {
@@ -51,13 +54,12 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
                 return new EngineRun
                 {
                     Outcome = Outcomes.Lost,
-                    Failure = $"a worker's silo left the cluster while the workers were starting: {e.Message.Split('\n')[0]}",
+                    Failure = $"a silo left the cluster while the workers were starting: {e.Message.Split('\n')[0]}",
                     Silos = await CollectAsync(runId),
                 };
             }
 
-            var memory = MemoryReading.Take().Since(before, Math.Max(1, sink.Workers));
-
+            var sink = sinks.For(runId);
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
             var run = new ProcessRun(grains, workload, spec, runId, sink, stop.Token);
             var clock = PhaseClock.Start();
@@ -85,15 +87,16 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
                 _ = phase.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed: the phase may still fail later
             }
 
-            var (wall, cpu) = clock.Stop();
+            var (wall, _) = clock.Stop();
             await stop.CancelAsync();
+            var reports = await CollectAsync(runId);
             return new EngineRun
             {
                 WallSeconds = wall,
-                CpuSeconds = cpu,
+                CpuSeconds = reports.Sum(r => r.CpuSeconds),
                 Answer = answer,
-                Memory = memory,
-                Silos = await CollectAsync(runId),
+                Memory = MemoryGrowth.Across([.. reports.Select(r => r.Memory).OfType<SiloMemory>()], spec.Workers),
+                Silos = reports,
                 Outcome = outcome,
                 Failure = failure,
             };

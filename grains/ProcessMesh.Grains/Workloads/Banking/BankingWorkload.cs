@@ -96,10 +96,7 @@ public sealed class BankingWorkload : Workload<IBankAccountProcess>
                     throw;
                 }
 
-                run.Sink.Delivered();
-                run.Sink.Done(1);
-                run.Sink.Record(start);
-                run.Sink.Count(2, spec.PayloadBytes + (2 * sizeof(long)));
+                run.Sink.Answered(start, 2, spec.PayloadBytes + (2 * sizeof(long)), 1, run.Sink.Crosses(from));
             }
         }));
         var balances = await Task.WhenAll(Enumerable.Range(0, spec.Workers).Select(i => run.Worker<IBankAccountProcess>(i).Balance()));
@@ -201,6 +198,7 @@ internal sealed class BankAccountProcessGrain(RunSinks sinks, ILocalSiloDetails 
         }
 
         Sink.Delivered();
+        Sink.Count(2, transfer.Payload.Length + sizeof(long), Sink.Crosses(transfer.To));
     }
 
     public Task Credit(long amount, byte[] payload)

@@ -120,6 +120,7 @@ internal sealed class CounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo
         }
 
         var owner = Peer<ICounterProcess>(0);
+        var crosses = Sink.Crosses(0);
         var payload = new byte[Spec.PayloadBytes];
         for (long done = 0; done < share; done += Spec.Granularity)
         {
@@ -135,10 +136,7 @@ internal sealed class CounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo
                 throw;
             }
 
-            Sink.Delivered();
-            Sink.Done(Math.Min(Spec.Granularity, share - done));
-            Sink.Record(start);
-            Sink.Count(2, Spec.PayloadBytes + sizeof(long));
+            Sink.Answered(start, 2, Spec.PayloadBytes + sizeof(long), Math.Min(Spec.Granularity, share - done), crosses);
         }
     }
 

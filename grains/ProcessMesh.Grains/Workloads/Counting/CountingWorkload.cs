@@ -109,8 +109,8 @@ internal sealed class CountingProcessGrain(RunSinks sinks, ILocalSiloDetails sil
                 _ = counter.Increment(new CountingMessage(payload));
             }
 
-            Sink.Record(start);
-            Sink.Count(chunk, chunk * Spec.PayloadBytes);
+            Sink.Record(start, Sink.Crosses(0));
+            Sink.Count(chunk, chunk * Spec.PayloadBytes, Sink.Crosses(0));
         }
     }
 

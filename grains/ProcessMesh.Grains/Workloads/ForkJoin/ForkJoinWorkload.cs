@@ -67,7 +67,7 @@ public sealed class ForkJoinWorkload : Workload<IForkJoinProcess>
                 _ = worker.Handle(new ForkJoinMessage(Theta, payload));
             }
 
-            run.Sink.Count(share, share * (spec.PayloadBytes + sizeof(double)));
+            run.Sink.Count(share, share * (spec.PayloadBytes + sizeof(double)), run.Sink.Crosses(i));
         }
 
         var handled = await Task.WhenAll(Enumerable.Range(0, spec.Workers).Select(i =>
@@ -137,7 +137,7 @@ internal sealed class ForkJoinProcessGrain(RunSinks sinks, ILocalSiloDetails sil
         Sink.Done(1);
         _kept += ForkJoinWorkload.Compute(message.Theta);
         var now = Stopwatch.GetTimestamp();
-        Sink.RecordTicks(now - _last);
+        Sink.RecordTicks(now - _last, Sink.CrossesDriver);
         _last = now;
         if (++_handled >= _target)
         {

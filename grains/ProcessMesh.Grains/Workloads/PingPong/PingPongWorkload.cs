@@ -149,6 +149,7 @@ internal sealed class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails sil
         var self = partner == Index;
         var payload = new byte[Spec.PayloadBytes];
         var bytesPerRound = 2 * (Spec.PayloadBytes + sizeof(long));
+        var crosses = Sink.Crosses(partner);
         ulong verified = 0;
         for (long r = 0; r < rounds; r++)
         {
@@ -166,11 +167,8 @@ internal sealed class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails sil
                 throw;
             }
 
-            Sink.Delivered();
-            Sink.Done(1);
             Receive(pong.Payload);
-            Sink.Record(start);
-            Sink.Count(2, bytesPerRound);
+            Sink.Answered(start, 2, bytesPerRound, 1, crosses);
             // A reply that is the sender's own array would mean the partner kept no memory of its own: not counted.
             if (pong.Sequence == r + 1 && pong.Payload.Length == payload.Length && (payload.Length == 0 || !ReferenceEquals(pong.Payload, payload)))
             {

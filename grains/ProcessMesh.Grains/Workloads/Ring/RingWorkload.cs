@@ -148,13 +148,13 @@ internal sealed class RingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) :
         Receive(token.Payload);
         Sink.Delivered();
         Sink.Done(1);
-        Sink.Count(1, Spec.PayloadBytes + (2 * sizeof(long)));
+        Sink.Count(1, Spec.PayloadBytes + (2 * sizeof(long)), Sink.Crosses((Index + Spec.Workers - 1) % Spec.Workers));
         var value = unchecked(token.Value + (ulong)Index);
         if (Index == 0 && _ringDone is not null)
         {
             // Laps are timed where they start, so no two machines' clocks are ever compared.
             var now = Stopwatch.GetTimestamp();
-            Sink.RecordTicks((now - _lapStart) / Spec.Workers);
+            Sink.RecordTicks((now - _lapStart) / Spec.Workers, Sink.SpansSilos);
             _lapStart = now;
         }
 

@@ -146,6 +146,7 @@ internal sealed class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo
         var payload = new byte[Spec.PayloadBytes];
         var hasLeft = index > 0 && n > 0;
         var hasRight = index < workers - 1 && n > 0 && WorkSplit.Share(Spec.Work, workers, index + 1) > 0;
+        var (leftCrosses, rightCrosses) = (hasLeft && Sink.Crosses(index - 1), hasRight && Sink.Crosses(index + 1));
         var sends = new List<Task>(2);
         for (var step = 0; step < Spec.Steps && n > 0; step++)
         {
@@ -175,7 +176,16 @@ internal sealed class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo
             }
 
             Sink.Delivered(sends.Count);
-            Sink.Count(2 * sends.Count, sends.Count * (Spec.PayloadBytes + sizeof(double)));
+            if (hasLeft)
+            {
+                Sink.Count(2, Spec.PayloadBytes + sizeof(double), leftCrosses);
+            }
+
+            if (hasRight)
+            {
+                Sink.Count(2, Spec.PayloadBytes + sizeof(double), rightCrosses);
+            }
+
             cur[0] = hasLeft ? await ReceiveHalo(step, fromLeft: true) : 0;
             cur[n + 1] = hasRight ? await ReceiveHalo(step, fromLeft: false) : 0;
             for (var j = 1; j <= n; j++)
@@ -184,7 +194,7 @@ internal sealed class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo
             }
 
             (cur, next) = (next, cur);
-            Sink.Record(start);
+            Sink.Record(start, leftCrosses || rightCrosses);
         }
 
         Sink.Done(n);

@@ -145,12 +145,12 @@ internal sealed class ThreadRingProcessGrain(RunSinks sinks, ILocalSiloDetails s
         Receive(token.Payload);
         Sink.Delivered();
         Sink.Done(1);
-        Sink.Count(1, Spec.PayloadBytes + (2 * sizeof(long)));
+        Sink.Count(1, Spec.PayloadBytes + (2 * sizeof(long)), Sink.Crosses((Index + Spec.Workers - 1) % Spec.Workers));
         if (Index == 0)
         {
             // A lap's mean pass, timed where it starts, so no two machines' clocks are compared.
             var now = Stopwatch.GetTimestamp();
-            Sink.RecordTicks((now - _sent) / Spec.Workers);
+            Sink.RecordTicks((now - _sent) / Spec.Workers, Sink.SpansSilos);
             _sent = now;
             _lapped = true;
         }
@@ -170,7 +170,7 @@ internal sealed class ThreadRingProcessGrain(RunSinks sinks, ILocalSiloDetails s
         if (Index == 0 && !_lapped)
         {
             // A ring shorter than one lap still records its one (partial) lap.
-            Sink.RecordTicks(Stopwatch.GetTimestamp() - _sent);
+            Sink.RecordTicks(Stopwatch.GetTimestamp() - _sent, Sink.SpansSilos);
         }
 
         _done?.TrySetResult(ThreadRingWorkload.Answer(passes, last));
