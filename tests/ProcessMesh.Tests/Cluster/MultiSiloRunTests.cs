@@ -43,7 +43,7 @@ public sealed class MultiSiloRunTests
     }
 
     [Fact]
-    public async Task Local_keeps_every_worker_on_the_coordinators_silo()
+    public async Task Local_keeps_every_worker_on_the_coordinators_silo_as_the_thread_model_does()
     {
         await using var cluster = await StartAsync();
         var result = await Coordinator(cluster).Run(new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 6, Work = 6_000, Granularity = 100, Placement = Placements.Local });
@@ -53,6 +53,11 @@ public sealed class MultiSiloRunTests
         Assert.Equal(0, result.CrossSiloMessages);
         Assert.Equal(result.Messages, result.LocalMessages);
         Assert.Null(result.CrossSiloLatency);
+
+        // The thread model runs on one silo of the two, and its record names it.
+        var threads = await Coordinator(cluster).Run(new RunSpec { Model = Models.Thread, Workload = Workload.Cpu, Workers = 3, Work = 3_000, Granularity = 100 });
+        Assert.Equal(3, Assert.Single(threads.PerSilo).Workers);
+        Assert.Null(threads.CrossSiloMessages);
     }
 
     [Fact]

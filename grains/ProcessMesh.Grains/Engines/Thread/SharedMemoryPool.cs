@@ -42,7 +42,7 @@ public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil, string 
             CpuSeconds = cpu,
             Answer = workload.Answer(),
             Memory = memory,
-            Silos = [SiloProbeGrain.Report(sink, silo) with { CpuSeconds = cpu }],
+            Silos = [SiloProbeGrain.Report(sink, silo) with { CpuSeconds = cpu, Workers = spec.Workers }], // the threads run on this one silo
         };
     }
 }
