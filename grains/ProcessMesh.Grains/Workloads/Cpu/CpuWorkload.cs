@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
 using ProcessMesh.Grains.Engines.Thread;
@@ -47,42 +46,7 @@ public sealed class CpuWorkload : Workload<ICpuProcess>
         ComputeLanes.RunAsync(run, (i, request) => run.Worker<ICpuProcess>(i).Compute(request));
 
     /// <inheritdoc />
-    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);
-
-    private sealed class Threads(SharedMemoryRun run) : ISharedMemoryWorkload
-    {
-        public void Run(int index)
-        {
-            var (spec, gil) = (run.Spec, run.Gil);
-            var first = run.FirstUnit + WorkSplit.Start(spec.Work, spec.Workers, index);
-            var share = WorkSplit.Share(spec.Work, spec.Workers, index);
-            for (long done = 0; done < share; done += spec.Granularity)
-            {
-                run.Cancelled.ThrowIfCancellationRequested();
-                var start = Stopwatch.GetTimestamp();
-                var from = first + done;
-                var count = Math.Min(spec.Granularity, share - done);
-                ulong sum = 0;
-                if (spec.Native)
-                {
-                    sum = run.WithoutLock(() => CpuKernel.Range(from, count));
-                }
-                else
-                {
-                    for (var k = from; k < from + count; k++)
-                    {
-                        gil.Checkpoint();
-                        sum = unchecked(sum + CpuKernel.Unit(k));
-                    }
-                }
-
-                run.Shared.Add(unchecked((long)sum));
-                run.Sink.Record(start);
-            }
-        }
-
-        public ulong Answer() => (ulong)run.Shared.Value;
-    }
+    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new ComputeThreads(run, CpuKernel.Range);
 }
 
 /// <summary>A <c>cpu</c> process: computes the chunks it is sent.</summary>

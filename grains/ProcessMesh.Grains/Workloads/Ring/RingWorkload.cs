@@ -43,69 +43,14 @@ public sealed class RingWorkload : Workload<IRingProcess>
     /// <inheritdoc />
     public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);
 
-    private sealed class Threads(SharedMemoryRun run) : ISharedMemoryWorkload
+    /// <summary>The token adds each taker's index.</summary>
+    private sealed class Threads(SharedMemoryRun run) : TokenRingThreads(run, run.Spec.PayloadBytes + (2 * sizeof(long)))
     {
-        private readonly SemaphoreSlim[] _turns = Enumerable.Range(0, run.Spec.Workers).Select(_ => new SemaphoreSlim(0)).ToArray();
-        private readonly byte[] _slot = new byte[run.Spec.PayloadBytes];
-        private long _hop;
         private ulong _value;
-        private volatile bool _finished;
 
-        public void Run(int index)
-        {
-            var spec = run.Spec;
-            var workers = spec.Workers;
-            var lapStart = Stopwatch.GetTimestamp();
-            if (index == 0)
-            {
-                Pass(1, 1 % workers);
-            }
+        protected override void Take(int index) => _value = unchecked(_value + (ulong)index);
 
-            while (true)
-            {
-                run.WithoutLock(() => _turns[index].Wait(run.Cancelled));
-                if (_finished)
-                {
-                    return;
-                }
-
-                _value = unchecked(_value + (ulong)index);
-                if (index == 0)
-                {
-                    var now = Stopwatch.GetTimestamp();
-                    run.Sink.RecordTicks((now - lapStart) / workers);
-                    lapStart = now;
-                }
-
-                run.Sink.Count(1, spec.PayloadBytes + (2 * sizeof(long)));
-                if (_hop == spec.Work)
-                {
-                    Abandon();
-                    return;
-                }
-
-                Pass(_hop + 1, (index + 1) % workers);
-            }
-        }
-
-        private void Pass(long hop, int to)
-        {
-            _hop = hop;
-            run.Payload.CopyTo(_slot, 0);
-            _turns[to].Release();
-        }
-
-        public ulong Answer() => _value;
-
-        /// <summary>The last hop, or a failure: wakes every worker so that none is left waiting for a token.</summary>
-        public void Abandon()
-        {
-            _finished = true;
-            foreach (var turn in _turns)
-            {
-                turn.Release();
-            }
-        }
+        public override ulong Answer() => _value;
     }
 }
 

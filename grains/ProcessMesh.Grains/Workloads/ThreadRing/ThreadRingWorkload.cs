@@ -43,65 +43,14 @@ public sealed class ThreadRingWorkload : Workload<IThreadRingProcess>
     /// <inheritdoc />
     public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);
 
-    private sealed class Threads(SharedMemoryRun run) : ISharedMemoryWorkload
+    /// <summary>The token only counts: the answer is the passes made and who made the last.</summary>
+    private sealed class Threads(SharedMemoryRun run) : TokenRingThreads(run, run.Spec.PayloadBytes + sizeof(long))
     {
-        private readonly SemaphoreSlim[] _turns = Enumerable.Range(0, run.Spec.Workers).Select(_ => new SemaphoreSlim(0)).ToArray();
-        private readonly byte[] _slot = new byte[run.Spec.PayloadBytes];
-        private long _remaining = run.Spec.Work;
-        private long _passes;
-        private int _last = -1;
-        private volatile bool _finished;
-
-        public void Run(int index)
+        protected override void Take(int index)
         {
-            var workers = run.Spec.Workers;
-            if (index == 0)
-            {
-                Pass(1 % workers);
-            }
-
-            var waited = Stopwatch.GetTimestamp();
-            while (true)
-            {
-                run.WithoutLock(() => _turns[index].Wait(run.Cancelled));
-                if (_finished)
-                {
-                    return;
-                }
-
-                run.Gil.Checkpoint();
-                var now = Stopwatch.GetTimestamp();
-                run.Sink.RecordTicks(now - waited);
-                run.Sink.Count(1, run.Spec.PayloadBytes + sizeof(long));
-                _passes++;
-                if (--_remaining == 0)
-                {
-                    _last = index;
-                    Abandon();
-                    return;
-                }
-
-                Pass((index + 1) % workers);
-                waited = Stopwatch.GetTimestamp();
-            }
         }
 
-        private void Pass(int to)
-        {
-            run.Payload.CopyTo(_slot, 0);
-            _turns[to].Release();
-        }
-
-        public ulong Answer() => _last < 0 ? 0 : ThreadRingWorkload.Answer(_passes, _last);
-
-        public void Abandon()
-        {
-            _finished = true;
-            foreach (var turn in _turns)
-            {
-                turn.Release();
-            }
-        }
+        public override ulong Answer() => Last < 0 ? 0 : ThreadRingWorkload.Answer(Delivered, Last);
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
 using ProcessMesh.Grains.Engines.Thread;
@@ -44,7 +43,7 @@ public sealed class TrapezoidWorkload : Workload<ITrapezoidProcess>
         ComputeLanes.RunAsync(run, (i, request) => run.Worker<ITrapezoidProcess>(i).Area(request));
 
     /// <inheritdoc />
-    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);
+    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new ComputeThreads(run, (first, count) => Range(run.Spec.Work, first, count));
 
     /// <summary>Savina's integrand: sin(x³ − 1) / (x + 1) · √(1 + e^√(2x)).</summary>
     public static double F(double x) => Math.Sin((x * x * x) - 1) / (x + 1) * Math.Sqrt(1 + Math.Exp(Math.Sqrt(2 * x)));
@@ -66,40 +65,6 @@ public sealed class TrapezoidWorkload : Workload<ITrapezoidProcess>
 
     /// <summary>The answer as the area it stands for.</summary>
     public static double Area(ulong answer) => unchecked((long)answer) / 1e15;
-
-    private sealed class Threads(SharedMemoryRun run) : ISharedMemoryWorkload
-    {
-        public void Run(int index)
-        {
-            var spec = run.Spec;
-            var first = WorkSplit.Start(spec.Work, spec.Workers, index);
-            var share = WorkSplit.Share(spec.Work, spec.Workers, index);
-            for (long done = 0; done < share; done += spec.Granularity)
-            {
-                run.Cancelled.ThrowIfCancellationRequested();
-                var start = Stopwatch.GetTimestamp();
-                var (from, count) = (first + done, Math.Min(spec.Granularity, share - done));
-                ulong sum = 0;
-                if (spec.Native)
-                {
-                    sum = run.WithoutLock(() => Range(spec.Work, from, count));
-                }
-                else
-                {
-                    for (var k = from; k < from + count; k++)
-                    {
-                        run.Gil.Checkpoint();
-                        sum = unchecked(sum + Range(spec.Work, k, 1));
-                    }
-                }
-
-                run.Shared.Add(unchecked((long)sum));
-                run.Sink.Record(start);
-            }
-        }
-
-        public ulong Answer() => (ulong)run.Shared.Value;
-    }
 }
 
 /// <summary>A <c>trapezoid</c> process: computes the area of the pieces it is sent.</summary>
