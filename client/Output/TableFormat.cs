@@ -136,21 +136,28 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
         }
 
         // A run across silos, or one that lost a silo, says where its workers were and what became of its messages.
+        // Each on its own lines: where the workers were, the ledger, and where the messages went.
         foreach (var r in runs.Where(r => r.Ledger is not null && (r.Silos > 1 || r.Outcome != Outcomes.Completed)))
         {
-            var silos = string.Join(", ", r.PerSilo.Select(s => $"{s.Silo} {s.Workers:N0}"));
-            yield return $"{r.Model} ×{r.Workers}: {r.Outcome}; placement {r.Placement} ({silos}); " +
-                         $"ledger sent {r.Ledger!.Sent:N0} = delivered {r.Ledger.Delivered:N0} + failed {r.Ledger.Failed:N0}" +
+            var placement = r.Placement is null ? "" : $" ({r.Placement})";
+            yield return $"{r.Model} ×{r.Workers}{placement}: {r.Outcome}; workers {PerSilo(r.PerSilo)}" +
                          (r.Outcome == Outcomes.Lost ? $"; {r.LostWork:N0} units lost" : "") + (r.Failure is null ? "" : $"; {r.Failure}");
+            yield return $"  ledger: sent {r.Ledger!.Sent:N0} = delivered {r.Ledger.Delivered:N0} + failed {r.Ledger.Failed:N0}";
+            if (r.CrossSiloMessages > 0)
+            {
+                yield return $"  messages: {r.CrossSiloMessages:N0} crossed silos (p50 {r.CrossSiloLatency?.P50:0.#} µs), {r.LocalMessages:N0} stayed inside one" +
+                             (r.LocalLatency is { Count: > 0 } l ? $" (p50 {l.P50:0.#} µs)" : "");
+            }
         }
+    }
 
-        // Where messages went: across silos or inside one, each with its own latency.
-        foreach (var r in runs.Where(r => r.CrossSiloMessages > 0))
-        {
-            var local = r.LocalLatency is { Count: > 0 } l ? $" (p50 {l.P50:0.#} µs)" : "";
-            yield return $"{r.Model} ×{r.Workers}: {r.CrossSiloMessages:N0} messages crossed silos (p50 {r.CrossSiloLatency?.P50:0.#} µs), " +
-                         $"{r.LocalMessages:N0} stayed inside one{local}.";
-        }
+    /// <summary>Workers per silo: each silo by name when they fit a line, else how many silos and the range.</summary>
+    private static string PerSilo(IReadOnlyList<SiloFigures> silos)
+    {
+        var named = string.Join(", ", silos.Select(s => $"{s.Silo} {s.Workers:N0}"));
+        return named.Length <= 72 || silos.Count == 0
+            ? named
+            : $"on {silos.Count} silos, {silos.Min(s => s.Workers):N0}–{silos.Max(s => s.Workers):N0} each";
     }
 
     private Table IsolationTable(Report report)
