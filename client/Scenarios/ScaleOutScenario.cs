@@ -4,9 +4,10 @@ using ProcessMesh.Contracts;
 namespace ProcessMesh.Cli.Scenarios;
 
 /// <summary>
-/// scale-out: CPU-bound work by 1 worker and by as many workers as the cluster has cores, in the thread model
-/// (one silo's cores at most) and the process model (placed over every silo). On one silo, both stop at this
-/// machine's cores; the claim's other half needs several silos, and the scenario says so.
+/// scale-out: CPU-bound work by 1 worker and by as many workers as the cluster's machines have cores, in the
+/// thread model (one silo's cores at most) and the process model (placed over every silo). On one machine, however
+/// many silos share it, both stop at its cores; the claim's other half needs silos on several machines, and the
+/// scenario says so.
 /// </summary>
 internal sealed class ScaleOutScenario : IScenario
 {
@@ -22,7 +23,8 @@ internal sealed class ScaleOutScenario : IScenario
     {
         var machine = context.Machine;
         var cores = Math.Max(1, machine.Cores);
-        var wide = cores * Math.Max(1, machine.Silos);
+        var machines = machine.SiloMachines.Count > 0 ? machine.SiloMachines.Select(m => m.Host).Distinct().Count() : Math.Max(1, machine.Silos);
+        var wide = machine.SiloMachines.Count > 0 ? machine.ClusterCores : cores * Math.Max(1, machine.Silos);
         var spec = new RunSpec { Workload = Workload.Cpu, Work = Work };
         var measured = await context.MeasureAllAsync(
             [spec with { Model = Models.Thread, Workers = 1 }, spec with { Model = Models.Thread, Workers = wide }, spec with { Model = Models.Process, Workers = 1 }, spec with { Model = Models.Process, Workers = wide }],
@@ -37,31 +39,32 @@ internal sealed class ScaleOutScenario : IScenario
             ["process", "1", Cells.Seconds(Sample.Wall(process1)), "1.00×"],
             ["process", Cells.Count(wide), Cells.Seconds(Sample.Wall(processWide)), Cells.Ratio(processSpeedup)],
         ];
-        var (verdict, reason) = Judge(machine.Silos, cores, threadSpeedup, processSpeedup);
+        var (verdict, reason) = Judge(machines, cores, threadSpeedup, processSpeedup);
         var notes = new List<string>
         {
-            machine.Silos > 1
-                ? $"{machine.Silos} silos of (assumed) {cores} cores each, as the coordinator's silo; thread workers all run on the coordinator's silo"
-                : $"only one silo here ({context.Cluster}): run 'processmesh scenario run scale-out --gateway HOST:PORT' against a cluster of several silos for the claim's second half",
+            machines > 1
+                ? $"{machine.Silos} silos on {machines} machines, {wide} cores in all; thread workers all run on the coordinator's silo"
+                : $"one machine here ({context.Cluster}, {machine.Silos} silo(s) sharing its {cores} cores): run 'processmesh scenario run scale-out --redis HOST:PORT' against silos on several machines for the claim's second half",
         };
         return new ScenarioResult(Name, Claim, verdict, reason,
-            new Evidence($"cpu work, {Work:N0} units, {machine.Silos} silo(s) × {cores} cores", ["model", "workers", "wall s (range)", "speedup (range)"], rows),
+            new Evidence($"cpu work, {Work:N0} units, {machine.Silos} silo(s) on {machines} machine(s), {wide} cores", ["model", "workers", "wall s (range)", "speedup (range)"], rows),
             [thread1, threadWide, process1, processWide], notes);
     }
 
     /// <summary>
-    /// The claim on two speedups at cores × silos workers: on several silos, processes go beyond one machine's
-    /// cores (speedup above <paramref name="cores"/>) while threads cannot; on one silo the claim cannot be tested.
+    /// The claim on two speedups at cores × machines workers: with silos on several machines, processes go beyond
+    /// one machine's cores (speedup above <paramref name="cores"/>) while threads cannot; on one machine (however many
+    /// silos share it) the claim cannot be tested.
     /// </summary>
-    public static (Verdict Verdict, string Reason) Judge(int silos, int cores, Sample threadSpeedup, Sample processSpeedup)
+    public static (Verdict Verdict, string Reason) Judge(int machines, int cores, Sample threadSpeedup, Sample processSpeedup)
     {
-        var measured = $"at {cores * Math.Max(1, silos)} workers threads run {Cells.Times(threadSpeedup.Median)} and processes {Cells.Times(processSpeedup.Median)} the speed of 1";
-        if (silos <= 1)
+        var measured = $"at {cores * Math.Max(1, machines)} workers threads run {Cells.Times(threadSpeedup.Median)} and processes {Cells.Times(processSpeedup.Median)} the speed of 1";
+        if (machines <= 1)
         {
-            return (Verdict.Inconclusive, $"one silo: both models stop at this machine's {cores} cores ({measured}); the claim needs several silos");
+            return (Verdict.Inconclusive, $"one machine: both models stop at its {cores} cores ({measured}); the claim needs silos on several machines");
         }
 
         var verdict = Verdicts.All(Verdicts.AtLeast(processSpeedup, cores * 1.1), Verdicts.AtMost(threadSpeedup, cores * 1.05));
-        return (verdict, $"{silos} silos: {measured} (claim: processes above {cores * 1.1:0.#}×, threads at most {cores * 1.05:0.#}×)");
+        return (verdict, $"{machines} machines: {measured} (claim: processes above {cores * 1.1:0.#}×, threads at most {cores * 1.05:0.#}×)");
     }
 }

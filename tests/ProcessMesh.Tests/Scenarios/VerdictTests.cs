@@ -78,13 +78,13 @@ public sealed class VerdictTests
     }
 
     [Fact]
-    public void Scale_out_on_one_silo_says_it_cannot_be_tested()
+    public void Scale_out_on_one_machine_says_it_cannot_be_tested_however_many_silos_share_it()
     {
-        var (verdict, reason) = ScaleOutScenario.Judge(silos: 1, cores: 2, new Sample(1.9, 1.8, 2.0, 3), new Sample(1.8, 1.7, 1.9, 3));
+        var (verdict, reason) = ScaleOutScenario.Judge(machines: 1, cores: 2, new Sample(1.9, 1.8, 2.0, 3), new Sample(1.8, 1.7, 1.9, 3));
 
         Assert.Equal(Verdict.Inconclusive, verdict);
-        Assert.Contains("needs several silos", reason, StringComparison.Ordinal);
-        Assert.Equal(Verdict.Holds, ScaleOutScenario.Judge(silos: 3, cores: 2, new Sample(1.9, 1.8, 2.0, 3), new Sample(5.2, 4.9, 5.6, 3)).Verdict);
+        Assert.Contains("needs silos on several machines", reason, StringComparison.Ordinal);
+        Assert.Equal(Verdict.Holds, ScaleOutScenario.Judge(machines: 3, cores: 2, new Sample(1.9, 1.8, 2.0, 3), new Sample(5.2, 4.9, 5.6, 3)).Verdict);
     }
 
     [Fact]
