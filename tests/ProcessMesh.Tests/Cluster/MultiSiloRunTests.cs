@@ -34,6 +34,25 @@ public sealed class MultiSiloRunTests
     }
 
     [Fact]
+    public async Task Spread_cpu_is_driven_on_every_silo_that_holds_workers()
+    {
+        await using var cluster = await StartAsync();
+        var result = await Coordinator(cluster).Run(new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 4, Work = 40_000, Granularity = 1_000, Placement = Placements.Spread });
+
+        Assert.True(result.Correct, $"expected {result.Expected}, got {result.Actual}");
+        Assert.Equal(Outcomes.Completed, result.Outcome);
+        Assert.Equal(2, result.PerSilo.Count);
+
+        // Each silo's two lanes are driven there and count their chunks (request and reply) in its own sink: 2 × 10
+        // chunks × 2 messages. Driven from the coordinator, every message would sit in the coordinator's silo.
+        Assert.All(result.PerSilo, s => Assert.Equal((2, 40L), (s.Workers, s.Messages)));
+
+        // The ledger holds every chunk and the hand-off of each lane to its driver.
+        Assert.Equal(40 + 4, result.Ledger!.Sent);
+        Assert.Equal(0, result.Ledger.Failed);
+    }
+
+    [Fact]
     public async Task Local_keeps_every_worker_on_the_coordinators_silo()
     {
         await using var cluster = await StartAsync();

@@ -11,7 +11,7 @@ namespace ProcessMesh.Grains.Engines.Process;
 /// workers. A run never hangs: it ends at its time limit, and a lost silo either is recovered from (the
 /// workload starts its workers again on the survivors) or ends the run within seconds as <c>lost</c>.
 /// </summary>
-internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IModelEngine
+internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocalSiloDetails silo) : IModelEngine
 {
     /// <summary>Calls in flight at once while workers start and stop, so a million workers do not flood a silo.</summary>
     private const int SetupParallelism = 512;
@@ -40,7 +40,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
 
             // Memory per worker: what this silo's workers add to it, read as every model reads it.
             var before = MemoryReading.Take();
-            var homes = new string[spec.Workers];
+            var homes = new SiloAddress[spec.Workers];
             try
             {
                 await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
@@ -59,10 +59,10 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
             var memory = MemoryReading.Take().Since(before, Math.Max(1, sink.Workers));
 
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
-            var run = new ProcessRun(grains, workload, spec, runId, sink, stop.Token);
+            var run = new ProcessRun(grains, workload, spec, runId, sink, stop.Token, homes, silo.SiloAddress);
             var clock = PhaseClock.Start();
             var phase = workload.RunProcessesAsync(run);
-            var watch = WatchAsync(homes.Distinct().ToHashSet(), workload.Recovers, stop);
+            var watch = WatchAsync(homes.ToHashSet(), workload.Recovers, stop);
             string outcome;
             string? failure = null;
             ulong answer = 0;
@@ -112,18 +112,18 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks) : IMod
     /// Reads membership every second until the phase ends. When a silo that holds workers leaves, a workload
     /// that cannot recover is stopped at once; the lost silo is returned.
     /// </summary>
-    private async Task<string?> WatchAsync(HashSet<string> homes, bool recovers, CancellationTokenSource stop)
+    private async Task<string?> WatchAsync(HashSet<SiloAddress> homes, bool recovers, CancellationTokenSource stop)
     {
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(_watchInterval, stop.Token);
-                var active = (await ActiveSilosAsync()).Select(s => s.Endpoint.ToString()).ToHashSet();
+                var active = (await ActiveSilosAsync()).ToHashSet();
                 if (homes.FirstOrDefault(h => !active.Contains(h)) is { } lost && !recovers)
                 {
                     await stop.CancelAsync();
-                    return lost;
+                    return lost.Endpoint.ToString();
                 }
             }
         }
