@@ -53,6 +53,30 @@ public sealed class MultiSiloRunTests
     }
 
     [Fact]
+    public async Task A_hosted_load_drives_its_callers_from_every_silo()
+    {
+        await using var cluster = await StartAsync();
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var test = Coordinator(cluster).RunLoad(Models.Process, new LoadSpec { Grains = 100, Duration = TimeSpan.FromSeconds(3) }, 4);
+
+        // While the drive runs, each silo holds a caller grain of it.
+        var driving = new HashSet<SiloAddress>();
+        var until = DateTime.UtcNow + _deadline;
+        while (driving.Count < 2 && !test.IsCompleted && DateTime.UtcNow < until)
+        {
+            driving.UnionWith((await management.GetDetailedGrainStatistics()).Where(g => g.GrainType.Contains("LoadCaller", StringComparison.Ordinal)).Select(g => g.SiloAddress));
+            await Task.Delay(20);
+        }
+
+        var result = await test.WaitAsync(_deadline);
+        Assert.True(driving.Count == 2, $"callers were seen on {driving.Count} silo(s) while the load ran, not on both");
+        Assert.True(result.Calls > 0);
+        Assert.Equal(result.Calls, result.Completed);
+        Assert.Equal(result.Calls, result.Latency.Count);
+        Assert.Equal(0, result.Errors + result.Timeouts);
+    }
+
+    [Fact]
     public async Task Local_keeps_every_worker_on_the_coordinators_silo()
     {
         await using var cluster = await StartAsync();
