@@ -77,7 +77,8 @@ public static class ComputeLanes
         for (var attempt = 0; ; attempt++)
         {
             // A worker that still answers from the silo its driver failed on (leaving, not yet gone) is driven from here.
-            var silo = run.Home(index) is var home && home.Equals(failed) ? run.Here : home;
+            var home = run.Home(index);
+            var silo = home.Equals(failed) ? run.Here : home;
             run.Sink.Sent();
             try
             {
