@@ -118,8 +118,19 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
         var shares = spec.IsOpen ? silos.Length : Math.Min(silos.Length, spec.Concurrency);
         var callers = Enumerable.Range(0, shares).Select(s => LoadCallerGrain.On(grains, silos[s], runId, number)).ToArray();
         Phase(phase, phaseNumber, callers: callers);
-        var parts = await Task.WhenAll(callers.Select((caller, s) => caller.Drive(
-            spec.IsOpen ? spec : spec with { Concurrency = (int)Workloads.WorkSplit.Share(spec.Concurrency, shares, s) }, runId, s, shares, cancellationToken)));
+        var parts = await Task.WhenAll(callers.Select(async (caller, s) =>
+        {
+            try
+            {
+                return await caller.Drive(
+                    spec.IsOpen ? spec : spec with { Concurrency = (int)Workloads.WorkSplit.Share(spec.Concurrency, shares, s) }, runId, s, shares, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A drive without one silo's calls would read as a slower cluster: it is refused, naming the silo.
+                throw new InvalidOperationException($"the load's callers on silo {silos[s].Endpoint} failed during a drive, so its figures are incomplete: {e.Message.Split('\n')[0]}", e);
+            }
+        }));
         _callers = [];
         return DriveShare.Merge(parts, spec);
     }
