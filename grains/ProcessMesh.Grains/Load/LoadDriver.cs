@@ -8,8 +8,9 @@ namespace ProcessMesh.Grains.Load;
 /// the spec's duration), and tears them down. The same code runs in the coordinator grain (hosted path) and in
 /// the client (external path). On the external path the client's own callers drive; on the hosted path every
 /// active silo drives its share of the callers (or of the open loop's schedule) from a
-/// <see cref="LoadCallerGrain"/> of its own, and the shares merge into one drive. Open-loop latencies are measured from each call's scheduled start, not its actual
-/// one, so a stalled silo shows up in the percentiles instead of silently slowing the load (coordinated omission).
+/// <see cref="LoadCallerGrain"/> of its own, and the shares merge into one drive. Open-loop latencies are
+/// measured from each call's scheduled start, not its actual one, so a stalled silo shows up in the percentiles
+/// instead of silently slowing the load (coordinated omission).
 /// </summary>
 public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinatorGrain silo, MachineInfo machine)
 {
