@@ -8,8 +8,10 @@ namespace ProcessMesh.Tests.Cluster;
 
 /// <summary>
 /// Runs on two in-process silos: placement and per-silo figures, the ledger, and a silo stopped or killed in
-/// the middle of a run. Each test changes the topology, so each has a cluster of its own.
+/// the middle of a run. Each test changes the topology, so each has a cluster of its own. They run alone: their
+/// silos share this process's heap with the tests that read it (memory per grain), and would move the reading.
 /// </summary>
+[Collection(MultiSiloCollection.Name)]
 public sealed class MultiSiloRunTests
 {
     private static readonly TimeSpan _deadline = TimeSpan.FromSeconds(90);
@@ -74,6 +76,22 @@ public sealed class MultiSiloRunTests
         Assert.Equal(result.Calls, result.Completed);
         Assert.Equal(result.Calls, result.Latency.Count);
         Assert.Equal(0, result.Errors + result.Timeouts);
+    }
+
+    [Fact]
+    public async Task A_hosted_open_loop_split_over_the_silos_sends_exactly_the_scheduled_calls()
+    {
+        await using var cluster = await StartAsync();
+        var result = await Coordinator(cluster).RunLoad(
+            Models.Process, new LoadSpec { Grains = 100, Rate = 1000, Ramp = TimeSpan.FromMilliseconds(200), Duration = TimeSpan.FromMilliseconds(600) }, 4);
+
+        // Each silo paces every other call of one schedule: together, the 500 calls it holds, each counted once.
+        Assert.Equal("open", result.LoadMode);
+        Assert.Equal(500, result.Calls);
+        Assert.Equal(result.Calls, result.Completed + result.Errors + result.Timeouts);
+        Assert.Equal(result.Calls, result.Latency.Count);
+        Assert.Equal(result.Completed, result.ServiceLatency!.Count);
+        Assert.Equal(result.Completed, result.SendLag!.Count);
     }
 
     [Fact]
@@ -178,4 +196,10 @@ public sealed class MultiSiloRunTests
         o.NumMissedProbesLimit = 2;
         o.NumVotesForDeathDeclaration = 1;
     }));
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MultiSiloCollection
+{
+    public const string Name = "multi-silo";
 }
