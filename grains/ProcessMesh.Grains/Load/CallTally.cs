@@ -68,13 +68,16 @@ internal sealed class CallTally(TimeSpan timeout)
     }
 
     /// <summary>Adds <paramref name="other"/>'s calls to this tally.</summary>
-    public CallTally Add(CallTally other)
+    public CallTally Add(CallTally other) => Add(other.Completed, other.Errors, other.Timeouts, other.Latency, other.CompletedLatency);
+
+    /// <summary>Adds calls another tally settled (another silo's share of a drive), with their latencies.</summary>
+    public CallTally Add(long completed, long errors, long timeouts, LatencyRecorder latency, LatencyRecorder completedLatency)
     {
-        Completed += other.Completed;
-        Errors += other.Errors;
-        Timeouts += other.Timeouts;
-        Latency.Add(other.Latency);
-        CompletedLatency.Add(other.CompletedLatency);
+        Completed += completed;
+        Errors += errors;
+        Timeouts += timeouts;
+        Latency.Add(latency);
+        CompletedLatency.Add(completedLatency);
         return this;
     }
 }

@@ -10,8 +10,10 @@ namespace ProcessMesh.Grains.Load;
 /// settled exactly once, under one lock: when it answers, or, if it is still outstanding when the drive closes
 /// (its duration and one timeout more after its start), as a timeout then. The close ends the drive: a reply
 /// that comes later touches nothing, so the figures are complete and stable once <see cref="RunAsync"/> returns.
+/// A hosted drive is split into <paramref name="shares"/>, one a silo: share <paramref name="share"/> runs the
+/// spec's callers (its share of them) or, open loop, every <paramref name="shares"/>-th call of the schedule.
 /// </summary>
-internal sealed class Drive(LoadSpec spec)
+internal sealed class Drive(LoadSpec spec, int share = 0, int shares = 1)
 {
     private readonly Lock _gate = new();
     private readonly OutstandingCalls _outstanding = new();
@@ -68,7 +70,7 @@ internal sealed class Drive(LoadSpec spec)
 
     private async Task ClosedLoopAsync(ILoadGrain[] population, byte[] payload, int caller, CancellationToken cancellationToken)
     {
-        var random = new Random(caller);
+        var random = new Random((caller * shares) + share);
         var end = Stopwatch.GetTimestamp() + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
         {
@@ -111,10 +113,10 @@ internal sealed class Drive(LoadSpec spec)
 
     private void Pace(ILoadGrain[] population, byte[] payload, CancellationToken cancellationToken)
     {
-        var random = new Random(0);
+        var random = new Random(share);
         var schedule = new LoadSchedule(spec);
         var t0 = Stopwatch.GetTimestamp();
-        for (long i = 0; !cancellationToken.IsCancellationRequested && schedule.TryDue(i, Stopwatch.Frequency, out var offset); i++)
+        for (long i = share; !cancellationToken.IsCancellationRequested && schedule.TryDue(i, Stopwatch.Frequency, out var offset); i += shares)
         {
             var due = t0 + offset;
             Pacer.SleepUntil(due);

@@ -5,9 +5,12 @@ namespace ProcessMesh.Grains.Load;
 
 /// <summary>
 /// Activates a population of <see cref="ILoadGrain"/>s, drives calls at them (warm-ups, then measured drives of
-/// the spec's duration), and tears them down. The same code runs in a driver grain (hosted path) and in the
-/// client (external path). Open-loop latencies are measured from each call's scheduled start, not its actual
-/// one, so a stalled silo shows up in the percentiles instead of silently slowing the load (coordinated omission).
+/// the spec's duration), and tears them down. The same code runs in the coordinator grain (hosted path) and in
+/// the client (external path). On the external path the client's own callers drive; on the hosted path every
+/// active silo drives its share of the callers (or of the open loop's schedule) from a
+/// <see cref="LoadCallerGrain"/> of its own, and the shares merge into one drive. Open-loop latencies are
+/// measured from each call's scheduled start, not its actual one, so a stalled silo shows up in the percentiles
+/// instead of silently slowing the load (coordinated omission).
 /// </summary>
 public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinatorGrain silo, MachineInfo machine)
 {
@@ -19,6 +22,8 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
     private long _phaseStart = Stopwatch.GetTimestamp();
     private long _phaseDone;
     private Drive? _drive;
+    private ILoadCallerGrain[] _callers = [];
+    private long _callersCalls;
 
     /// <summary>Called with a line about each phase (activating, each drive, cleaning up).</summary>
     public Action<string>? OnPhase { get; init; }
@@ -28,7 +33,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
     {
         Phase = _phase,
         Number = _phaseNumber,
-        Done = _drive?.Calls ?? Interlocked.Read(ref _phaseDone),
+        Done = _drive?.Calls ?? (_callers.Length > 0 ? Interlocked.Read(ref _callersCalls) : Interlocked.Read(ref _phaseDone)),
         PhaseSeconds = Stopwatch.GetElapsedTime(_phaseStart).TotalSeconds,
     };
 
@@ -51,7 +56,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
     private async Task<RunResult> RunTestAsync(CancellationToken cancellationToken)
     {
         var runId = Guid.NewGuid().ToString("N");
-        var population = Enumerable.Range(0, spec.Grains).Select(i => grains.GetGrain<ILoadGrain>($"{runId}/{i}")).ToArray();
+        var population = Enumerable.Range(0, spec.Grains).Select(i => grains.GetGrain<ILoadGrain>(Key(runId, i))).ToArray();
         var before = await silo.LiveHeapBytes();
 
         Phase(LoadProgress.Activating, 0);
@@ -69,15 +74,13 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
             {
                 var kind = d < spec.Warmups ? $"warm-up {d + 1}/{spec.Warmups}" : $"drive {d - spec.Warmups + 1}/{spec.Repeats}";
                 OnPhase?.Invoke($"{kind}: {(spec.IsOpen ? $"{spec.Rate:N0} calls/s" : $"{spec.Concurrency} callers")} for {spec.Duration.TotalSeconds:0.#} s");
-                var drive = new Drive(spec);
-                Phase(d < spec.Warmups ? LoadProgress.WarmUp : LoadProgress.Drive, d < spec.Warmups ? d + 1 : d - spec.Warmups + 1, drive);
-                // CPU only around the drive: a heap reading forces a full collection, which would count as the drive's.
-                var cpuBefore = await silo.CpuSeconds();
-                await drive.RunAsync(population, payload, cancellationToken);
-                drive.CpuSeconds = await silo.CpuSeconds() - cpuBefore;
+                var (phase, number) = d < spec.Warmups ? (LoadProgress.WarmUp, d + 1) : (LoadProgress.Drive, d - spec.Warmups + 1);
+                var figures = spec.Path == LoadPaths.Hosted
+                    ? await SpreadDriveAsync(runId, d, phase, number, cancellationToken)
+                    : await DriveAsync(population, payload, phase, number, cancellationToken);
                 if (d >= spec.Warmups)
                 {
-                    drives.Add(drive.Figures);
+                    drives.Add(figures);
                 }
             }
 
@@ -94,9 +97,50 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
         }
     }
 
-    private void Phase(string phase, int number, Drive? drive = null)
+    /// <summary>One drive by this process's own callers.</summary>
+    private async Task<DriveFigures> DriveAsync(ILoadGrain[] population, byte[] payload, string phase, int number, CancellationToken cancellationToken)
+    {
+        var drive = new Drive(spec);
+        Phase(phase, number, drive);
+        // CPU only around the drive: a heap reading forces a full collection, which would count as the drive's.
+        var cpuBefore = await silo.CpuSeconds();
+        await drive.RunAsync(population, payload, cancellationToken);
+        drive.CpuSeconds = await silo.CpuSeconds() - cpuBefore;
+        return drive.Figures;
+    }
+
+    /// <summary>One drive by callers on every active silo, each silo's share from a caller grain placed there.</summary>
+    private async Task<DriveFigures> SpreadDriveAsync(string runId, int number, string phase, int phaseNumber, CancellationToken cancellationToken)
+    {
+        var silos = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+
+        // Closed loop: never more silos than callers, and each its share of them; open loop: each silo every n-th call.
+        var shares = spec.IsOpen ? silos.Length : Math.Min(silos.Length, spec.Concurrency);
+        var callers = Enumerable.Range(0, shares).Select(s => LoadCallerGrain.On(grains, silos[s], runId, number)).ToArray();
+        Phase(phase, phaseNumber, callers: callers);
+        var parts = await Task.WhenAll(callers.Select(async (caller, s) =>
+        {
+            try
+            {
+                return await caller.Drive(
+                    spec.IsOpen ? spec : spec with { Concurrency = (int)Workloads.WorkSplit.Share(spec.Concurrency, shares, s) }, runId, s, shares, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A drive without one silo's calls would read as a slower cluster: it is refused, naming the silo.
+                throw new InvalidOperationException($"the load's callers on silo {silos[s].Endpoint} failed during a drive, so its figures are incomplete: {e.Message.Split('\n')[0]}", e);
+            }
+        }));
+        _callers = [];
+        return DriveShare.Merge(parts, spec);
+    }
+
+    private void Phase(string phase, int number, Drive? drive = null, ILoadCallerGrain[]? callers = null)
     {
         _drive = drive;
+        _callers = callers ?? [];
+        Interlocked.Exchange(ref _callersCalls, 0);
         Interlocked.Exchange(ref _phaseDone, 0);
         _phaseStart = Stopwatch.GetTimestamp();
         (_phase, _phaseNumber) = (phase, number);
@@ -111,6 +155,11 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
             try
             {
                 await Task.Delay(_progressInterval, stop);
+                if (_callers is { Length: > 0 } callers)
+                {
+                    Interlocked.Exchange(ref _callersCalls, (await Task.WhenAll(callers.Select(c => c.Calls()))).Sum());
+                }
+
                 await sink.Report(Progress);
             }
             catch (OperationCanceledException)
@@ -123,6 +172,9 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
             }
         }
     }
+
+    /// <summary>The key of grain <paramref name="index"/> of test <paramref name="runId"/>'s population.</summary>
+    public static string Key(string runId, int index) => $"{runId}/{index}";
 
     private Task ForEachAsync(ILoadGrain[] grains, Func<ILoadGrain, Task> action, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(

@@ -8,8 +8,10 @@ namespace ProcessMesh.Tests.Cluster;
 
 /// <summary>
 /// Runs on two in-process silos: placement and per-silo figures, the ledger, and a silo stopped or killed in
-/// the middle of a run. Each test changes the topology, so each has a cluster of its own.
+/// the middle of a run. Each test changes the topology, so each has a cluster of its own. They run alone: their
+/// silos share this process's heap with the tests that read it (memory per grain), and would move the reading.
 /// </summary>
+[Collection(MultiSiloCollection.Name)]
 public sealed class MultiSiloRunTests
 {
     private static readonly TimeSpan _deadline = TimeSpan.FromSeconds(90);
@@ -40,6 +42,66 @@ public sealed class MultiSiloRunTests
 
         // Memory per worker is read on both silos that held workers: each adds its resolution.
         Assert.Equal(2 * MemoryReading.ResolutionBytes / 4, result.MemoryResolutionBytes);
+    }
+
+    [Fact]
+    public async Task Spread_cpu_is_driven_on_every_silo_that_holds_workers()
+    {
+        await using var cluster = await StartAsync();
+        var result = await Coordinator(cluster).Run(new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 4, Work = 40_000, Granularity = 1_000, Placement = Placements.Spread });
+
+        Assert.True(result.Correct, $"expected {result.Expected}, got {result.Actual}");
+        Assert.Equal(Outcomes.Completed, result.Outcome);
+        Assert.Equal(2, result.PerSilo.Count);
+
+        // Each silo's two lanes are driven there and count their chunks (request and reply) in its own sink: 2 × 10
+        // chunks × 2 messages. Driven from the coordinator, every message would sit in the coordinator's silo.
+        Assert.All(result.PerSilo, s => Assert.Equal((2, 40L), (s.Workers, s.Messages)));
+        Assert.Equal(0, result.CrossSiloMessages); // a driver sits beside its worker
+
+        // The ledger holds every chunk and the hand-off of each lane to its driver.
+        Assert.Equal(40 + 4, result.Ledger!.Sent);
+        Assert.Equal(0, result.Ledger.Failed);
+    }
+
+    [Fact]
+    public async Task A_hosted_load_drives_its_callers_from_every_silo()
+    {
+        await using var cluster = await StartAsync();
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var test = Coordinator(cluster).RunLoad(Models.Process, new LoadSpec { Grains = 100, Duration = TimeSpan.FromSeconds(3) }, 4);
+
+        // While the drive runs, each silo holds a caller grain of it.
+        var driving = new HashSet<SiloAddress>();
+        var until = DateTime.UtcNow + _deadline;
+        while (driving.Count < 2 && !test.IsCompleted && DateTime.UtcNow < until)
+        {
+            driving.UnionWith((await management.GetDetailedGrainStatistics()).Where(g => g.GrainType.Contains("LoadCaller", StringComparison.Ordinal)).Select(g => g.SiloAddress));
+            await Task.Delay(20);
+        }
+
+        var result = await test.WaitAsync(_deadline);
+        Assert.True(driving.Count == 2, $"callers were seen on {driving.Count} silo(s) while the load ran, not on both");
+        Assert.True(result.Calls > 0);
+        Assert.Equal(result.Calls, result.Completed);
+        Assert.Equal(result.Calls, result.Latency.Count);
+        Assert.Equal(0, result.Errors + result.Timeouts);
+    }
+
+    [Fact]
+    public async Task A_hosted_open_loop_split_over_the_silos_sends_exactly_the_scheduled_calls()
+    {
+        await using var cluster = await StartAsync();
+        var result = await Coordinator(cluster).RunLoad(
+            Models.Process, new LoadSpec { Grains = 100, Rate = 1000, Ramp = TimeSpan.FromMilliseconds(200), Duration = TimeSpan.FromMilliseconds(600) }, 4);
+
+        // Each silo paces every other call of one schedule: together, the 500 calls it holds, each counted once.
+        Assert.Equal("open", result.LoadMode);
+        Assert.Equal(500, result.Calls);
+        Assert.Equal(result.Calls, result.Completed + result.Errors + result.Timeouts);
+        Assert.Equal(result.Calls, result.Latency.Count);
+        Assert.Equal(result.Completed, result.ServiceLatency!.Count);
+        Assert.Equal(result.Completed, result.SendLag!.Count);
     }
 
     [Fact]
@@ -91,6 +153,24 @@ public sealed class MultiSiloRunTests
         Assert.NotNull(result.Failure);
         Assert.Equal(result.Ledger!.Sent, result.Ledger.Delivered + result.Ledger.Failed);
         Assert.True(result.Ledger.Failed > 0, "the calls to the stopped silo's workers were not counted as failed");
+    }
+
+    [Fact]
+    public async Task A_silo_killed_mid_run_is_recovered_from_when_the_work_holds_no_state()
+    {
+        await using var cluster = await StartAsync();
+        var coordinator = Coordinator(cluster);
+        var run = coordinator.Run(new RunSpec { Model = Models.Process, Workload = Workload.Io, Workers = 4, Work = 400, IoMillis = 10, Placement = Placements.Spread });
+        var victim = await WorkerOnlySiloAsync(cluster, coordinator, run);
+        await cluster.KillSiloAsync(victim);
+
+        var result = await run.WaitAsync(_deadline);
+
+        // The killed silo's lane drivers went with it: their lanes were redone whole on the survivor, counted once.
+        Assert.Equal(Outcomes.Recovered, result.Outcome);
+        Assert.True(result.Correct, $"a recovered run must still give the answer: expected {result.Expected}, got {result.Actual}");
+        Assert.Equal(result.Ledger!.Sent, result.Ledger.Delivered + result.Ledger.Failed);
+        Assert.True(result.Ledger.Failed > 0, "the hand-offs to the killed silo's drivers were not counted as failed");
     }
 
     [Fact]
@@ -149,4 +229,10 @@ public sealed class MultiSiloRunTests
         o.NumMissedProbesLimit = 2;
         o.NumVotesForDeathDeclaration = 1;
     }));
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MultiSiloCollection
+{
+    public const string Name = "multi-silo";
 }

@@ -7,7 +7,7 @@ namespace ProcessMesh.Grains.Engines.Process;
 public interface IProcessWorker : IGrainWithStringKey
 {
     /// <summary>Allocates and touches the private memory and learns the run; replies with the silo it lives on.</summary>
-    Task<string> Start(ProcessSetup setup);
+    Task<SiloAddress> Start(ProcessSetup setup);
 
     /// <summary>Frees the private memory and deactivates.</summary>
     Task Stop();

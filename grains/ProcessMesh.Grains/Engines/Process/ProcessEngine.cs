@@ -8,8 +8,9 @@ namespace ProcessMesh.Grains.Engines.Process;
 /// The <c>process</c> model: each worker is a grain of its workload's process type, placed as the spec says.
 /// Runs inside the coordinator grain: it opens every silo's sink, starts the workers, tells every sink where they
 /// live (each silo reads the memory its workers added), times the workload's process protocol while watching
-/// membership, collects what every silo measured, and stops the workers. A run never hangs: it ends at its time limit, and a lost silo either is recovered from (the
-/// workload starts its workers again on the survivors) or ends the run within seconds as <c>lost</c>.
+/// membership, collects what every silo measured, and stops the workers. A run never hangs: it ends at its time
+/// limit, and a lost silo either is recovered from (the workload starts its workers again on the survivors) or
+/// ends the run within seconds as <c>lost</c>.
 /// </summary>
 internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocalSiloDetails here) : IModelEngine
 {
@@ -38,13 +39,13 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             // started, every sink learns where each worker lives (so each message is counted as crossing silos or
             // not) and reads the memory its silo's workers added, just before the clock starts.
             var silos = await ActiveSilosAsync();
-            var homes = new string[spec.Workers];
+            var homes = new SiloAddress[spec.Workers];
             try
             {
                 await Task.WhenAll(silos.Select(s => SiloProbeGrain.On(grains, s).Open(runId, acrossSilos: silos.Length > 1)));
                 await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
-                var names = silos.Select(s => s.Endpoint.ToString()).Union(homes).ToArray();
-                var ranks = homes.Select(h => (short)Array.IndexOf(names, h)).ToArray();
+                var names = silos.Union(homes).Select(s => s.Endpoint.ToString()).Distinct().ToArray();
+                var ranks = homes.Select(h => (short)Array.IndexOf(names, h.Endpoint.ToString())).ToArray();
                 var driver = (short)Array.IndexOf(names, here.SiloAddress.Endpoint.ToString());
                 await Task.WhenAll(silos.Select(s => SiloProbeGrain.On(grains, s).Placed(runId, names, ranks, driver)));
             }
@@ -61,10 +62,10 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
 
             var sink = sinks.For(runId);
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
-            var run = new ProcessRun(grains, workload, spec, runId, sink, stop.Token);
+            var run = new ProcessRun(grains, workload, spec, runId, sink, stop.Token, homes, here.SiloAddress);
             var clock = PhaseClock.Start();
             var phase = workload.RunProcessesAsync(run);
-            var watch = WatchAsync(homes.Distinct().ToHashSet(), workload.Recovers, stop);
+            var watch = WatchAsync(homes.ToHashSet(), workload.Recovers, stop);
             string outcome;
             string? failure = null;
             ulong answer = 0;
@@ -115,18 +116,18 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
     /// Reads membership every second until the phase ends. When a silo that holds workers leaves, a workload
     /// that cannot recover is stopped at once; the lost silo is returned.
     /// </summary>
-    private async Task<string?> WatchAsync(HashSet<string> homes, bool recovers, CancellationTokenSource stop)
+    private async Task<string?> WatchAsync(HashSet<SiloAddress> homes, bool recovers, CancellationTokenSource stop)
     {
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 await Task.Delay(_watchInterval, stop.Token);
-                var active = (await ActiveSilosAsync()).Select(s => s.Endpoint.ToString()).ToHashSet();
+                var active = (await ActiveSilosAsync()).ToHashSet();
                 if (homes.FirstOrDefault(h => !active.Contains(h)) is { } lost && !recovers)
                 {
                     await stop.CancelAsync();
-                    return lost;
+                    return lost.Endpoint.ToString();
                 }
             }
         }

@@ -36,13 +36,13 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
         GrainFactory.GetGrain<T>(ProcessKeys.Of(Setup.RunId, ProcessKeys.Parse(this.GetPrimaryKeyString()).Placement ?? Placements.Default, index));
 
     /// <inheritdoc />
-    public Task<string> Start(ProcessSetup setup)
+    public Task<SiloAddress> Start(ProcessSetup setup)
     {
         _setup = setup;
         _sink = sinks.For(setup.RunId);
         _sink.Started();
         _memory = PrivateMemory.Allocate(setup.Spec.MemoryBytes, (byte)setup.Index);
-        return Task.FromResult(silo.SiloAddress.Endpoint.ToString());
+        return Task.FromResult(silo.SiloAddress);
     }
 
     /// <summary>Copies an arriving payload into this process's own memory, as IPC copies bytes into the receiver.</summary>

@@ -9,7 +9,7 @@ namespace ProcessMesh.Grains.Workloads.Cpu;
 /// <c>cpu</c>: pure compute, split across workers. A process computes each chunk it is sent and replies with the
 /// partial sum; a thread computes its share a chunk at a time and adds each chunk's sum into shared memory.
 /// </summary>
-public sealed class CpuWorkload : Workload<ICpuProcess>
+public sealed class CpuWorkload : LaneWorkload<ICpuProcess>
 {
     private const long Chunk = 1_000;
 
@@ -42,8 +42,7 @@ public sealed class CpuWorkload : Workload<ICpuProcess>
     public override ulong Expected(RunSpec spec) => CpuKernel.Expected(spec.Work);
 
     /// <inheritdoc />
-    public override Task<ulong> RunProcessesAsync(ProcessRun run) =>
-        ComputeLanes.RunAsync(run, (i, request) => run.Worker<ICpuProcess>(i).Compute(request));
+    protected override Task<ComputeReply> Send(ICpuProcess worker, ComputeRequest request) => worker.Compute(request);
 
     /// <inheritdoc />
     public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new ComputeThreads(run, CpuKernel.Range);

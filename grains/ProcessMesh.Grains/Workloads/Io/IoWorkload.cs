@@ -10,7 +10,7 @@ namespace ProcessMesh.Grains.Workloads.Io;
 /// <c>io</c>: blocking waits. A process awaits each simulated I/O of the chunks it is sent; a thread blocks in
 /// each, giving up the interpreter lock while it waits, as CPython threads do.
 /// </summary>
-public sealed class IoWorkload : Workload<IIoProcess>
+public sealed class IoWorkload : LaneWorkload<IIoProcess>
 {
     /// <inheritdoc />
     public override Workload Name => Workload.Io;
@@ -37,8 +37,7 @@ public sealed class IoWorkload : Workload<IIoProcess>
     public override ulong Expected(RunSpec spec) => IoKernel.Expected(spec.Work);
 
     /// <inheritdoc />
-    public override Task<ulong> RunProcessesAsync(ProcessRun run) =>
-        ComputeLanes.RunAsync(run, (i, request) => run.Worker<IIoProcess>(i).Wait(request));
+    protected override Task<ComputeReply> Send(IIoProcess worker, ComputeRequest request) => worker.Wait(request);
 
     /// <inheritdoc />
     public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new Threads(run);

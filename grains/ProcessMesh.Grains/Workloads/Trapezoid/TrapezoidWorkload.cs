@@ -12,7 +12,7 @@ namespace ProcessMesh.Grains.Workloads.Trapezoid;
 /// Each piece's area is rounded to a fixed point of 10^-15 before it is added, so the answer is an integer sum
 /// that no split or order can change: every model must give the serial answer exactly.
 /// </summary>
-public sealed class TrapezoidWorkload : Workload<ITrapezoidProcess>
+public sealed class TrapezoidWorkload : LaneWorkload<ITrapezoidProcess>
 {
     /// <summary>Savina's pieces.</summary>
     public const long SavinaPieces = 10_000_000;
@@ -39,8 +39,7 @@ public sealed class TrapezoidWorkload : Workload<ITrapezoidProcess>
     public override ulong Expected(RunSpec spec) => Range(spec.Work, 0, spec.Work);
 
     /// <inheritdoc />
-    public override Task<ulong> RunProcessesAsync(ProcessRun run) =>
-        ComputeLanes.RunAsync(run, (i, request) => run.Worker<ITrapezoidProcess>(i).Area(request));
+    protected override Task<ComputeReply> Send(ITrapezoidProcess worker, ComputeRequest request) => worker.Area(request);
 
     /// <inheritdoc />
     public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new ComputeThreads(run, (first, count) => Range(run.Spec.Work, first, count));
