@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -249,6 +250,7 @@ internal static class ClusterBenchmarks
         }
 
         var met = Program.Report("pingpong across two silo processes, 1 pair: process model (spread) vs bare Orleans ping on silo A, pong on silo B (round trips/s)", cross.Harness, cross.Bare, 0.8);
+        Console.WriteLine($"  {cross.Ratios}");
         Console.WriteLine($"  per round trip (medians):   in one silo: processmesh {1e6 / Median(inside.Harness),6:0.0} µs, bare {1e6 / Median(inside.Bare),6:0.0} µs;   across two silos: processmesh {1e6 / Median(cross.Harness),6:0.0} µs, bare {1e6 / Median(cross.Bare),6:0.0} µs");
         Console.WriteLine($"  crossing costs processmesh {1e6 / Median(cross.Harness) - 1e6 / Median(inside.Harness):0.0} µs and bare Orleans {1e6 / Median(cross.Bare) - 1e6 / Median(inside.Bare):0.0} µs more per round trip   {LoadAverage()}");
         await client.StopAsync();
@@ -310,7 +312,7 @@ internal static class ClusterBenchmarks
         }
 
         var met = Program.Report($"cpu, {workers} workers: process model spread over 3 silo processes vs all on 1 silo process (units/s)", spread.Harness, spread.Bare, 0.9);
-        Console.WriteLine($"  {LoadAverage()}");
+        Console.WriteLine($"  {spread.Ratios}   {LoadAverage()}");
         await threeClient.StopAsync();
         await oneClient.StopAsync();
         return met;
@@ -373,6 +375,9 @@ internal static class ClusterBenchmarks
         public List<double> Harness { get; } = [];
 
         public List<double> Bare { get; } = [];
+
+        /// <summary>Each measured trial's ratio, in order: how far the conditions moved while they ran.</summary>
+        public string Ratios => $"per-trial ratios: {string.Join(", ", Harness.Zip(Bare, (h, b) => (h / b).ToString("P0", CultureInfo.InvariantCulture)))}";
 
         public void Add(bool measured, double harness, double bare)
         {
