@@ -205,6 +205,7 @@ public static class Clustering
     /// <summary>Membership, identity and endpoints for a silo with <paramref name="settings"/> standing at <paramref name="identity"/>.</summary>
     public static ISiloBuilder UseProcessMeshClustering(this ISiloBuilder silo, SiloSettings settings, SiloIdentity identity)
     {
+        silo.Configure<ClusterMembershipOptions>(o => o.ApplyFailureDetection(settings));
         if (settings.IsMode(ClusteringMode.Localhost))
         {
             var primary = settings.PrimarySiloPort == 0 ? null : new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort);
@@ -244,6 +245,21 @@ public static class Clustering
         }
 
         return silo;
+    }
+
+    /// <summary>
+    /// How quickly silos find a dead peer, from <paramref name="settings"/>: Orleans' probing bounded so that a killed silo
+    /// is declared dead within <see cref="SiloSettings.DeadSiloDetection"/>, in every clustering mode (one silo alone has
+    /// nobody to probe).
+    /// </summary>
+    public static void ApplyFailureDetection(this ClusterMembershipOptions options, SiloSettings settings)
+    {
+        options.ProbeTimeout = settings.ProbeTimeout;
+        options.MinProbeTimeout = settings.ProbeTimeout / 2;
+        options.MaxProbeTimeout = settings.MaxProbeTimeout;
+        options.NumMissedProbesLimit = settings.NumMissedProbesLimit;
+        options.NumVotesForDeathDeclaration = settings.NumVotesForDeathDeclaration;
+        options.TableRefreshTimeout = settings.TableRefreshTimeout;
     }
 
     /// <summary>How <paramref name="client"/> finds the gateways of the cluster that <paramref name="access"/> names.</summary>

@@ -17,30 +17,55 @@ namespace ProcessMesh.Bench;
 /// Benchmarks that check ProcessMesh against what it claims: <c>harness</c> measures the harness against bare
 /// Orleans calls and a bare Parallel.For in one run; <c>gil</c> checks the models reproduce CPython's shape;
 /// <c>p99</c> checks the load record's p99 against an independent measure; <c>grains</c> holds a million
-/// idle grains against bare Orleans.
-/// Usage: dotnet run --project bench/ProcessMesh.Bench -c Release -- [harness|gil|p99|grains|all] [--grains N]
+/// idle grains against bare Orleans. On real clusters of silo processes (<see cref="ClusterBenchmarks"/>):
+/// <c>kill</c>, <c>cross-silo</c> and <c>spread</c>.
+/// Usage: dotnet run --project bench/ProcessMesh.Bench -c Release -- [harness|gil|p99|grains|all|kill|cross-silo|spread]
+/// [--grains N] [--tries N] [--trials N] [--work N]
 /// </summary>
 internal static class Program
 {
     private const int Trials = 9;
 
+    private static readonly string[] _modes = ["harness", "gil", "grains", "p99", "all", "kill", "cross-silo", "spread"];
+
     private static async Task<int> Main(string[] args)
     {
         var mode = args.FirstOrDefault() ?? "all";
-        if (mode is not ("harness" or "gil" or "grains" or "p99" or "all"))
+        if (mode == "silo")
         {
-            await Console.Error.WriteLineAsync("bench: the first argument is harness, gil, grains, p99 or all");
+            return await ClusterBenchmarks.HostSiloAsync(); // a silo process of the cluster benchmarks
+        }
+
+        if (!_modes.Contains(mode))
+        {
+            await Console.Error.WriteLineAsync($"bench: the first argument is one of {string.Join(", ", _modes)}");
             return 2;
         }
 
-        var grainCount = args.SkipWhile(a => a != "--grains").Skip(1).Select(int.Parse).FirstOrDefault(1_000_000);
+        if (Option(args, "--grains", 1_000_000) is not { } grainCount || Option(args, "--tries", 5) is not { } tries
+            || Option(args, "--trials", mode == "spread" ? 5 : 6) is not { } trials
+            || Option(args, "--work", mode == "spread" ? 8_000_000 : 100_000) is not { } work)
+        {
+            return 2;
+        }
 
         var machine = MachineInfo.Current(1);
         Console.WriteLine($"machine: {machine.Cores} cores, {machine.MemoryBytes / (1L << 30)} GiB, {machine.Gc} GC, .NET {machine.Runtime}, {machine.Os}");
-        Console.WriteLine($"build: {(IsOptimized() ? "Release" : "Debug (figures are not representative)")}, one in-process silo");
+        var cluster = mode is "kill" or "cross-silo" or "spread";
+        Console.WriteLine($"build: {(IsOptimized() ? "Release" : "Debug (figures are not representative)")}, {(cluster ? "silo processes on loopback" : "one in-process silo")}; {ClusterBenchmarks.LoadAverage()}");
 
         // Each benchmark gets a fresh silo, so none inherits another's heap, activations or call filter.
         var ok = true;
+        if (cluster)
+        {
+            ok = mode switch
+            {
+                "kill" => await ClusterBenchmarks.KillSiloAsync((int)tries),
+                "cross-silo" => await ClusterBenchmarks.CrossSiloPingPongAsync((int)trials, work),
+                _ => await ClusterBenchmarks.SpreadAgainstOneSiloAsync((int)trials, work, workers: 6),
+            };
+        }
+
         if (mode is "harness" or "all")
         {
             ok &= await WithSilo(async grains =>
@@ -60,7 +85,7 @@ internal static class Program
 
         if (mode is "grains" or "all")
         {
-            ok &= await WithSilo(grains => IdleGrainsAgainstBareOrleans(grains, grainCount));
+            ok &= await WithSilo(grains => IdleGrainsAgainstBareOrleans(grains, (int)grainCount));
         }
 
         Console.WriteLine(ok ? "all targets met" : "SOME TARGETS MISSED");
@@ -367,7 +392,7 @@ internal static class Program
     /// Trials alternate harness and bare, so each pair ran under the same conditions: the ratio reported is the
     /// median of the per-trial ratios, which cancels drift that a ratio of two medians would keep.
     /// </summary>
-    private static bool Report(string what, List<double> harnessRates, List<double> bareRates, double target)
+    internal static bool Report(string what, List<double> harnessRates, List<double> bareRates, double target)
     {
         var harness = Median(harnessRates);
         var bare = Median(bareRates);
@@ -383,6 +408,24 @@ internal static class Program
     {
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
+    }
+
+    /// <summary>The positive whole number after <paramref name="name"/>, or <paramref name="fallback"/>; null (after one line on stderr) when it is not one.</summary>
+    private static long? Option(string[] args, string name, long fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        if (at < 0)
+        {
+            return fallback;
+        }
+
+        if (at + 1 < args.Length && long.TryParse(args[at + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value is > 0 and <= int.MaxValue)
+        {
+            return value;
+        }
+
+        Console.Error.WriteLine($"bench: {name}: '{(at + 1 < args.Length ? args[at + 1] : "")}' is not a positive whole number");
+        return null;
     }
 
     private static bool IsOptimized() =>

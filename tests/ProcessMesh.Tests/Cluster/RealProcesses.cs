@@ -6,6 +6,8 @@ using System.Net.Sockets;
 
 namespace ProcessMesh.Tests.Cluster;
 
+// Shared by the real-process tests and the cluster benchmarks (bench/ProcessMesh.Bench links this file).
+
 /// <summary>Free loopback ports and the waits the real-process tests share.</summary>
 internal static class Loopback
 {
@@ -143,8 +145,11 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>Everything the silo printed, for failure messages.</summary>
     public string Output => string.Join('\n', _stdout.Concat(_stderr));
 
-    /// <summary>Starts a silo on free ports with <c>ProcessMesh__*</c> settings from <paramref name="settings"/>.</summary>
-    public static SiloProcess Start(IReadOnlyDictionary<string, string> settings)
+    /// <summary>
+    /// Starts a silo on free ports with <c>ProcessMesh__*</c> settings from <paramref name="settings"/>: the silo host
+    /// beside this assembly, or <c>dotnet</c> with <paramref name="command"/> (another host, such as the benchmarks' own).
+    /// </summary>
+    public static SiloProcess Start(IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? command = null)
     {
         var siloPort = Loopback.FreePort();
         var gatewayPort = Loopback.FreePort();
@@ -158,7 +163,11 @@ internal sealed class SiloProcess : IAsyncDisposable
             start.Environment[$"ProcessMesh__{name}"] = value;
         }
 
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ProcessMesh.Silo.dll"));
+        foreach (var arg in command ?? [Path.Combine(AppContext.BaseDirectory, "ProcessMesh.Silo.dll")])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the silo");
         var silo = new SiloProcess(process, siloPort, gatewayPort);
         process.OutputDataReceived += (_, e) =>
@@ -235,8 +244,11 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
 
     public IReadOnlyList<SiloProcess> Silos { get; }
 
-    /// <summary>Starts Redis and <paramref name="count"/> silos, and waits until the membership table lists every one as active.</summary>
-    public static async Task<RedisSiloCluster> StartAsync(int count, TimeSpan timeout)
+    /// <summary>
+    /// Starts Redis and <paramref name="count"/> silos (run by <paramref name="command"/>, see <see cref="SiloProcess.Start"/>),
+    /// and waits until the membership table lists every one as active.
+    /// </summary>
+    public static async Task<RedisSiloCluster> StartAsync(int count, TimeSpan timeout, IReadOnlyList<string>? command = null)
     {
         var redis = await RedisServer.StartAsync();
         var clusterId = $"test-{Guid.NewGuid():N}";
@@ -253,7 +265,7 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
         {
             for (var i = 0; i < count; i++)
             {
-                silos.Add(SiloProcess.Start(settings));
+                silos.Add(SiloProcess.Start(settings, command));
             }
 
             await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(ProcessMesh.Silo.RedisEndpoint.Options(redis.Endpoint));
@@ -300,11 +312,4 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
 
         await Redis.DisposeAsync();
     }
-}
-
-/// <summary>Tests that start a real multi-silo cluster run one at a time: each one takes the machine's cores for tens of seconds.</summary>
-[CollectionDefinition(Name)]
-public sealed class RealClusterCollection
-{
-    public const string Name = "real silo clusters";
 }

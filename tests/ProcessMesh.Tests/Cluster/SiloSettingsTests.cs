@@ -27,6 +27,11 @@ public sealed class SiloSettingsTests
     [InlineData("ProcessMesh:ResponseTimeout", "ResponseTimeout", "00:00:00")]
     [InlineData("ProcessMesh:DirectoryCaching", "DirectoryCaching", "Sometimes")]
     [InlineData("ProcessMesh:ClusterId", "ClusterId", " ")]
+    [InlineData("ProcessMesh:ProbeTimeout", "ProbeTimeout", "00:00:00")]
+    [InlineData("ProcessMesh:MaxProbeTimeout", "MaxProbeTimeout", "00:00:01")]
+    [InlineData("ProcessMesh:NumMissedProbesLimit", "NumMissedProbesLimit", "0")]
+    [InlineData("ProcessMesh:NumVotesForDeathDeclaration", "NumVotesForDeathDeclaration", "two")]
+    [InlineData("ProcessMesh:TableRefreshTimeout", "TableRefreshTimeout", "-00:00:01")]
     public void A_bad_setting_is_one_line_naming_it(string named, string setting, string value)
     {
         var failures = Failures(new() { [setting] = value }, _noEnvironment);
@@ -79,6 +84,25 @@ public sealed class SiloSettingsTests
         Assert.True(settings.UsesRedis);
         Assert.Equal(12000, settings.SiloPort);
         Assert.Equal(new SiloIdentity(null, IPAddress.Loopback, IPAddress.Loopback), SiloIdentity.Resolve(settings, _noEnvironment.GetValueOrDefault));
+    }
+
+    [Fact]
+    public void Failure_detection_finds_a_killed_silo_well_within_30_s_and_can_be_set()
+    {
+        var defaults = new Orleans.Configuration.ClusterMembershipOptions();
+        defaults.ApplyFailureDetection(SiloHosting.ReadSettings(Configuration([]), _noEnvironment.GetValueOrDefault));
+        var set = new Orleans.Configuration.ClusterMembershipOptions();
+        var settings = SiloHosting.ReadSettings(
+            Configuration(new() { ["ProbeTimeout"] = "00:00:04", ["MaxProbeTimeout"] = "00:00:12", ["NumMissedProbesLimit"] = "4", ["NumVotesForDeathDeclaration"] = "3", ["TableRefreshTimeout"] = "00:01:00" }),
+            _noEnvironment.GetValueOrDefault);
+        set.ApplyFailureDetection(settings);
+
+        Assert.True(defaults.MaxProbeTimeout * defaults.NumMissedProbesLimit <= TimeSpan.FromSeconds(15), $"a killed silo could stay active for {defaults.MaxProbeTimeout * defaults.NumMissedProbesLimit}");
+        Assert.True(defaults.MinProbeTimeout >= TimeSpan.FromSeconds(1), "probes shorter than a second would suspect silos that are merely busy");
+        Assert.Equal(
+            (TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(12), 4, 3, TimeSpan.FromMinutes(1)),
+            (set.ProbeTimeout, set.MinProbeTimeout, set.MaxProbeTimeout, set.NumMissedProbesLimit, set.NumVotesForDeathDeclaration, set.TableRefreshTimeout));
+        Assert.Equal(TimeSpan.FromSeconds(48), settings.DeadSiloDetection);
     }
 
     [Theory]

@@ -9,6 +9,10 @@ public interface IProcessWorker : IGrainWithStringKey
     /// <summary>Allocates and touches the private memory and learns the run; replies with the silo it lives on.</summary>
     Task<SiloAddress> Start(ProcessSetup setup);
 
-    /// <summary>Frees the private memory and deactivates.</summary>
+    /// <summary>
+    /// Frees the private memory and deactivates. Interleaves with a call still running on the worker (a pinger's loop
+    /// after the run was lost), which sees <see cref="ProcessWorkerGrain.Stopped"/> and ends at its next message.
+    /// </summary>
+    [AlwaysInterleave]
     Task Stop();
 }

@@ -78,8 +78,11 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             catch (Exception e) when (e is not ArgumentException)
             {
                 outcome = Outcomes.Lost;
+
+                // The watch cancels the phase before it returns the silo it saw leave: wait for it (it ends at once).
+                var lostSilo = stop.IsCancellationRequested ? await watch : null;
                 failure = stop.IsCancellationRequested
-                    ? watch.IsCompleted && watch.Result is { } lostSilo
+                    ? lostSilo is not null
                         ? $"silo {lostSilo} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
                         : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
                     : e is SiloUnavailableException or OrleansMessageRejectionException

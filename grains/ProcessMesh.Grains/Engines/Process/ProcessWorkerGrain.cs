@@ -22,6 +22,9 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
     protected ProcessSetup Setup => _setup ?? throw new InvalidOperationException(
         $"process worker {this.GetPrimaryKeyString()} has no setup: it was activated again without Start (its silo was lost, or it was collected), so its share of the run is gone");
 
+    /// <summary>Whether the run asked this worker to stop: a loop that outlives its run (the run was lost) ends here.</summary>
+    protected bool Stopped { get; private set; }
+
     /// <summary>The run's spec.</summary>
     protected RunSpec Spec => Setup.Spec;
 
@@ -57,6 +60,7 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
     /// <inheritdoc />
     public Task Stop()
     {
+        Stopped = true;
         _memory = [];
         _inbox = [];
         DeactivateOnIdle();

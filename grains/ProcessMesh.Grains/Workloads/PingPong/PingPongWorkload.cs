@@ -153,6 +153,11 @@ internal sealed class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails sil
         ulong verified = 0;
         for (long r = 0; r < rounds; r++)
         {
+            if (Stopped)
+            {
+                throw new OperationCanceledException($"process worker {Index} was stopped after {r:N0} of {rounds:N0} rounds: its run ended without it");
+            }
+
             var start = Stopwatch.GetTimestamp();
             var ping = new PingMessage(r, payload);
             Sink.Sent();
