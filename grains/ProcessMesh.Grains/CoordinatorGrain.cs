@@ -105,11 +105,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
 
     public Task<long> LiveHeapBytes() => Task.FromResult(GC.GetTotalMemory(forceFullCollection: true));
 
-    public Task<double> CpuSeconds()
-    {
-        using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return Task.FromResult(process.TotalProcessorTime.TotalSeconds);
-    }
+    public Task<double> CpuSeconds() => Task.FromResult(PhaseClock.ProcessCpuSeconds());
 
     private IModelEngine Engine(string model) => engines.FirstOrDefault(e => e.Model == model)
         ?? throw new ArgumentException($"--model: this cluster has no '{model}' model (it has {string.Join(", ", engines.Select(e => e.Model))})");

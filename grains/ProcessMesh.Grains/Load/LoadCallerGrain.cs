@@ -31,12 +31,12 @@ internal sealed class LoadCallerGrain : Grain, ILoadCallerGrain
             var population = Enumerable.Range(0, spec.Grains).Select(i => GrainFactory.GetGrain<ILoadGrain>(LoadDriver.Key(runId, i))).ToArray();
             var payload = new byte[spec.PayloadBytes];
             _drive = new Drive(spec, share, shares);
-            var cpuBefore = CpuSeconds();
+            var cpuBefore = PhaseClock.ProcessCpuSeconds();
 
             // The callers run on the thread pool, not as continuations of this activation: a silo's callers use
             // all its cores, as the client's callers do on the external path.
             await Task.Run(() => _drive.RunAsync(population, payload, cancellation), cancellation);
-            _drive.CpuSeconds = CpuSeconds() - cpuBefore;
+            _drive.CpuSeconds = PhaseClock.ProcessCpuSeconds() - cpuBefore;
             return DriveShare.Of(_drive.Figures, _process);
         }
         finally
@@ -46,12 +46,6 @@ internal sealed class LoadCallerGrain : Grain, ILoadCallerGrain
     }
 
     public Task<long> Calls() => Task.FromResult(_drive?.Calls ?? 0);
-
-    private static double CpuSeconds()
-    {
-        using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return process.TotalProcessorTime.TotalSeconds;
-    }
 
     /// <summary>The callers of drive <paramref name="drive"/> of test <paramref name="runId"/> on <paramref name="silo"/>.</summary>
     public static ILoadCallerGrain On(IGrainFactory grains, SiloAddress silo, string runId, int drive) =>

@@ -6,26 +6,25 @@ namespace ProcessMesh.Grains.Measurement;
 public readonly struct PhaseClock
 {
     private readonly long _startTimestamp;
-    private readonly TimeSpan _startCpu;
+    private readonly double _startCpuSeconds;
 
-    private PhaseClock(long startTimestamp, TimeSpan startCpu)
+    private PhaseClock(long startTimestamp, double startCpuSeconds)
     {
         _startTimestamp = startTimestamp;
-        _startCpu = startCpu;
+        _startCpuSeconds = startCpuSeconds;
     }
 
     /// <summary>Starts timing now.</summary>
-    public static PhaseClock Start()
+    public static PhaseClock Start() => new(Stopwatch.GetTimestamp(), ProcessCpuSeconds());
+
+    /// <summary>The CPU seconds this process has used so far (every clock, probe and caller reads its CPU here).</summary>
+    public static double ProcessCpuSeconds()
     {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        return new PhaseClock(Stopwatch.GetTimestamp(), cpu);
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
     }
 
     /// <summary>Wall and CPU seconds since <see cref="Start"/>.</summary>
-    public (double WallSeconds, double CpuSeconds) Stop()
-    {
-        var wall = Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds;
-        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - _startCpu).TotalSeconds;
-        return (wall, cpu);
-    }
+    public (double WallSeconds, double CpuSeconds) Stop() =>
+        (Stopwatch.GetElapsedTime(_startTimestamp).TotalSeconds, ProcessCpuSeconds() - _startCpuSeconds);
 }

@@ -22,7 +22,7 @@ internal sealed class SiloProbeGrain(RunSinks sinks, ILocalSiloDetails silo) : G
             sink.MemoryAfter = MemoryReading.Take();
         }
 
-        sink.CpuAtOpen = CpuSeconds();
+        sink.CpuAtOpen = PhaseClock.ProcessCpuSeconds();
         return Task.CompletedTask;
     }
 
@@ -45,15 +45,9 @@ internal sealed class SiloProbeGrain(RunSinks sinks, ILocalSiloDetails silo) : G
         Ledger = sink.Ledger,
         UnitsDone = sink.UnitsDone,
         HeapBytes = GC.GetTotalMemory(forceFullCollection: false),
-        CpuSeconds = sink.CpuAtOpen > 0 ? CpuSeconds() - sink.CpuAtOpen : 0,
+        CpuSeconds = sink.CpuAtOpen > 0 ? PhaseClock.ProcessCpuSeconds() - sink.CpuAtOpen : 0,
         Memory = sink.MemoryAfter is { } after ? new SiloMemory(sink.MemoryBefore, after) : null,
     };
-
-    private static double CpuSeconds()
-    {
-        using var process = System.Diagnostics.Process.GetCurrentProcess();
-        return process.TotalProcessorTime.TotalSeconds;
-    }
 
     /// <summary>The probe of <paramref name="silo"/>.</summary>
     public static ISiloProbeGrain On(IGrainFactory grains, SiloAddress silo) => grains.GetGrain<ISiloProbeGrain>(silo.ToParsableString());
