@@ -107,8 +107,7 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
                      $"median of {first.Repeats} repeat(s).";
         if (m.SiloMachines.Count > 1)
         {
-            var hosts = m.SiloMachines.GroupBy(s => s.Host).ToList();
-            yield return $"silos: {string.Join(", ", m.SiloMachines.Select(s => s.Silo))} ({hosts.Count} machine(s), {m.ClusterCores} cores between them).";
+            yield return $"silos: {string.Join(", ", m.SiloMachines.Select(s => s.Silo))} ({m.Machines} machine(s), {m.ClusterCores} cores between them).";
         }
         if (load)
         {

@@ -23,8 +23,7 @@ internal sealed class ScaleOutScenario : IScenario
     {
         var machine = context.Machine;
         var cores = Math.Max(1, machine.Cores);
-        var machines = machine.SiloMachines.Count > 0 ? machine.SiloMachines.Select(m => m.Host).Distinct().Count() : Math.Max(1, machine.Silos);
-        var wide = machine.SiloMachines.Count > 0 ? machine.ClusterCores : cores * Math.Max(1, machine.Silos);
+        var (machines, wide) = (machine.Machines, machine.ClusterCores);
         var spec = new RunSpec { Workload = Workload.Cpu, Work = Work };
         var measured = await context.MeasureAllAsync(
             [spec with { Model = Models.Thread, Workers = 1 }, spec with { Model = Models.Thread, Workers = wide }, spec with { Model = Models.Process, Workers = 1 }, spec with { Model = Models.Process, Workers = wide }],

@@ -31,6 +31,9 @@ public sealed record MachineInfo
     /// </summary>
     public int ClusterCores => SiloMachines.Count == 0 ? Cores : SiloMachines.GroupBy(m => m.Host).Sum(h => h.First().Cores);
 
+    /// <summary>The machines the silos run on (one when they were not listed).</summary>
+    public int Machines => Math.Max(1, SiloMachines.Select(m => m.Host).Distinct().Count());
+
     /// <summary>Reads the machine this code runs on.</summary>
     public static MachineInfo Current(int silos) => new()
     {
