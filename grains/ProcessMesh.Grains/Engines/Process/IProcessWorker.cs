@@ -11,7 +11,7 @@ public interface IProcessWorker : IGrainWithStringKey
 
     /// <summary>
     /// Frees the private memory and deactivates. Interleaves with a call still running on the worker (a pinger's loop
-    /// after the run was lost), which sees <see cref="ProcessWorkerGrain.Stopped"/> and ends at its next message.
+    /// after the run was lost), which sees <see cref="ProcessWorkerGrain.Stopped"/> and ends at the top of its next iteration.
     /// </summary>
     [AlwaysInterleave]
     Task Stop();

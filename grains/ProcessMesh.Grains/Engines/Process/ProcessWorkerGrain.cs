@@ -22,8 +22,20 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
     protected ProcessSetup Setup => _setup ?? throw new InvalidOperationException(
         $"process worker {this.GetPrimaryKeyString()} has no setup: it was activated again without Start (its silo was lost, or it was collected), so its share of the run is gone");
 
-    /// <summary>Whether the run asked this worker to stop: a loop that outlives its run (the run was lost) ends here.</summary>
+    /// <summary>Whether the run asked this worker to stop (the run was lost, or ended without it).</summary>
     protected bool Stopped { get; private set; }
+
+    /// <summary>
+    /// Ends a sender loop that outlives its run, at the top of an iteration (between a message's ledger entries
+    /// would leave the ledger unbalanced): <paramref name="done"/> of <paramref name="of"/> <paramref name="what"/> were sent.
+    /// </summary>
+    protected void ThrowIfStopped(long done, long of, string what)
+    {
+        if (Stopped)
+        {
+            throw new OperationCanceledException($"process worker {Index} was stopped after {done:N0} of {of:N0} {what}: its run ended without it");
+        }
+    }
 
     /// <summary>The run's spec.</summary>
     protected RunSpec Spec => Setup.Spec;
@@ -63,7 +75,13 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
         Stopped = true;
         _memory = [];
         _inbox = [];
+        OnStopped();
         DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Wakes whatever this worker waits for inside a call, so the wait sees <see cref="Stopped"/> and ends.</summary>
+    protected virtual void OnStopped()
+    {
     }
 }

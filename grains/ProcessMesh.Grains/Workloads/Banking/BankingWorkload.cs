@@ -83,6 +83,7 @@ public sealed class BankingWorkload : Workload<IBankAccountProcess>
         {
             for (var t = WorkSplit.Start(spec.Work, tellers, teller); t < WorkSplit.Start(spec.Work, tellers, teller) + WorkSplit.Share(spec.Work, tellers, teller); t++)
             {
+                run.Stopping.ThrowIfCancellationRequested();
                 var (from, to, amount) = Transfer(t, spec.Workers);
                 var start = Stopwatch.GetTimestamp();
                 run.Sink.Sent();

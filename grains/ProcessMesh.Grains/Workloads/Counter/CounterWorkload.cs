@@ -124,6 +124,7 @@ internal sealed class CounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo
         var payload = new byte[Spec.PayloadBytes];
         for (long done = 0; done < share; done += Spec.Granularity)
         {
+            ThrowIfStopped(done, share, "increments");
             var start = Stopwatch.GetTimestamp();
             Sink.Sent();
             try

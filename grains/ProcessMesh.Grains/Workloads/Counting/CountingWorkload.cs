@@ -93,6 +93,7 @@ internal sealed class CountingProcessGrain(RunSinks sinks, ILocalSiloDetails sil
         var check = CountingWorkload.Window;
         for (long done = 0; done < count; done += Spec.Granularity)
         {
+            ThrowIfStopped(done, count, "increments");
             if (done >= check)
             {
                 // Producers run at one pace, so the counter is within a window of this one when it has counted

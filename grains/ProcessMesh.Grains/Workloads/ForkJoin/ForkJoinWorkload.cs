@@ -59,6 +59,8 @@ public sealed class ForkJoinWorkload : Workload<IForkJoinProcess>
             {
                 if (k > 0 && k % Window == 0)
                 {
+                    run.Stopping.ThrowIfCancellationRequested();
+
                     // Flow control: no more than a window of unhandled messages in flight to one worker.
                     await worker.Handled(k - Window);
                 }

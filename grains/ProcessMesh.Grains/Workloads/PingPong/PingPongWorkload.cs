@@ -153,11 +153,7 @@ internal sealed class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails sil
         ulong verified = 0;
         for (long r = 0; r < rounds; r++)
         {
-            if (Stopped)
-            {
-                throw new OperationCanceledException($"process worker {Index} was stopped after {r:N0} of {rounds:N0} rounds: its run ended without it");
-            }
-
+            ThrowIfStopped(r, rounds, "rounds");
             var start = Stopwatch.GetTimestamp();
             var ping = new PingMessage(r, payload);
             Sink.Sent();

@@ -150,6 +150,7 @@ internal sealed class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo
         var sends = new List<Task>(2);
         for (var step = 0; step < Spec.Steps && n > 0; step++)
         {
+            ThrowIfStopped(step, Spec.Steps, "steps");
             var start = Stopwatch.GetTimestamp();
             sends.Clear();
             if (hasLeft)
@@ -201,6 +202,8 @@ internal sealed class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo
         return StencilKernel.Checksum(cur.AsSpan(1, n));
     }
 
+    protected override void OnStopped() => _haloArrived?.TrySetResult();
+
     public Task Halo(HaloMessage message)
     {
         Receive(message.Payload);
@@ -214,6 +217,7 @@ internal sealed class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo
         double value;
         while (!_halos.Remove((step, fromLeft), out value))
         {
+            ThrowIfStopped(step, Spec.Steps, "steps"); // a neighbour that was stopped sends no more halos
             _haloArrived = new TaskCompletionSource();
             await _haloArrived.Task;
         }
