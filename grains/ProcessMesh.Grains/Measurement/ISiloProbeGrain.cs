@@ -16,6 +16,9 @@ public interface ISiloProbeGrain : IGrainWithStringKey
     /// </summary>
     Task Placed(string runId, string[] silos, short[] homes, short driver);
 
+    /// <summary>Worker <paramref name="worker"/> of run <paramref name="runId"/> was started again on this silo: its messages are classed by it from now on.</summary>
+    Task Moved(string runId, int worker);
+
     /// <summary>Closes run <paramref name="runId"/>'s sink on this silo and reports it.</summary>
     Task<SiloSinkReport> Close(string runId);
 

@@ -154,12 +154,26 @@ public sealed class RunSink
 
 /// <summary>
 /// Which silo each worker of a run lives on, as seen from one silo: what classes a message as crossing silos or
-/// staying inside one. Workers started again elsewhere after a lost silo keep the home they started with.
+/// staying inside one. <paramref name="homes"/>[rank] indexes <paramref name="silos"/> (endpoints); a worker started
+/// again elsewhere after a lost silo is <see cref="Moved"/>.
 /// </summary>
-public sealed class WorkerHomes(short[] homes, short here, short driver)
+public sealed class WorkerHomes(string[] silos, short[] homes, short here, short driver)
 {
     /// <summary>Nothing known: every message counts as staying inside the silo (the thread models, or before the workers started).</summary>
-    public static readonly WorkerHomes None = new([], 0, 0);
+    public static readonly WorkerHomes None = new([], [], 0, 0);
+
+    /// <summary>
+    /// Worker <paramref name="worker"/> now lives on silo <paramref name="silo"/> (an endpoint): it was started again
+    /// there, so its messages from now on are classed by its new home. A silo that joined after the start is
+    /// never this one (it was not told the homes).
+    /// </summary>
+    public void Moved(int worker, string silo)
+    {
+        if ((uint)worker < (uint)homes.Length)
+        {
+            homes[worker] = (short)Array.IndexOf(silos, silo);
+        }
+    }
 
     /// <summary>Whether worker <paramref name="peer"/> lives on another silo than this one.</summary>
     public bool Crosses(int peer) => (uint)peer < (uint)homes.Length && homes[peer] != here;

@@ -16,13 +16,19 @@ internal sealed class SiloProbeGrain(RunSinks sinks, ILocalSiloDetails silo) : G
     public Task Placed(string runId, string[] silos, short[] homes, short driver)
     {
         var sink = sinks.For(runId);
-        sink.Homes = new WorkerHomes(homes, (short)Array.IndexOf(silos, Here), driver);
+        sink.Homes = new WorkerHomes(silos, homes, (short)Array.IndexOf(silos, Here), driver);
         if (sink.Workers > 0)
         {
             sink.MemoryAfter = MemoryReading.Take();
         }
 
         sink.CpuAtOpen = PhaseClock.ProcessCpuSeconds();
+        return Task.CompletedTask;
+    }
+
+    public Task Moved(string runId, int worker)
+    {
+        sinks.For(runId).Homes.Moved(worker, Here);
         return Task.CompletedTask;
     }
 

@@ -49,7 +49,9 @@ public sealed class ProcessRun(
 
     /// <summary>
     /// Starts worker <paramref name="index"/> again after <paramref name="failure"/> (its silo was lost: the next
-    /// call activates it on a survivor, with its setup given again), so its share can be redone; notes its new home.
+    /// call activates it on a survivor, with its setup given again), so its share can be redone; notes its new home,
+    /// here and in the sink of its new silo (where a lane driven from there records), so its messages are classed
+    /// as crossing silos or not by where it lives now.
     /// </summary>
     public async Task RestartAsync(int index, Exception failure)
     {
@@ -59,6 +61,9 @@ public sealed class ProcessRun(
         {
             homes[index] = home; // only worker index's own lane reads or writes its home
         }
+
+        sink.Homes.Moved(index, home.Endpoint.ToString());
+        await SiloProbeGrain.On(grains, home).Moved(runId, index).WaitAsync(stopping);
     }
 
     /// <summary>Counts <paramref name="restarts"/> workers started again elsewhere (by a lane's driver), the last after <paramref name="failure"/>.</summary>
