@@ -99,46 +99,42 @@ internal static class ClusterCommand
     private static void WriteTable(ClusterSurvey survey, TextWriter writer)
     {
         var toTerminal = writer == Console.Out && !Console.IsOutputRedirected;
+        var width = toTerminal ? TableFormat.TerminalWidth() : TableFormat.DefaultWidth;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
             Ansi = toTerminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = toTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
         });
-        if (!toTerminal)
-        {
-            console.Profile.Width = 200;
-        }
+        console.Profile.Width = width;
 
-        var table = new Table().RoundedBorder().Title($"{survey.Active} active silo(s) on {Markup.Escape(survey.Cluster)}");
-        table.AddColumn("silo");
-        table.AddColumn("name");
-        table.AddColumn("status");
-        table.AddColumn("gateway");
-        foreach (var right in new[] { "activations", "process workers", "cpu %", "cpu s", "heap", "working set" })
+        // Fitted like every other table: when the width runs out, the silo's name goes first (its address names it),
+        // then CPU seconds, the working set and the gateway; the JSON keeps them all.
+        FittedColumn[] columns =
+        [
+            new("silo", 0, Left: true), new("name", 4, Left: true), new("status", 0, Left: true), new("gateway", 2, Left: true),
+            new("activations", 1), new("process workers", 0), new("cpu %", 1), new("cpu s", 3), new("heap", 1), new("working set", 2),
+        ];
+        var rows = survey.Silos.Select(s => new FittedCell[]
         {
-            table.AddColumn(new TableColumn(right).RightAligned());
-        }
-
-        foreach (var s in survey.Silos)
-        {
-            table.AddRow(
-                Markup.Escape(s.Address),
-                Markup.Escape(s.Name),
-                s.Status,
-                Markup.Escape(s.Gateway ?? "-"),
-                s.Activations?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
-                s.ProcessWorkers?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
-                s.CpuPercent?.ToString("0", CultureInfo.InvariantCulture) ?? "-",
-                s.CpuSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-",
-                s.HeapBytes is { } heap ? Bytes.Format(heap) : "-",
-                s.WorkingSetBytes is { } rss ? Bytes.Format(rss) : "-");
-        }
-
+            s.Address, s.Name, new(s.Status, s.Status == "active" ? null : "yellow"), s.Gateway ?? "-",
+            s.Activations?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
+            s.ProcessWorkers?.ToString("N0", CultureInfo.InvariantCulture) ?? "-",
+            s.CpuPercent?.ToString("0", CultureInfo.InvariantCulture) ?? "-",
+            s.CpuSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-",
+            s.HeapBytes is { } heap ? Bytes.Format(heap) : "-",
+            s.WorkingSetBytes is { } rss ? Bytes.Format(rss) : "-",
+        }).ToArray();
+        var (table, hidden) = FittedTable.Build($"{Figures.Count(survey.Active, "active silo")} on {survey.Cluster}", columns, rows, width);
         console.Write(table);
+        if (hidden.Count > 0)
+        {
+            console.WriteLine($"Left out to fit {width} columns: {string.Join(", ", hidden)} (--format json has them).");
+        }
+
         if (survey.DeadNotShown > 0)
         {
-            console.WriteLine($"{survey.DeadNotShown} dead silo(s) in the membership table not shown (--all lists them).");
+            console.WriteLine($"{Figures.Count(survey.DeadNotShown, "dead silo")} in the membership table not shown (--all lists them).");
         }
     }
 }

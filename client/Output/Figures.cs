@@ -23,4 +23,7 @@ internal static class Figures
 
     /// <summary>A whole number with group separators.</summary>
     public static string Whole(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A count of things, in the right number: 1 silo, 3 silos, 2 repeats.</summary>
+    public static string Count(long n, string thing) => $"{Whole(n)} {thing}{(n == 1 ? "" : "s")}";
 }

@@ -30,7 +30,7 @@ internal static class HtmlReport
             """);
         if (first is not null)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"machine\">Measured on {E(Charts.MachineLine(first))}; medians of {first.Repeats} repeat(s).</p>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"machine\">Measured on {E(Charts.MachineLine(first))}; medians of {Figures.Count(first.Repeats, "repeat")}.</p>\n");
         }
 
         html.Append("<section id=\"charts\">\n");

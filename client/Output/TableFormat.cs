@@ -103,8 +103,8 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
     {
         var first = runs[0];
         var m = first.Machine;
-        yield return $"Measured on {m.Cores} cores, {Bytes.Format(m.MemoryBytes)}, {m.Gc} GC, {first.Silos} silo(s), .NET {m.Runtime}; " +
-                     $"median of {first.Repeats} repeat(s).";
+        yield return $"Measured on {m.Cores} cores, {Bytes.Format(m.MemoryBytes)}, {m.Gc} GC, {Figures.Count(first.Silos, "silo")}, .NET {m.Runtime}; " +
+                     $"median of {Figures.Count(first.Repeats, "repeat")}.";
         if (m.SiloMachines.Count > 1)
         {
             yield return $"silos: {string.Join(", ", m.SiloMachines.Select(s => s.Silo))} ({m.Machines} machine(s), {m.ClusterCores} cores between them).";

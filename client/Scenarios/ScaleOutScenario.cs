@@ -1,3 +1,4 @@
+using ProcessMesh.Cli.Output;
 using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 
@@ -43,10 +44,10 @@ internal sealed class ScaleOutScenario : IScenario
         {
             machines > 1
                 ? $"{machine.Silos} silos on {machines} machines, {wide} cores in all; thread workers all run on the coordinator's silo"
-                : $"one machine here ({context.Cluster}, {machine.Silos} silo(s) sharing its {cores} cores): run 'processmesh scenario run scale-out --redis HOST:PORT' against silos on several machines for the claim's second half",
+                : $"one machine here ({context.Cluster}, {Figures.Count(machine.Silos, "silo")} sharing its {cores} cores): run 'processmesh scenario run scale-out --redis HOST:PORT' against silos on several machines for the claim's second half",
         };
         return new ScenarioResult(Name, Claim, verdict, reason,
-            new Evidence($"cpu work, {Work:N0} units, {machine.Silos} silo(s) on {machines} machine(s), {wide} cores", ["model", "workers", "wall s (range)", "speedup (range)"], rows),
+            new Evidence($"cpu work, {Work:N0} units, {Figures.Count(machine.Silos, "silo")} on {Figures.Count(machines, "machine")}, {wide} cores", ["model", "workers", "wall s (range)", "speedup (range)"], rows),
             [thread1, threadWide, process1, processWide], notes);
     }
 

@@ -135,7 +135,7 @@ internal static class ScenarioOutput
 
         foreach (var chart in document.Scenarios.Select(s => s.Chart).OfType<ScenarioChart>())
         {
-            Draw(dir, chart, $"{document.Machine.Cores} cores · {document.Machine.Gc} GC · {document.Machine.Silos} silo(s) · .NET {document.Machine.Runtime} · {document.Repeats} repeats, medians");
+            Draw(dir, chart, $"{document.Machine.Cores} cores · {document.Machine.Gc} GC · {Figures.Count(document.Machine.Silos, "silo")} · .NET {document.Machine.Runtime} · {document.Repeats} repeats, medians");
         }
 
         return ScenarioPage.Write(dir, document);
@@ -143,8 +143,8 @@ internal static class ScenarioOutput
 
     /// <summary>The machine and cluster the figures come from, in one line.</summary>
     public static string MachineLine(ScenarioDocument d) =>
-        $"Measured on {d.Machine.Cores} cores, {Bytes.Format(d.Machine.MemoryBytes)}, {d.Machine.Gc} GC, {d.Machine.Silos} silo(s) ({d.Cluster}), " +
-        $".NET {d.Machine.Runtime}; {d.Repeats} repeat(s) a figure after a warm-up; {d.Seconds:0} s in all" +
+        $"Measured on {d.Machine.Cores} cores, {Bytes.Format(d.Machine.MemoryBytes)}, {d.Machine.Gc} GC, {Figures.Count(d.Machine.Silos, "silo")} ({d.Cluster}), " +
+        $".NET {d.Machine.Runtime}; {Figures.Count(d.Repeats, "repeat")} a figure after a warm-up; {d.Seconds:0} s in all" +
         (d.LoadAverageBefore is { } before && d.LoadAverageAfter is { } after
             ? $"; this machine's load average {before:0.0} before, {after:0.0} after{(Math.Max(before, after) > d.Machine.Cores ? $" (more runnable work than its {d.Machine.Cores} cores: other work shared them, and timings carry it)" : "")}."
             : ".");
