@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
@@ -29,13 +31,19 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
     /// Ends a sender loop that outlives its run, at the top of an iteration (between a message's ledger entries
     /// would leave the ledger unbalanced): <paramref name="done"/> of <paramref name="of"/> <paramref name="what"/> were sent.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // on every message's path: the check inline, the throw out of line
     protected void ThrowIfStopped(long done, long of, string what)
     {
         if (Stopped)
         {
-            throw new OperationCanceledException($"process worker {Index} was stopped after {done:N0} of {of:N0} {what}: its run ended without it");
+            ThrowStopped(done, of, what);
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowStopped(long done, long of, string what) =>
+        throw new OperationCanceledException($"process worker {Index} was stopped after {done:N0} of {of:N0} {what}: its run ended without it");
 
     /// <summary>The run's spec.</summary>
     protected RunSpec Spec => Setup.Spec;
