@@ -42,24 +42,48 @@ internal static class Program
             return BadSetting;
         }
 
-        IHost host;
-        if (http.Enabled)
+        // Ports held by another process (another silo on this machine, most often): say which setting, before joining.
+        foreach (var (name, port) in new[] { (nameof(SiloSettings.SiloPort), settings.SiloPort), (nameof(SiloSettings.GatewayPort), settings.GatewayPort) })
         {
-            Configure(web, settings).AddProcessMeshHttp(http);
-            host = web.Build().MapProcessMeshHttp(http);
-        }
-        else
-        {
-            host = Configure(Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory }), settings).Build();
+            if (Ports.InUse(port))
+            {
+                await Console.Error.WriteLineAsync($"silo: {SiloSettings.Section}:{name}: port {port} is already in use (another silo on this machine? give each its own ports)");
+                return BadSetting;
+            }
         }
 
-        try
+        // Left at its default, the HTTP port moves to a free one when another process (a second silo) holds it; set
+        // explicitly, it must be free. The port is held from this check until just before the host starts, so silos
+        // started together rarely race for it, and one that loses the race starts once more on a free port.
+        var httpDefault = web.Configuration.GetSection(SiloSettings.Section)[nameof(HttpSettings.HttpPort)] is null;
+        var claim = http.Enabled ? Ports.TryListen(http.HttpPort) : null;
+        if (http.Enabled && claim is null)
         {
-            await host.StartAsync();
+            if (!httpDefault)
+            {
+                await Console.Error.WriteLineAsync($"silo: {SiloSettings.Section}:{nameof(HttpSettings.HttpPort)}: port {http.HttpPort} is already in use (give each silo its own, or 0 for no HTTP)");
+                return BadSetting;
+            }
+
+            http = await MovedAsync(http);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+
+        var host = Build(web, args, settings, http);
+        claim?.Dispose();
+        var error = await StartAsync(host);
+        if (error is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse } && http.Enabled && httpDefault)
         {
-            await Console.Error.WriteLineAsync($"silo: could not start: {e.GetBaseException().Message}");
+            // Another silo took the port between the check and the bind: leave the cluster this start may have joined.
+            await host.StopAsync().WaitAsync(settings.ShutdownTimeout).ContinueWith(_ => { }, TaskScheduler.Default);
+            host.Dispose();
+            http = await MovedAsync(http);
+            host = Build(WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }), args, settings, http);
+            error = await StartAsync(host);
+        }
+
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync($"silo: could not start: {error.Message}");
             return 1;
         }
 
@@ -75,6 +99,42 @@ internal static class Program
 
         host.Dispose();
         return 0;
+    }
+
+    /// <summary>The host: a web host serving probes and metrics beside the silo, or a plain one when HTTP is off.</summary>
+    private static IHost Build(WebApplicationBuilder web, string[] args, SiloSettings settings, HttpSettings http)
+    {
+        if (!http.Enabled)
+        {
+            return Configure(Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory }), settings).Build();
+        }
+
+        Configure(web, settings).AddProcessMeshHttp(http);
+        return web.Build().MapProcessMeshHttp(http);
+    }
+
+    /// <summary>Starts <paramref name="host"/>; the reason it could not start, or null.</summary>
+    private static async Task<Exception?> StartAsync(IHost host)
+    {
+        try
+        {
+            await host.StartAsync();
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return e.GetBaseException();
+        }
+    }
+
+    /// <summary>The HTTP settings moved from their default port, which another process holds, to a free one, said on standard error.</summary>
+    private static async Task<HttpSettings> MovedAsync(HttpSettings http)
+    {
+        using var free = Ports.TryListen(0)!;
+        var port = ((System.Net.IPEndPoint)free.LocalEndPoint!).Port;
+        await Console.Error.WriteLineAsync(
+            $"silo: {SiloSettings.Section}:{nameof(HttpSettings.HttpPort)} {http.HttpPort} (the default) is in use, so probes and metrics are on port {port} (set {SiloSettings.Section}__{nameof(HttpSettings.HttpPort)} to choose; 0 for none)");
+        return http with { HttpPort = port };
     }
 
     private static T Configure<T>(T builder, SiloSettings settings)

@@ -146,7 +146,8 @@ internal sealed class SiloProcess : IAsyncDisposable
     public string Output => string.Join('\n', _stdout.Concat(_stderr));
 
     /// <summary>
-    /// Starts a silo on free ports with <c>ProcessMesh__*</c> settings from <paramref name="settings"/>: the silo host
+    /// Starts a silo on free ports with <c>ProcessMesh__*</c> settings from <paramref name="settings"/> (an empty value
+    /// leaves that setting at the silo's default): the silo host
     /// beside this assembly, or <c>dotnet</c> with <paramref name="command"/> (another host, such as the benchmarks' own).
     /// </summary>
     public static SiloProcess Start(IReadOnlyDictionary<string, string> settings, IReadOnlyList<string>? command = null)
@@ -160,7 +161,14 @@ internal sealed class SiloProcess : IAsyncDisposable
         start.Environment["ProcessMesh__HttpPort"] = "0"; // several silos on one machine: no shared 8080
         foreach (var (name, value) in settings)
         {
-            start.Environment[$"ProcessMesh__{name}"] = value;
+            if (value.Length == 0)
+            {
+                start.Environment.Remove($"ProcessMesh__{name}"); // left at the silo's own default
+            }
+            else
+            {
+                start.Environment[$"ProcessMesh__{name}"] = value;
+            }
         }
 
         foreach (var arg in command ?? [Path.Combine(AppContext.BaseDirectory, "ProcessMesh.Silo.dll")])
@@ -242,13 +250,16 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
 
     public string ClusterId { get; }
 
+    /// <summary>The silos' service id (the default unless the test gave them one of their own).</summary>
+    public string ServiceId { get; private init; } = ProcessMesh.Silo.SiloSettings.DefaultClusterId;
+
     public IReadOnlyList<SiloProcess> Silos { get; }
 
     /// <summary>
     /// Starts Redis and <paramref name="count"/> silos (run by <paramref name="command"/>, see <see cref="SiloProcess.Start"/>),
     /// and waits until the membership table lists every one as active.
     /// </summary>
-    public static async Task<RedisSiloCluster> StartAsync(int count, TimeSpan timeout, IReadOnlyList<string>? command = null)
+    public static async Task<RedisSiloCluster> StartAsync(int count, TimeSpan timeout, IReadOnlyList<string>? command = null, string? serviceId = null)
     {
         var redis = await RedisServer.StartAsync();
         var clusterId = $"test-{Guid.NewGuid():N}";
@@ -258,9 +269,10 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
             ["Redis"] = redis.Endpoint,
             ["AdvertisedAddress"] = "127.0.0.1",
             ["ClusterId"] = clusterId,
+            ["ServiceId"] = serviceId ?? ProcessMesh.Silo.SiloSettings.DefaultClusterId,
         };
         var silos = new List<SiloProcess>();
-        var cluster = new RedisSiloCluster(redis, clusterId, silos);
+        var cluster = new RedisSiloCluster(redis, clusterId, silos) { ServiceId = settings["ServiceId"] };
         try
         {
             for (var i = 0; i < count; i++)
@@ -286,7 +298,7 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
     /// <summary>The silo ports the membership table lists as active.</summary>
     public async Task<HashSet<int>> ActivePortsAsync(StackExchange.Redis.ConnectionMultiplexer connection)
     {
-        var entries = await connection.GetDatabase().HashGetAllAsync($"{ProcessMesh.Silo.SiloSettings.DefaultClusterId}/members/{ClusterId}");
+        var entries = await connection.GetDatabase().HashGetAllAsync($"{ServiceId}/members/{ClusterId}");
         var active = new HashSet<int>();
         foreach (var entry in entries.Where(e => e.Name != "Version"))
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using ProcessMesh.Tests.Cli;
 
@@ -17,7 +19,9 @@ public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
     public async Task Three_silos_form_a_cluster_in_redis_that_the_cli_lists_and_runs_on()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var cluster = await RedisSiloCluster.StartAsync(3, _formTimeout);
+        // The silos have a service id of their own, as ../shared/contract/cluster.sh gives them: the CLI, told only the
+        // cluster id, finds it in the membership table.
+        await using var cluster = await RedisSiloCluster.StartAsync(3, _formTimeout, serviceId: "service-of-their-own");
         var (redis, clusterId, silos) = (cluster.Redis, cluster.ClusterId, cluster.Silos);
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: three silos active");
 
@@ -90,6 +94,50 @@ public sealed class RedisClusterTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Equal(2, exit);
         var line = Assert.Single(NonEmpty(silo.Errors));
         Assert.Equal("silo: ProcessMesh:SiloPort: 'abc' is not a whole number", line);
+    }
+
+    [Theory]
+    [InlineData("SiloPort")]
+    [InlineData("GatewayPort")]
+    [InlineData("HttpPort")]
+    public async Task A_silo_whose_port_another_process_holds_stops_before_joining_with_one_line_naming_it(string setting)
+    {
+        using var holder = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+        await using var silo = SiloProcess.Start(new Dictionary<string, string> { [setting] = port.ToString(CultureInfo.InvariantCulture) });
+
+        var exit = await silo.ExitCodeAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(NonEmpty(silo.Errors));
+        Assert.Equal($"silo: ProcessMesh:{setting}: port {port} is already in use", line.Split(" (")[0]);
+        Assert.Empty(NonEmpty(silo.Log)); // it never started, so it never joined a cluster it would then leave dead
+    }
+
+    [Fact]
+    public async Task Silos_that_leave_the_http_port_at_its_default_each_serve_probes_on_a_port_of_their_own()
+    {
+        // Whoever holds 8080 (this test, or anything else on the machine), a silo left at the default still starts.
+        using var holder = new System.Net.Sockets.TcpListener(IPAddress.IPv6Any, Silo.Http.HttpSettings.DefaultHttpPort) { Server = { DualMode = true } };
+        try
+        {
+            holder.Start();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // already held by another process: the same case
+        }
+
+        await using var silo = SiloProcess.Start(new Dictionary<string, string> { ["HttpPort"] = "" });
+        await silo.Listening.WaitAsync(TimeSpan.FromSeconds(90));
+
+        var notice = Assert.Single(NonEmpty(silo.Errors));
+        var moved = System.Text.RegularExpressions.Regex.Match(notice, @"ProcessMesh:HttpPort 8080 \(the default\) is in use, so probes and metrics are on port (\d+)");
+        Assert.True(moved.Success, notice);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var live = await http.GetAsync(new Uri($"http://127.0.0.1:{moved.Groups[1].Value}/health/live"));
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 
     [Theory]
