@@ -148,6 +148,32 @@ public static class RedisEndpoint
     }
 
     /// <summary>
+    /// The service ids whose membership table in the Redis at <paramref name="text"/> lists a silo of cluster
+    /// <paramref name="clusterId"/> (Orleans keeps it under <c>{serviceId}/members/{clusterId}</c>), so a client that
+    /// knows only the cluster id joins silos whatever service id they were given.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ServiceIdsAsync(string text, string clusterId, TimeSpan timeout)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(Options(text, timeout));
+        var database = connection.GetDatabase();
+        var suffix = $"/members/{clusterId}";
+        var found = new List<string>();
+        foreach (var server in connection.GetServers())
+        {
+            await foreach (var key in server.KeysAsync(pattern: $"*{suffix}"))
+            {
+                var name = key.ToString();
+                if (name.EndsWith(suffix, StringComparison.Ordinal) && await database.HashLengthAsync(key) > 1) // more than its version
+                {
+                    found.Add(name[..^suffix.Length]);
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
     /// Connects to the Redis at <paramref name="text"/> and pings it; null when it answered within
     /// <paramref name="timeout"/>, otherwise why not, in a few words.
     /// </summary>

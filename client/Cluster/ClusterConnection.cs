@@ -80,6 +80,12 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
             throw new ClusterUnreachableException($"--redis: {problem}");
         }
 
+        // Silos of one cluster id may have been given a service id of their own; their membership table says which.
+        if (access.Redis is { } table && await RedisEndpoint.ServiceIdsAsync(table, access.ClusterId, timeout) is { Count: > 0 } services && !services.Contains(access.ServiceId))
+        {
+            access = access with { ServiceId = services[0] };
+        }
+
         var left = timeout - started.Elapsed;
         return new(await StartClientAsync(access, left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), verbose, cancellationToken, timeout), access.ToString());
     }
