@@ -112,31 +112,7 @@ internal static class ClusterBenchmarks
         spec = spec with { TimeLimitSeconds = _hangsAfter.TotalSeconds * 2 };
         var run = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
 
-        SiloProcess? victim = null;
-        await Loopback.WaitUntilAsync(
-            async () =>
-            {
-                if (run.IsCompleted)
-                {
-                    var early = await run;
-                    throw new InvalidOperationException($"the run ended ({early.Outcome}) before a silo could be killed: make it longer");
-                }
-
-                var hosts = await management.GetHosts(onlyActive: true);
-                var statistics = await management.GetSimpleGrainStatistics([.. hosts.Keys]);
-                var coordinators = statistics.Where(s => s.GrainType.Contains("CoordinatorGrain", StringComparison.Ordinal) && s.ActivationCount > 0)
-                    .Select(s => RedisSiloCluster.PortOf(s.SiloAddress.ToParsableString())).ToHashSet();
-                var readings = await Task.WhenAll(hosts.Keys.Select(h => grains.GetGrain<ISiloStatusGrain>(h.ToParsableString()).Read(TimeSpan.Zero)));
-                if (coordinators.Count == 0 || readings.Length < 3 || readings.Any(r => r.ProcessWorkers == 0))
-                {
-                    return false; // not yet in its measured phase on every silo
-                }
-
-                victim = cluster.Silos.FirstOrDefault(s => s != gateway && !coordinators.Contains(s.SiloPort));
-                return victim is not null;
-            },
-            TimeSpan.FromSeconds(90),
-            "the run's workers on every silo");
+        var victim = await cluster.VictimAsync(grains, gateway, run, async () => $"{(await run).Outcome}: make it longer");
 
         // Let the run get into its stride (every core busy, probes slowed by the load), then kill.
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -145,7 +121,7 @@ internal static class ClusterBenchmarks
             throw new InvalidOperationException("the run ended before a silo could be killed: make it longer");
         }
 
-        var victimAddress = $"127.0.0.1:{victim!.SiloPort}";
+        var victimAddress = $"127.0.0.1:{victim.SiloPort}";
         victim.Process.Kill(); // SIGKILL
         var clock = Stopwatch.StartNew();
         using var watching = new CancellationTokenSource();

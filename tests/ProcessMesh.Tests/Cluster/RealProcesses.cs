@@ -312,6 +312,41 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
         return active;
     }
 
+    /// <summary>
+    /// Waits until <paramref name="run"/> is in its measured phase on every silo (a coordinator placed, workers on
+    /// each) and returns the silo to kill: one that holds workers but neither the run's coordinator nor
+    /// <paramref name="gateway"/>. Fails, with <paramref name="early"/>'s account, if the run ends first.
+    /// </summary>
+    public async Task<SiloProcess> VictimAsync(IGrainFactory grains, SiloProcess gateway, Task run, Func<Task<string>> early)
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        SiloProcess? victim = null;
+        await Loopback.WaitUntilAsync(
+            async () =>
+            {
+                if (run.IsCompleted)
+                {
+                    throw new InvalidOperationException($"the run ended before a silo could be killed: {await early()}");
+                }
+
+                var hosts = await management.GetHosts(onlyActive: true);
+                var statistics = await management.GetSimpleGrainStatistics([.. hosts.Keys]);
+                var coordinators = statistics.Where(s => s.GrainType.Contains("CoordinatorGrain", StringComparison.Ordinal) && s.ActivationCount > 0)
+                    .Select(s => PortOf(s.SiloAddress.ToParsableString())).ToHashSet();
+                var readings = await Task.WhenAll(hosts.Keys.Select(h => grains.GetGrain<ProcessMesh.Contracts.ISiloStatusGrain>(h.ToParsableString()).Read(TimeSpan.Zero)));
+                if (coordinators.Count == 0 || readings.Length < Silos.Count || readings.Any(r => r.ProcessWorkers == 0))
+                {
+                    return false; // not yet in its measured phase on every silo
+                }
+
+                victim = Silos.FirstOrDefault(s => s != gateway && !coordinators.Contains(s.SiloPort));
+                return victim is not null;
+            },
+            TimeSpan.FromSeconds(90),
+            "the run's workers on every silo");
+        return victim!;
+    }
+
     /// <summary>The silo port in a silo address (<c>ip:port@generation</c>).</summary>
     public static int PortOf(string address) => int.Parse(address.Split('@')[0].Split(':')[^1], CultureInfo.InvariantCulture);
 

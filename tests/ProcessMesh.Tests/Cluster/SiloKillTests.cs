@@ -36,34 +36,13 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output)
             "--gateway", $"127.0.0.1:{gateway.GatewayPort}", "--cluster-id", cluster.ClusterId, "--connect-timeout", "60");
 
         // The victim: a silo that holds workers but neither the run's coordinator nor the CLI's gateway.
-        SiloProcess? victim = null;
-        await Loopback.WaitUntilAsync(
-            async () =>
-            {
-                if (run.IsCompleted)
-                {
-                    var early = await run;
-                    throw new InvalidOperationException($"the run ended before a silo could be killed: exit {early.ExitCode}: {early.Stderr}");
-                }
+        var victim = await cluster.VictimAsync(grains, gateway, run, async () =>
+        {
+            var early = await run;
+            return $"exit {early.ExitCode}: {early.Stderr}";
+        });
 
-                var management = grains.GetGrain<IManagementGrain>(0);
-                var hosts = await management.GetHosts(onlyActive: true);
-                var statistics = await management.GetSimpleGrainStatistics([.. hosts.Keys]);
-                var coordinators = statistics.Where(s => s.GrainType.Contains("CoordinatorGrain", StringComparison.Ordinal) && s.ActivationCount > 0)
-                    .Select(s => RedisSiloCluster.PortOf(s.SiloAddress.ToParsableString())).ToHashSet();
-                var readings = await Task.WhenAll(hosts.Keys.Select(h => grains.GetGrain<ISiloStatusGrain>(h.ToParsableString()).Read(TimeSpan.Zero)));
-                if (coordinators.Count == 0 || readings.Any(r => r.ProcessWorkers == 0))
-                {
-                    return false; // not yet in its measured phase on every silo
-                }
-
-                victim = cluster.Silos.FirstOrDefault(s => s != gateway && !coordinators.Contains(s.SiloPort));
-                return victim is not null;
-            },
-            TimeSpan.FromSeconds(90),
-            "the run's workers on every silo");
-
-        victim!.Process.Kill();
+        victim.Process.Kill();
         var killed = Stopwatch.StartNew();
         output.WriteLine($"killed silo {victim.SiloPort} (pid {victim.Process.Id})");
         // The run must end within 30 s; the CLI's own exit after it gets 15 s more on a loaded machine.
