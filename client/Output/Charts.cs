@@ -120,7 +120,7 @@ internal static class Charts
 
     /// <summary>The machine a figure came from, in one line.</summary>
     public static string MachineLine(RunResult run) =>
-        $"{run.Machine.Cores} cores · {Bytes.Format(run.Machine.MemoryBytes)} · {run.Machine.Gc} GC · {run.Silos} silo(s) · .NET {run.Machine.Runtime}";
+        $"{run.Machine.Cores} cores · {Bytes.Format(run.Machine.MemoryBytes)} · {run.Machine.Gc} GC · {Figures.Count(run.Silos, "silo")} · .NET {run.Machine.Runtime}";
 
     /// <summary>The model, plus whichever other dimensions vary across <paramref name="all"/>.</summary>
     public static string SeriesName(RunResult r, IReadOnlyList<RunResult> all, bool includeWorkers, bool includeGranularity)
