@@ -231,4 +231,33 @@ public sealed record RunResult
 
     /// <summary>The largest memory per worker among the measured repeats, bytes.</summary>
     [Id(46)] public long? MemoryPerWorkerBytesMax { get; init; }
+
+    /// <summary>What a process worker paid to be a process: <c>grain</c>, <c>dotnet</c> or <c>python</c> (process model only).</summary>
+    [Id(65)] public string? Emulate { get; init; }
+
+    /// <summary>The IPC emulated (process model) or used (os model): <c>pipe</c>, <c>uds</c>, <c>tcp</c>, <c>queue</c>.</summary>
+    [Id(66)] public string? Ipc { get; init; }
+
+    /// <summary><c>held</c> or <c>modelled</c>: whether the emulated footprint was allocated or only counted.</summary>
+    [Id(67)] public string? Footprint { get; init; }
+
+    /// <summary>Seconds the workers took to start (outside the measured phase): emulated or real process starts.</summary>
+    [Id(68)] public double? StartSeconds { get; init; }
+
+    /// <summary>The calibration the emulation used: its machine and when it was measured.</summary>
+    [Id(69)] public CalibrationRef? Calibration { get; init; }
+
+    /// <summary>Mean Pss per worker process, bytes (os model only: shared pages divided among the processes sharing them).</summary>
+    [Id(70)] public long? PssPerWorkerBytes { get; init; }
+}
+
+/// <summary>Which calibration a record's emulation was read from.</summary>
+[GenerateSerializer, Immutable, Alias("pm.CalibrationRef")]
+public sealed record CalibrationRef
+{
+    /// <summary>The calibrated machine's name.</summary>
+    [Id(0)] public string Machine { get; init; } = "";
+
+    /// <summary>When it was measured.</summary>
+    [Id(1)] public DateTimeOffset MeasuredAt { get; init; }
 }

@@ -61,6 +61,24 @@ public sealed record RunSpec
     /// <summary>The time limit when none is given.</summary>
     public const double DefaultTimeLimitSeconds = 600;
 
+    /// <summary>
+    /// What a <c>process</c> worker pays to be a process (see <see cref="Emulation"/>): <c>grain</c> (nothing added),
+    /// <c>dotnet</c> or <c>python</c> (the calibrated costs of that kind of OS process).
+    /// </summary>
+    [Id(14)] public string Emulate { get; init; } = Emulation.Grain;
+
+    /// <summary>
+    /// The IPC between processes: <c>pipe</c>, <c>uds</c>, <c>tcp</c> (dotnet, and the real <c>os</c> model) or
+    /// <c>pipe</c>, <c>queue</c> (python). Null: the profile's first (<c>pipe</c>).
+    /// </summary>
+    [Id(15)] public string? Ipc { get; init; }
+
+    /// <summary><c>held</c> (an emulated process's footprint is allocated and touched) or <c>modelled</c> (counted, not allocated).</summary>
+    [Id(16)] public string Footprint { get; init; } = Emulation.Held;
+
+    /// <summary>The calibration to emulate from, when the user named a file (<c>--calibration</c>); null: each silo's own.</summary>
+    [Id(17)] public Calibration? Calibration { get; init; }
+
     /// <summary>Fills in every zero with the given defaults, so a result states what actually ran.</summary>
     public RunSpec Resolve(long defaultWork, long defaultGranularity) => this with
     {

@@ -1,0 +1,149 @@
+namespace ProcessMesh.Contracts;
+
+/// <summary>
+/// What real OS processes and threads cost on one machine, measured by <c>processmesh calibrate</c>: the data every
+/// emulated cost is read from (see docs/emulation.md). Written and read as JSON (camelCase), one file per machine.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("pm.Calibration")]
+public sealed record Calibration
+{
+    /// <summary>The machine these figures describe.</summary>
+    [Id(0)] public CalibratedMachine Machine { get; init; } = new();
+
+    /// <summary>When the figures were measured (UTC).</summary>
+    [Id(1)] public DateTimeOffset MeasuredAt { get; init; }
+
+    /// <summary>One entry per kind of process (<c>dotnet</c>, <c>python</c>).</summary>
+    [Id(2)] public IReadOnlyList<ProcessCalibration> Processes { get; init; } = [];
+
+    /// <summary>One entry per kind of thread (<c>dotnet</c>, <c>python</c>).</summary>
+    [Id(3)] public IReadOnlyList<ThreadCalibration> Threads { get; init; } = [];
+
+    /// <summary>One entry per way of passing a message and payload size.</summary>
+    [Id(4)] public IReadOnlyList<MessageCalibration> Messages { get; init; } = [];
+
+    /// <summary>Whether this is the quick calibration (fewer sizes and repeats), as a first <c>compare</c> makes.</summary>
+    [Id(5)] public bool Quick { get; init; }
+
+    /// <summary>The process entry of <paramref name="kind"/>, or null when it was not measured.</summary>
+    public ProcessCalibration? Process(string kind) => Processes.FirstOrDefault(p => p.Kind == kind);
+
+    /// <summary>The thread entry of <paramref name="kind"/>, or null when it was not measured.</summary>
+    public ThreadCalibration? Thread(string kind) => Threads.FirstOrDefault(t => t.Kind == kind);
+
+    /// <summary>The message entries between processes of <paramref name="kind"/> over <paramref name="ipc"/>, by payload size.</summary>
+    public IReadOnlyList<MessageCalibration> ProcessMessages(string kind, string ipc) =>
+        [.. Messages.Where(m => m.Between == MessageCalibration.BetweenProcesses && m.Kind == kind && m.Ipc == ipc).OrderBy(m => m.PayloadBytes)];
+
+    /// <summary>One line naming the calibration: "calibrated on host, 2026-12-07 04:00 UTC".</summary>
+    public string Describe() => $"calibrated on {Machine.Name}, {MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
+}
+
+/// <summary>The machine a calibration describes.</summary>
+[GenerateSerializer, Immutable, Alias("pm.CalibratedMachine")]
+public sealed record CalibratedMachine
+{
+    /// <summary>The machine's host name.</summary>
+    [Id(0)] public string Name { get; init; } = "";
+
+    /// <summary>Logical cores.</summary>
+    [Id(1)] public int Cores { get; init; }
+
+    /// <summary>Physical memory, bytes.</summary>
+    [Id(2)] public long MemoryBytes { get; init; }
+
+    /// <summary>The operating system, as .NET describes it.</summary>
+    [Id(3)] public string Os { get; init; } = "";
+
+    /// <summary>The .NET runtime, e.g. ".NET 10.0.12".</summary>
+    [Id(4)] public string Runtime { get; init; } = "";
+
+    /// <summary>The CPython version (e.g. "3.11.2"), or null when no <c>python3</c> was on PATH.</summary>
+    [Id(5)] public string? Python { get; init; }
+}
+
+/// <summary>What one kind of OS process costs to start and to keep.</summary>
+[GenerateSerializer, Immutable, Alias("pm.ProcessCalibration")]
+public sealed record ProcessCalibration
+{
+    /// <summary><c>dotnet</c> or <c>python</c>.</summary>
+    [Id(0)] public string Kind { get; init; } = "";
+
+    /// <summary>From spawn to the first answered message, microseconds (median).</summary>
+    [Id(1)] public double StartMicros { get; init; }
+
+    /// <summary>Resident set of one idle process, bytes (VmRSS).</summary>
+    [Id(2)] public long ResidentBytes { get; init; }
+
+    /// <summary>Proportional set size of one idle process alone, bytes (Pss, from /proc/PID/smaps_rollup).</summary>
+    [Id(3)] public long PssBytes { get; init; }
+
+    /// <summary>
+    /// What each process adds to the machine's memory when many run (Pss per process with the most running):
+    /// the footprint an emulated process holds.
+    /// </summary>
+    [Id(4)] public long ResidentBytesPerExtra { get; init; }
+
+    /// <summary>Memory per process with 1, 8 and 64 running at once.</summary>
+    [Id(5)] public IReadOnlyList<ProcessCrowd> Crowds { get; init; } = [];
+}
+
+/// <summary>Memory per process with <see cref="Running"/> idle processes of one kind running at once.</summary>
+[GenerateSerializer, Immutable, Alias("pm.ProcessCrowd")]
+public sealed record ProcessCrowd
+{
+    /// <summary>How many were running.</summary>
+    [Id(0)] public int Running { get; init; }
+
+    /// <summary>Mean resident set per process, bytes.</summary>
+    [Id(1)] public long ResidentBytes { get; init; }
+
+    /// <summary>Mean Pss per process, bytes.</summary>
+    [Id(2)] public long PssBytes { get; init; }
+}
+
+/// <summary>What one kind of thread costs to start and to keep.</summary>
+[GenerateSerializer, Immutable, Alias("pm.ThreadCalibration")]
+public sealed record ThreadCalibration
+{
+    /// <summary><c>dotnet</c> or <c>python</c>.</summary>
+    [Id(0)] public string Kind { get; init; } = "";
+
+    /// <summary>From start to running, microseconds (median).</summary>
+    [Id(1)] public double StartMicros { get; init; }
+
+    /// <summary>What one parked thread adds to the resident set, bytes.</summary>
+    [Id(2)] public long ResidentBytes { get; init; }
+}
+
+/// <summary>What one message costs between two processes (or two threads) of one kind, over one IPC, at one payload size.</summary>
+[GenerateSerializer, Immutable, Alias("pm.MessageCalibration")]
+public sealed record MessageCalibration
+{
+    /// <summary>Between processes.</summary>
+    public const string BetweenProcesses = "processes";
+
+    /// <summary>Between threads of one process.</summary>
+    public const string BetweenThreads = "threads";
+
+    /// <summary><see cref="BetweenProcesses"/> or <see cref="BetweenThreads"/>.</summary>
+    [Id(0)] public string Between { get; init; } = BetweenProcesses;
+
+    /// <summary><c>dotnet</c> or <c>python</c>.</summary>
+    [Id(1)] public string Kind { get; init; } = "";
+
+    /// <summary><c>pipe</c>, <c>uds</c>, <c>tcp</c> (dotnet processes); <c>pipe</c>, <c>queue</c> (python processes); <c>handoff</c> (threads).</summary>
+    [Id(2)] public string Ipc { get; init; } = "";
+
+    /// <summary>Payload bytes the message carried.</summary>
+    [Id(3)] public int PayloadBytes { get; init; }
+
+    /// <summary>Half the measured round trip, microseconds.</summary>
+    [Id(4)] public double OneWayMicros { get; init; }
+
+    /// <summary>CPU the sending side burns per message, microseconds.</summary>
+    [Id(5)] public double SenderCpuMicros { get; init; }
+
+    /// <summary>CPU the receiving side burns per message, microseconds.</summary>
+    [Id(6)] public double ReceiverCpuMicros { get; init; }
+}
