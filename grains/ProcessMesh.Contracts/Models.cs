@@ -18,6 +18,12 @@ public static class Models
     /// </summary>
     public const string Hybrid = "hybrid";
 
+    /// <summary>
+    /// Real OS processes (<c>ProcessMesh.Worker</c>), started by the silo, talking over real pipes, Unix sockets or
+    /// TCP loopback: the ground truth the emulated <see cref="Process"/> model answers to.
+    /// </summary>
+    public const string Os = "os";
+
     /// <summary>The classic three, compared by default, in the order reports list them.</summary>
     public static IReadOnlyList<string> All { get; } = [Process, Thread, Gil];
 
