@@ -9,7 +9,7 @@ using System.Text.RegularExpressions;
 namespace ProcessMesh.Tests.Cli;
 
 /// <summary>
-/// Every example in README.md and in every verb's --help runs through the real CLI and exits 0, so the docs
+/// Every example in README.md, in the reference it links (docs/cli.md, docs/cluster.md) and in every verb's --help runs through the real CLI and exits 0, so the docs
 /// cannot drift from the program. Each is shortened the way README says (--work 200, --repeats 1 --warmup 0,
 /// 200ms drives, at most 20 grains), run in order in one folder (a report reads what a sweep wrote), and
 /// --gateway examples reach a silo this test starts. One test, examples one after another.
@@ -20,10 +20,13 @@ public sealed partial class ExamplesTests(ITestOutputHelper output) : IDisposabl
     private static readonly TimeSpan _timeout = TimeSpan.FromMinutes(3);
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("processmesh-examples-");
 
-    /// <summary>The CLI examples README.md shows, in order.</summary>
+    /// <summary>The documents whose examples run, in order: README, then the reference it links for every verb and for clusters.</summary>
+    private static readonly string[] _documents = ["README.md", "docs/cli.md", "docs/cluster.md"];
+
+    /// <summary>The CLI examples README.md and the reference show, in order.</summary>
     public static IReadOnlyList<string> ReadmeExamples()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = string.Join("\n", _documents.Select(d => File.ReadAllText(Path.Combine(RepositoryRoot(), d))));
         return [.. BashBlock().Matches(readme)
             .SelectMany(m => m.Groups["body"].Value.Split('\n'))
             .Select(line => line.Split(" #")[0].Trim())
