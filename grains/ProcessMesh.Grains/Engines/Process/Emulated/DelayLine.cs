@@ -7,8 +7,8 @@ namespace ProcessMesh.Grains.Engines.Process.Emulated;
 /// Completes waits of a few microseconds at their deadlines without holding a core: one thread per silo sleeps on the
 /// kernel's clock (<c>nanosleep</c> with its timer slack set to 1 ns, as a real process's wake-up is) until the next
 /// deadline and completes every wait due. <c>Task.Delay</c> cannot do this: its granularity is about a millisecond.
-/// A wait ends late by the thread's wake-up and the continuation's dispatch; the line keeps a running mean of that
-/// lateness and starts each wait that much early, so the waits average what was asked.
+/// A wait ends late by the thread's wake-up; the line keeps a running mean of that lateness and starts each wait that
+/// much early (never by more than half the wait), so the waits average what was asked and none is shorter than half.
 /// </summary>
 public sealed partial class DelayLine
 {
@@ -33,7 +33,7 @@ public sealed partial class DelayLine
     /// <summary>A task that completes <paramref name="ticks"/> <see cref="Stopwatch"/> ticks from now (at once when none).</summary>
     public Task After(long ticks)
     {
-        var at = Stopwatch.GetTimestamp() + ticks - LateTicks;
+        var at = Stopwatch.GetTimestamp() + ticks - Math.Min(LateTicks, ticks / 2);
         if (ticks <= 0 || at <= Stopwatch.GetTimestamp())
         {
             return Task.CompletedTask;
