@@ -58,14 +58,15 @@ public sealed class EmulationTests(ClusterFixture cluster)
     [Fact]
     public async Task Cpu_per_message_is_burned_on_both_sides_of_every_message()
     {
-        // 100 µs each side and nothing to wait: a round trip is two messages, 400 µs of CPU, all burned.
-        const long rounds = 200;
-        var calibration = SyntheticCalibration.With(oneWayMicros: 200, senderMicros: 100, receiverMicros: 100, startMicros: 0);
+        // 1 ms each side and nothing to wait: a round trip is two messages, 4 ms of CPU, all burned (far above what
+        // 100 grain round trips cost, so a run that did not pay cannot pass).
+        const long rounds = 100;
+        var calibration = SyntheticCalibration.With(oneWayMicros: 2_000, senderMicros: 1_000, receiverMicros: 1_000, startMicros: 0);
         var result = await cluster.RunAsync(PingPong(Contracts.Emulation.DotNet, calibration, rounds));
 
         Assert.True(result.Correct);
-        var least = rounds * 400e-6;
-        Assert.True(result.WallSeconds >= least, $"{rounds} round trips at 400 µs of CPU each took {result.WallSeconds * 1e3:0.0} ms, under {least * 1e3:0} ms");
+        var least = rounds * 4e-3;
+        Assert.True(result.WallSeconds >= least, $"{rounds} round trips at 4 ms of CPU each took {result.WallSeconds * 1e3:0.0} ms, under {least * 1e3:0} ms");
         Assert.True(result.CpuSeconds >= least, $"{rounds} round trips burned {result.CpuSeconds * 1e3:0.0} ms of CPU, under the {least * 1e3:0} ms they must burn");
     }
 
@@ -87,14 +88,14 @@ public sealed class EmulationTests(ClusterFixture cluster)
     [Fact]
     public async Task Messages_from_a_driver_to_its_workers_pay_too()
     {
-        // cpu's lanes send each worker its chunks: 20 chunks a worker, each a message and a reply of 200 µs of CPU.
-        var calibration = SyntheticCalibration.With(oneWayMicros: 200, senderMicros: 100, receiverMicros: 100, startMicros: 0);
-        var spec = new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 2, Work = 2_000, Granularity = 50, Emulate = Contracts.Emulation.DotNet, Calibration = calibration };
+        // cpu's lanes send each worker its chunks: 40 chunks a worker, each a message and a reply of 2 ms of CPU.
+        var calibration = SyntheticCalibration.With(oneWayMicros: 2_000, senderMicros: 1_000, receiverMicros: 1_000, startMicros: 0);
+        var spec = new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 2, Work = 4_000, Granularity = 50, Emulate = Contracts.Emulation.DotNet, Calibration = calibration };
         var result = await cluster.RunAsync(spec);
 
         Assert.True(result.Correct);
-        var least = 40 * 400e-6; // 40 chunks in all, 400 µs of CPU each, over at most every core
-        Assert.True(result.CpuSeconds >= least, $"40 emulated chunks burned {result.CpuSeconds * 1e3:0.0} ms of CPU, under {least * 1e3:0} ms");
+        var least = 80 * 4e-3; // 80 chunks in all, 4 ms of CPU each
+        Assert.True(result.CpuSeconds >= least, $"80 emulated chunks burned {result.CpuSeconds * 1e3:0.0} ms of CPU, under {least * 1e3:0} ms");
     }
 
     [Fact]
