@@ -20,6 +20,35 @@ public sealed class CostModel
         _points = points;
     }
 
+    /// <summary>
+    /// What a grain call itself already costs one way on the silo that pays (latency and CPU per message,
+    /// microseconds), taken off what the emulation adds: see <see cref="Paid"/>. Zero until measured.
+    /// </summary>
+    public (double OneWayMicros, double CpuMicros) GrainCall { get; private init; }
+
+    /// <summary>This model with <paramref name="oneWayMicros"/> and <paramref name="cpuMicros"/> as what a grain call already costs.</summary>
+    public CostModel WithGrainCall(double oneWayMicros, double cpuMicros) =>
+        new(Profile, Ipc, Calibration, new ProcessCalibration { StartMicros = StartMicros, ResidentBytesPerExtra = FootprintBytes }, _points)
+        {
+            GrainCall = (Math.Max(0, oneWayMicros), Math.Max(0, cpuMicros)),
+        };
+
+    /// <summary>
+    /// What one message of <paramref name="bytes"/> pays on top of the grain call that carries it, microseconds, so
+    /// that the call and the payment together cost what the calibration says: CPU <c>S + R − c</c> (shared between
+    /// the sides as S and R are), and a wait that makes the one-way latency <c>oneWay</c>:
+    /// <c>max(0, oneWay − l − S′ − R′)</c>, where <c>l</c> and <c>c</c> are <see cref="GrainCall"/>'s latency and CPU.
+    /// </summary>
+    public (double SenderMicros, double ReceiverMicros, double WaitMicros) Paid(int bytes)
+    {
+        var (s, r) = (SenderCpuMicros(bytes), ReceiverCpuMicros(bytes));
+        var (l, c) = GrainCall;
+        var burned = Math.Max(0, s + r - c);
+        var share = s + r > 0 ? burned / (s + r) : 0;
+        var (sender, receiver) = (s * share, r * share);
+        return (sender, receiver, Math.Max(0, OneWayMicros(bytes) - l - sender - receiver));
+    }
+
     /// <summary><c>dotnet</c> or <c>python</c>.</summary>
     public string Profile { get; }
 

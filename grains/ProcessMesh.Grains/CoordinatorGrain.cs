@@ -53,6 +53,12 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             notes.Add($"the measured phase took {run.WallSeconds * 1000:0.#} ms, under {SteadyStateSeconds * 1000:0} ms: mostly start-up, not steady state; give more --work");
         }
 
+        if (costs is not null)
+        {
+            notes.Add($"{costs.Describe()}; each message pays its calibrated cost less what a grain call already costs here " +
+                      $"({costs.GrainCall.OneWayMicros:0.0} µs one way, {costs.GrainCall.CpuMicros:0.0} µs of CPU, measured on the coordinator's silo)");
+        }
+
         var modelled = costs is not null && spec.Footprint == Emulation.Modelled;
         var modelledStart = modelled ? spec.Workers * costs!.StartMicros / 1e6 / Math.Max(1, machine.ClusterCores) : 0;
         if (modelled)

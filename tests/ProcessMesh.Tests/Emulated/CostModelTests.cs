@@ -34,6 +34,19 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void What_a_grain_call_already_costs_is_taken_off_so_call_and_payment_cost_what_was_calibrated()
+    {
+        // 8 B over a pipe: 20 µs one way, 6 + 8 µs of CPU. A grain call of 3 µs one way, 2 µs of CPU.
+        var costs = CostModel.For("dotnet", "pipe", TwoSizes())!.WithGrainCall(3, 2);
+        var (sender, receiver, wait) = costs.Paid(8);
+
+        Assert.Equal(14 - 2, sender + receiver, 6); // CPU: the call's 2 µs and the payment's make the calibrated 14 µs
+        Assert.Equal(6.0 / 14, sender / (sender + receiver), 6); // shared between the sides as calibrated
+        Assert.Equal(20, 3 + sender + wait + receiver, 6); // latency: the call's 3 µs and the payment make the calibrated 20 µs
+        Assert.Equal((6, 8, 6), CostModel.For("dotnet", "pipe", TwoSizes())!.Paid(8)); // nothing measured: nothing taken off
+    }
+
+    [Fact]
     public void The_wait_is_never_negative_when_the_cpu_exceeds_the_latency()
     {
         var costs = CostModel.For("dotnet", "tcp", TwoSizes())!;

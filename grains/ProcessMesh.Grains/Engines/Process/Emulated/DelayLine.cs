@@ -7,7 +7,7 @@ namespace ProcessMesh.Grains.Engines.Process.Emulated;
 /// Completes waits of a few microseconds at their deadlines without holding a core: one thread per silo sleeps on the
 /// kernel's clock (<c>nanosleep</c> with its timer slack set to 1 ns, as a real process's wake-up is) until the next
 /// deadline and completes every wait due. <c>Task.Delay</c> cannot do this: its granularity is about a millisecond.
-/// A wait ends late by the thread's wake-up; the line keeps a running mean of that lateness and starts each wait that
+/// A wait ends late by the thread's wake-up and the continuation's dispatch; the line keeps a running mean of that lateness and starts each wait that
 /// much early (never by more than half the wait), so the waits average what was asked and none is shorter than half.
 /// </summary>
 public sealed partial class DelayLine
@@ -30,16 +30,27 @@ public sealed partial class DelayLine
     /// <summary>The running mean of how late a wait completes, ticks.</summary>
     public long LateTicks => Volatile.Read(ref _lateTicks);
 
-    /// <summary>A task that completes <paramref name="ticks"/> <see cref="Stopwatch"/> ticks from now (at once when none).</summary>
-    public Task After(long ticks)
+    /// <summary>
+    /// Waits <paramref name="ticks"/> <see cref="Stopwatch"/> ticks (nothing when none), and learns how late the waiter
+    /// resumed: the line's wake-up and the continuation's dispatch to the waiter's scheduler, both.
+    /// </summary>
+    public async Task WaitAsync(long ticks)
     {
-        var at = Stopwatch.GetTimestamp() + ticks - Math.Min(LateTicks, ticks / 2);
-        if (ticks <= 0 || at <= Stopwatch.GetTimestamp())
+        if (ticks <= 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        var done = new TaskCompletionSource(at, TaskCreationOptions.RunContinuationsAsynchronously);
+        var at = Stopwatch.GetTimestamp() + ticks - Math.Min(LateTicks, ticks / 2);
+        await After(at);
+        Learn(Stopwatch.GetTimestamp() - at);
+    }
+
+    /// <summary>A task that completes once <paramref name="timestamp"/> has passed.</summary>
+    private Task After(long timestamp)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var at = timestamp;
         bool wasIdle;
         lock (_gate)
         {
@@ -75,7 +86,6 @@ public sealed partial class DelayLine
                     {
                         _due.Dequeue();
                         due.SetResult();
-                        Learn(now - at);
                     }
 
                     if (!_due.TryPeek(out _, out next))
@@ -89,10 +99,11 @@ public sealed partial class DelayLine
         }
     }
 
-    /// <summary>Folds one lateness into the running mean (1/64 of each new one), bounded to a millisecond.</summary>
+    /// <summary>Folds one lateness into the running mean (1/64 of each new one), bounded to a millisecond; racing waiters may lose an update, which a mean can spare.</summary>
     private void Learn(long late)
     {
-        var mean = _lateTicks + ((Math.Min(late, _slice) - _lateTicks) / 64);
+        var current = Volatile.Read(ref _lateTicks);
+        var mean = current + ((Math.Clamp(late, 0, _slice) - current) / 64);
         Volatile.Write(ref _lateTicks, Math.Max(0, mean));
     }
 

@@ -20,10 +20,10 @@ internal sealed class EmulatedProcess
 
     private EmulatedProcess(CostModel costs, RunSpec spec, int index)
     {
-        var bytes = CostModel.MessageBytes(spec);
-        _senderTicks = CpuBurn.Ticks(costs.SenderCpuMicros(bytes));
-        _receiverTicks = CpuBurn.Ticks(costs.ReceiverCpuMicros(bytes));
-        _waitTicks = CpuBurn.Ticks(costs.WaitMicros(bytes));
+        var (sender, receiver, wait) = costs.Paid(CostModel.MessageBytes(spec));
+        _senderTicks = CpuBurn.Ticks(sender);
+        _receiverTicks = CpuBurn.Ticks(receiver);
+        _waitTicks = CpuBurn.Ticks(wait);
 
         // A held footprint is really committed, as the process's own pages are; a modelled one is only counted, and
         // its start with it (a hundred thousand modelled starts would take hours of CPU: see docs/emulation.md).
@@ -71,7 +71,7 @@ internal sealed class EmulatedProcess
 
     private async Task AfterWaitAsync()
     {
-        await DelayLine.Shared.After(_waitTicks);
+        await DelayLine.Shared.WaitAsync(_waitTicks);
         CpuBurn.For(_receiverTicks);
     }
 
