@@ -31,6 +31,11 @@ internal static class Execution
         CancellationToken cancellationToken)
     {
         var embedded = options.Common.Embedded(parse);
+        if (options.Emulation.Check(parse, [.. specs.Select(s => s.Model).Distinct()]) is { } emulation)
+        {
+            return Task.FromResult(Fail(emulation, BadInput));
+        }
+
         foreach (var spec in specs)
         {
             if (SharedOptions.Check(spec, embedded, workersOption) is { } problem)

@@ -13,6 +13,9 @@ internal sealed class SharedOptions
     /// <summary>Output and cluster options.</summary>
     public CommonOptions Common { get; } = new();
 
+    /// <summary>How a process worker is a process: --emulate, --ipc, --footprint.</summary>
+    public EmulationOptions Emulation { get; } = new();
+
     public Option<Workload> Workload { get; } = OptionParsing.Defaulted(new Option<Workload>("--workload")
     {
         Description = $"What to run: {string.Join(", ", WorkloadCatalog.Names)}.",
@@ -103,11 +106,12 @@ internal sealed class SharedOptions
             command.Options.Add(option);
         }
 
+        Emulation.AddTo(command);
         Common.AddTo(command);
     }
 
     /// <summary>The spec for one model and worker count, from what was parsed.</summary>
-    public RunSpec Spec(ParseResult parse, string model, int workers) => new()
+    public RunSpec Spec(ParseResult parse, string model, int workers) => Emulation.Apply(parse, new()
     {
         Model = model,
         Workload = parse.GetValue(Workload),
@@ -123,7 +127,7 @@ internal sealed class SharedOptions
         IoMillis = parse.GetValue(IoMillis),
         Placement = parse.GetValue(Placement) ?? Placements.Spread,
         TimeLimitSeconds = parse.GetValue(TimeLimit).TotalSeconds,
-    };
+    });
 
     /// <summary>The repetition the user asked for.</summary>
     public Experiment Experiment(ParseResult parse) => new(parse.GetValue(Repeats), parse.GetValue(Warmup));
@@ -147,6 +151,17 @@ internal sealed class SharedOptions
             return problem;
         }
 
-        return embedded ? Admission.Check(resolved, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) : null;
+        // With a calibration in hand (--calibration FILE), an emulated process's footprint is admitted here too.
+        CostModel? costs;
+        try
+        {
+            costs = resolved.Calibration is { } calibration ? CostModel.For(resolved.Emulate, resolved.Ipc, calibration) : null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+
+        return embedded ? Admission.Check(resolved, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, costs) : null;
     }
 }

@@ -129,6 +129,15 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
             yield return why;
         }
 
+        // How the process workers were processes, and whose machine the costs were calibrated on.
+        foreach (var emulated in runs.Where(r => r.Emulate is not null and not Emulation.Grain && r.Calibration is not null)
+                     .Select(r => CostModel.Describe(r.Emulate!, r.Ipc ?? "", r.Calibration!.Machine, r.Calibration.MeasuredAt) +
+                                  (r.Footprint == Emulation.Modelled ? "; footprint modelled (counted, not allocated)" : ""))
+                     .Distinct())
+        {
+            yield return emulated;
+        }
+
         foreach (var note in runs.SelectMany(r => r.Notes.Select(n => $"{r.Model} ×{r.Workers}: {n}")).Distinct())
         {
             yield return note;

@@ -15,10 +15,13 @@ public static class Admission
     /// <summary>Share of the available memory a run may use; the rest is left to the silo and the OS.</summary>
     public const double UsableFraction = 0.8;
 
-    /// <summary>The memory a run will need, bytes (saturating rather than overflowing).</summary>
-    public static double EstimateBytes(RunSpec spec)
+    /// <summary>
+    /// The memory a run will need, bytes (saturating rather than overflowing); with <paramref name="costs"/>, each
+    /// process worker also holds its emulated process's footprint: what a real deployment needs, held or modelled.
+    /// </summary>
+    public static double EstimateBytes(RunSpec spec, CostModel? costs = null)
     {
-        var perWorker = Models.UsesThreads(spec.Model) ? ThreadOverheadBytes : ProcessOverheadBytes + (double)spec.MemoryBytes;
+        var perWorker = Models.UsesThreads(spec.Model) ? ThreadOverheadBytes : ProcessOverheadBytes + (double)spec.MemoryBytes + (costs?.FootprintBytes ?? 0);
         return spec.Workers * perWorker;
     }
 
@@ -32,17 +35,26 @@ public static class Admission
             : $"--grains/--memory: {spec.Grains:N0} grains need about {Bytes.Format(need)}, more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)";
     }
 
-    /// <summary>Null when the run fits in <paramref name="availableBytes"/>, else why not, in one line.</summary>
-    public static string? Check(RunSpec spec, long availableBytes)
+    /// <summary>
+    /// Null when the run fits in <paramref name="availableBytes"/>, else why not, in one line. An emulated process
+    /// (<paramref name="costs"/>) holds its footprint and is refused when it cannot; a modelled footprint is not
+    /// allocated, so it is never refused for it.
+    /// </summary>
+    public static string? Check(RunSpec spec, long availableBytes, CostModel? costs = null)
     {
-        var need = EstimateBytes(spec);
+        var held = costs is not null && spec.Footprint != Emulation.Modelled ? costs : null;
+        var need = EstimateBytes(spec, held);
         var usable = availableBytes * UsableFraction;
         if (need <= usable)
         {
             return null;
         }
 
-        return $"--memory/--workers: {spec.Workers:N0} {spec.Model} workers need about {Bytes.Format(need)}, " +
-               $"more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)";
+        var what = held is null
+            ? $"{spec.Workers:N0} {spec.Model} workers"
+            : $"{spec.Workers:N0} emulated {held.Profile} processes ({Bytes.Format(held.FootprintBytes)} footprint each, held)";
+        return $"--memory/--workers: {what} need about {Bytes.Format(need)}, " +
+               $"more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)" +
+               (held is null ? "" : "; --footprint modelled counts it without allocating it");
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines;
+using ProcessMesh.Grains.Engines.Process.Emulated;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 
@@ -11,7 +12,7 @@ namespace ProcessMesh.Grains;
 /// checks and summarises what the engine measured.
 /// </summary>
 [PreferLocalPlacement]
-internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrainFactory grains) : Grain, ICoordinatorGrain
+internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrainFactory grains, ProcessCosts processCosts) : Grain, ICoordinatorGrain
 {
     /// <summary>A measured phase shorter than this is mostly start-up, and the record says so.</summary>
     public const double SteadyStateSeconds = 0.2;
@@ -26,8 +27,15 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             throw new ArgumentException(problem);
         }
 
+        // An emulated process's costs, as this silo reads them (each worker reads its own silo's): for admission and the record.
+        if (spec.Emulate != Emulation.Grain && spec.Model != Models.Process)
+        {
+            throw new ArgumentException($"--emulate: only the process model emulates processes ({spec.Model} workers are threads)");
+        }
+
+        var costs = await processCosts.ForAsync(spec);
         var machine = await Describe();
-        if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)
+        if (Admission.Check(spec, machine.MemoryBytes, costs) is { } refusal)
         {
             throw new ArgumentException(refusal);
         }
@@ -43,6 +51,21 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         if (run.WallSeconds < SteadyStateSeconds)
         {
             notes.Add($"the measured phase took {run.WallSeconds * 1000:0.#} ms, under {SteadyStateSeconds * 1000:0} ms: mostly start-up, not steady state; give more --work");
+        }
+
+        if (costs is not null)
+        {
+            notes.Add($"{costs.Describe()}; each message pays its calibrated cost less what a grain call already costs here " +
+                      $"({costs.GrainCall.OneWayMicros:0.0} µs one way, {costs.GrainCall.CpuMicros:0.0} µs of CPU, measured on the coordinator's silo)");
+        }
+
+        var modelled = costs is not null && spec.Footprint == Emulation.Modelled;
+        var modelledStart = modelled ? spec.Workers * costs!.StartMicros / 1e6 / Math.Max(1, machine.ClusterCores) : 0;
+        if (modelled)
+        {
+            notes.Add($"footprint modelled, not allocated: memory per worker adds {Bytes.Format(costs!.FootprintBytes)} per {costs.Profile} process; " +
+                      $"a real deployment of {spec.Workers:N0} would need about {Bytes.Format(Admission.EstimateBytes(spec, costs))}; " +
+                      $"start modelled too: {spec.Workers:N0} × {costs.StartMicros / 1000:0.#} ms of CPU over {machine.ClusterCores} cores added to startSeconds");
         }
 
         return Telemetry.ProcessMeshMetrics.Record(new RunResult
@@ -62,7 +85,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             SpeedupApplies = workload.HasSpeedup,
             Messages = run.Silos.Sum(s => s.Messages),
             PayloadBytes = run.Silos.Sum(s => s.PayloadBytes),
-            MemoryPerWorkerBytes = run.Memory.ResidentPerWorker,
+            MemoryPerWorkerBytes = run.Memory.ResidentPerWorker + (modelled ? costs!.FootprintBytes : 0),
             HeapPerWorkerBytes = run.Memory.HeapPerWorker,
             MemoryBelowResolution = run.Memory.BelowResolution,
             MemoryResolutionBytes = run.Memory.ResolutionPerWorker,
@@ -87,6 +110,11 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             Outcome = run.Outcome,
             Failure = run.Failure,
             LostWork = run.Outcome == Outcomes.Lost ? Math.Max(0, spec.Work - unitsDone) : 0,
+            Emulate = spec.Model == Models.Process ? spec.Emulate : null,
+            Ipc = costs?.Ipc,
+            Footprint = costs is null ? null : spec.Footprint,
+            StartSeconds = run.StartSeconds + modelledStart,
+            Calibration = costs is null ? null : new CalibrationRef { Machine = costs.Calibration.Machine.Name, MeasuredAt = costs.Calibration.MeasuredAt },
         });
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ProcessMesh.Grains.Engines.Process;
+using ProcessMesh.Grains.Engines.Process.Emulated;
 using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Engines;
@@ -7,7 +8,7 @@ namespace ProcessMesh.Grains.Engines;
 /// <summary>Registers every <see cref="IModelEngine"/> in this assembly, and what they measure and place with.</summary>
 public static class EngineRegistration
 {
-    /// <summary>Adds each engine class as a singleton <see cref="IModelEngine"/>, the run sinks and the placement directors.</summary>
+    /// <summary>Adds each engine class as a singleton <see cref="IModelEngine"/>, the run sinks, the emulated processes' costs and the placement directors.</summary>
     public static IServiceCollection AddProcessMeshEngines(this IServiceCollection services)
     {
         var engines = typeof(IModelEngine).Assembly.GetTypes()
@@ -18,6 +19,7 @@ public static class EngineRegistration
         }
 
         services.AddSingleton<RunSinks>();
+        services.AddSingleton<ProcessCosts>();
         services.AddPlacementDirector<WorkerPlacement, WorkerPlacementDirector>();
         services.AddPlacementDirector<SiloTargetPlacement, SiloTargetPlacementDirector>();
         return services;

@@ -24,4 +24,7 @@ public sealed record EngineRun
 
     /// <summary>Why the run recovered or was lost; null when it completed.</summary>
     [Id(6)] public string? Failure { get; init; }
+
+    /// <summary>Seconds the workers took to start, outside the measured phase (process model); null for the others.</summary>
+    [Id(7)] public double? StartSeconds { get; init; }
 }

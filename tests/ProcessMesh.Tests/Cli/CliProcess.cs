@@ -10,15 +10,23 @@ internal static class CliProcess
     public static Task<Outcome> RunAsync(TimeSpan timeout, params string[] args) => RunInAsync(null, timeout, args);
 
     /// <summary>Runs it with <paramref name="directory"/> as its working directory (relative --out paths land there).</summary>
-    public static async Task<Outcome> RunInAsync(string? directory, TimeSpan timeout, params string[] args)
+    public static Task<Outcome> RunInAsync(string? directory, TimeSpan timeout, params string[] args) => RunWithAsync(directory, null, timeout, args);
+
+    /// <summary>Runs it with <paramref name="environment"/> set over this process's (a PATH without python3, ...).</summary>
+    public static async Task<Outcome> RunWithAsync(string? directory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(Dotnet)
         {
             WorkingDirectory = directory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "processmesh.dll"));
         foreach (var arg in args)
         {
@@ -41,4 +49,9 @@ internal static class CliProcess
 
         return new Outcome(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>The dotnet host, by its full path, so a child given another PATH still starts.</summary>
+    private static string Dotnet { get; } =
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "dotnet")).FirstOrDefault(File.Exists) ?? "dotnet";
 }

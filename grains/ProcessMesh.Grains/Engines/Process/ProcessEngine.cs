@@ -44,10 +44,13 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             // not) and reads the memory its silo's workers added, just before the clock starts.
             var silos = await ActiveSilosAsync();
             var homes = new SiloAddress[spec.Workers];
+            double startSeconds;
             try
             {
                 await Task.WhenAll(silos.Select(s => SiloProbeGrain.On(grains, s).Open(runId, acrossSilos: silos.Length > 1)));
+                var starting = PhaseClock.Start();
                 await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
+                startSeconds = starting.Stop().WallSeconds;
                 var names = silos.Union(homes).Select(s => s.Endpoint.ToString()).Distinct().ToArray();
                 var ranks = homes.Select(h => (short)Array.IndexOf(names, h.Endpoint.ToString())).ToArray();
                 var driver = (short)Array.IndexOf(names, here.SiloAddress.Endpoint.ToString());
@@ -107,6 +110,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                 Silos = reports,
                 Outcome = outcome,
                 Failure = failure,
+                StartSeconds = startSeconds,
             };
         }
         finally

@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Process.Emulated;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 
@@ -10,12 +12,15 @@ namespace ProcessMesh.Grains.Engines.Process;
 /// The part every process worker shares: its setup, its private memory and its inbox. Everything it knows is in
 /// its own fields; it has no static state and shares no object with another worker. The sink it records into
 /// is the harness's instrument on its silo, not the process's memory. Each workload derives its worker from
-/// this class, in the workload's own folder.
+/// this class, in the workload's own folder. In an emulated run (<c>--emulate dotnet|python</c>) every message to it
+/// pays what a message between two OS processes costs, in <see cref="Invoke"/>: the one hook every workload's
+/// messages pass through, so no workload knows it is emulated.
 /// </summary>
 [WorkerPlacement]
-public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, IProcessWorker
+public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, IProcessWorker, IIncomingGrainCallFilter
 {
     private ProcessSetup? _setup;
+    private EmulatedProcess? _emulated;
     private RunSink? _sink;
     private byte[] _memory = [];
     private byte[] _inbox = [];
@@ -59,14 +64,29 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
         GrainFactory.GetGrain<T>(ProcessKeys.Of(Setup.RunId, ProcessKeys.Parse(this.GetPrimaryKeyString()).Placement ?? Placements.Default, index));
 
     /// <inheritdoc />
-    public Task<SiloAddress> Start(ProcessSetup setup)
+    public async Task<SiloAddress> Start(ProcessSetup setup)
     {
         _setup = setup;
         _sink = sinks.For(setup.RunId);
         _sink.Started();
         _memory = PrivateMemory.Allocate(setup.Spec.MemoryBytes, (byte)setup.Index);
-        return Task.FromResult(silo.SiloAddress);
+        if (setup.Spec.Emulate != Emulation.Grain)
+        {
+            _emulated = EmulatedProcess.Start(await ServiceProvider.GetRequiredService<ProcessCosts>().ForAsync(setup.Spec), setup.Spec, setup.Index);
+        }
+
+        return silo.SiloAddress;
     }
+
+    /// <summary>
+    /// Every call to this worker: as it is for <c>grain</c> (the call, nothing added); in an emulated run, the call
+    /// carried as an IPC message and its reply (<see cref="EmulatedProcess.CarryAsync"/>), except a worker's own
+    /// calls to itself and its Start and Stop, which are not messages between processes.
+    /// </summary>
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        _emulated is { } emulated && context.MethodName != nameof(Stop) && context.SourceId != this.GetGrainId()
+            ? emulated.CarryAsync(context)
+            : context.Invoke();
 
     /// <summary>Copies an arriving payload into this process's own memory, as IPC copies bytes into the receiver.</summary>
     protected void Receive(byte[] payload) => PrivateMemory.Receive(ref _inbox, payload);
@@ -82,6 +102,8 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
     {
         Stopped = true;
         _memory = [];
+        _emulated?.Release();
+        _emulated = null;
         _inbox = [];
         OnStopped();
         DeactivateOnIdle();

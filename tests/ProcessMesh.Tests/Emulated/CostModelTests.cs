@@ -1,0 +1,83 @@
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Tests.Emulated;
+
+/// <summary>The cost model reads a calibration as docs/emulation.md says: interpolated by size, the wait never negative.</summary>
+public sealed class CostModelTests
+{
+    private static Calibration TwoSizes() => new()
+    {
+        Machine = new CalibratedMachine { Name = "m" },
+        Processes = [new ProcessCalibration { Kind = "dotnet", StartMicros = 61_000, ResidentBytesPerExtra = 21_000_000 }],
+        Messages =
+        [
+            new MessageCalibration { Kind = "dotnet", Ipc = "pipe", PayloadBytes = 8, OneWayMicros = 20, SenderCpuMicros = 6, ReceiverCpuMicros = 8 },
+            new MessageCalibration { Kind = "dotnet", Ipc = "pipe", PayloadBytes = 1032, OneWayMicros = 40, SenderCpuMicros = 10, ReceiverCpuMicros = 12 },
+            new MessageCalibration { Kind = "dotnet", Ipc = "tcp", PayloadBytes = 8, OneWayMicros = 5, SenderCpuMicros = 4, ReceiverCpuMicros = 4 },
+            new MessageCalibration { Between = MessageCalibration.BetweenThreads, Kind = "dotnet", Ipc = "handoff", PayloadBytes = 8, OneWayMicros = 1 },
+        ],
+    };
+
+    [Fact]
+    public void Costs_are_interpolated_between_calibrated_sizes_held_below_and_extended_above()
+    {
+        var costs = CostModel.For("dotnet", null, TwoSizes())!;
+
+        Assert.Equal("pipe", costs.Ipc); // the profile's first IPC by default
+        Assert.Equal(20, costs.OneWayMicros(0), 6); // below the smallest: the smallest's
+        Assert.Equal(30, costs.OneWayMicros(520), 6); // half way
+        Assert.Equal(8, costs.SenderCpuMicros(520), 6);
+        Assert.Equal(60, costs.OneWayMicros(2056), 6); // beyond the largest, along the last segment
+        Assert.Equal(20 - 6 - 8, costs.WaitMicros(8), 6);
+        Assert.Equal(61_000, costs.StartMicros);
+        Assert.Equal(21_000_000, costs.FootprintBytes);
+    }
+
+    [Fact]
+    public void What_a_grain_call_already_costs_is_taken_off_so_call_and_payment_cost_what_was_calibrated()
+    {
+        // 8 B over a pipe: 20 µs one way, 6 + 8 µs of CPU. A grain call of 3 µs one way, 2 µs of CPU.
+        var costs = CostModel.For("dotnet", "pipe", TwoSizes())!.WithGrainCall(3, 2);
+        var (sender, receiver, wait) = costs.Paid(8);
+
+        Assert.Equal(14 - 2, sender + receiver, 6); // CPU: the call's 2 µs and the payment's make the calibrated 14 µs
+        Assert.Equal(6.0 / 14, sender / (sender + receiver), 6); // shared between the sides as calibrated
+        Assert.Equal(20, 3 + sender + wait + receiver, 6); // latency: the call's 3 µs and the payment make the calibrated 20 µs
+        Assert.Equal((6, 8, 6), CostModel.For("dotnet", "pipe", TwoSizes())!.Paid(8)); // nothing measured: nothing taken off
+    }
+
+    [Fact]
+    public void The_wait_is_never_negative_when_the_cpu_exceeds_the_latency()
+    {
+        var costs = CostModel.For("dotnet", "tcp", TwoSizes())!;
+
+        Assert.Equal(0, costs.WaitMicros(8));
+        Assert.Equal(4, costs.SenderCpuMicros(8));
+    }
+
+    [Fact]
+    public void Grain_pays_nothing_and_a_missing_profile_or_ipc_names_the_option()
+    {
+        Assert.Null(CostModel.For("grain", null, TwoSizes()));
+        Assert.StartsWith("--emulate", Assert.Throws<ArgumentException>(() => CostModel.For("python", null, TwoSizes())).Message, StringComparison.Ordinal);
+        Assert.StartsWith("--ipc", Assert.Throws<ArgumentException>(() => CostModel.For("dotnet", "uds", TwoSizes())).Message, StringComparison.Ordinal);
+        Assert.StartsWith("--ipc", CostModel.WhyNot("python", "uds"), StringComparison.Ordinal);
+        Assert.StartsWith("--emulate", CostModel.WhyNot("java", null), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_held_footprint_is_refused_when_it_cannot_fit_and_a_modelled_one_is_not()
+    {
+        var calibration = TwoSizes();
+        var costs = CostModel.For("dotnet", null, calibration)!;
+        var spec = new RunSpec { Model = Models.Process, Workers = 1_000, Emulate = "dotnet" };
+        const long available = 8L << 30; // 8 GiB: 1,000 × 21 MB do not fit in 80 % of it
+
+        var refusal = Admission.Check(spec, available, costs);
+        Assert.NotNull(refusal);
+        Assert.Contains("dotnet", refusal, StringComparison.Ordinal);
+        Assert.Null(Admission.Check(spec, available)); // as a grain it fits
+        Assert.Null(Admission.Check(spec with { Footprint = Contracts.Emulation.Modelled }, available, costs));
+        Assert.True(Admission.EstimateBytes(spec, costs) >= 1_000 * 21_000_000.0);
+    }
+}

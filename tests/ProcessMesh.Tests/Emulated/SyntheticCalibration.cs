@@ -1,0 +1,45 @@
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Tests.Emulated;
+
+/// <summary>
+/// A calibration written by the test, not measured: every emulated cost is a figure the test chose, so what a run
+/// pays can be bounded from below without a real calibration of this machine.
+/// </summary>
+internal static class SyntheticCalibration
+{
+    public const string Machine = "synthetic-test-machine";
+
+    public static readonly DateTimeOffset MeasuredAt = new(2026, 12, 7, 4, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Both profiles, every IPC, at 8 B and 1 KiB, with one message costing <paramref name="oneWayMicros"/> one way, of
+    /// which each side burns <paramref name="senderMicros"/> and <paramref name="receiverMicros"/>.
+    /// </summary>
+    public static Calibration With(
+        double oneWayMicros = 20, double senderMicros = 5, double receiverMicros = 5, double startMicros = 1_000, long footprintBytes = 1L << 20) => new()
+    {
+        Machine = new CalibratedMachine { Name = Machine, Cores = Environment.ProcessorCount, MemoryBytes = 1L << 34, Os = "test", Runtime = "test" },
+        MeasuredAt = MeasuredAt,
+        Processes =
+        [
+            new ProcessCalibration { Kind = Contracts.Emulation.DotNet, StartMicros = startMicros, ResidentBytes = footprintBytes * 2, PssBytes = footprintBytes, ResidentBytesPerExtra = footprintBytes },
+            new ProcessCalibration { Kind = Contracts.Emulation.Python, StartMicros = startMicros, ResidentBytes = footprintBytes * 2, PssBytes = footprintBytes, ResidentBytesPerExtra = footprintBytes },
+        ],
+        Messages =
+        [
+            .. from kind in new[] { Contracts.Emulation.DotNet, Contracts.Emulation.Python }
+               from ipc in Contracts.Emulation.IpcsOf(kind)
+               from size in new[] { 8, 1024 }
+               select new MessageCalibration
+               {
+                   Kind = kind,
+                   Ipc = ipc,
+                   PayloadBytes = size,
+                   OneWayMicros = oneWayMicros,
+                   SenderCpuMicros = senderMicros,
+                   ReceiverCpuMicros = receiverMicros,
+               },
+        ],
+    };
+}
