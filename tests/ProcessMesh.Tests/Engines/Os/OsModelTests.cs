@@ -102,6 +102,17 @@ public sealed class OsModelTests(ClusterFixture fixture) : NoLeftoverWorkers
         Assert.StartsWith(option + ":", refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("io", 2, "--workload")]
+    [InlineData("cpu", 4000, "--workers")]
+    public void The_cli_refuses_before_any_run_starts(string workload, int workers, string option)
+    {
+        // The embedded silo's machine is this one: its pre-flight check measures a real worker process here.
+        var problem = ProcessMesh.Cli.Commands.SharedOptions.Check(new RunSpec { Model = Models.Os, Workload = new Workload(workload), Workers = workers }, embedded: true, "--workers");
+        Assert.NotNull(problem);
+        Assert.StartsWith(option + ":", problem, StringComparison.Ordinal);
+    }
+
     /// <summary>Whether worker <paramref name="pid"/> has started its measured phase (its phase thread exists).</summary>
     private static bool InMeasuredPhase(int pid)
     {
