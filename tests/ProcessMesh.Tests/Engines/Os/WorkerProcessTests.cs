@@ -89,8 +89,15 @@ public sealed class WorkerProcessTests : NoLeftoverWorkers
             WorkerExecutable.Kill(bench);
             foreach (var pid in WorkerProcesses.Leftovers())
             {
+                // The killed bench could not remove its FIFO directory: the orphan's --connect names it.
+                var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+                var connect = Array.IndexOf(args, "--connect");
                 using var orphan = Process.GetProcessById(pid);
                 WorkerExecutable.Kill(orphan);
+                if (connect >= 0 && Path.GetDirectoryName(args[connect + 1]) is { } directory && Path.GetFileName(directory).StartsWith("pm-bench-", StringComparison.Ordinal))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
             }
         }
     }
