@@ -104,6 +104,7 @@ internal sealed class SharedOptions
         }
 
         Common.AddTo(command);
+        Common.AddCalibrationTo(command);
     }
 
     /// <summary>The spec for one model and worker count, from what was parsed.</summary>
@@ -123,6 +124,7 @@ internal sealed class SharedOptions
         IoMillis = parse.GetValue(IoMillis),
         Placement = parse.GetValue(Placement) ?? Placements.Spread,
         TimeLimitSeconds = parse.GetValue(TimeLimit).TotalSeconds,
+        Calibration = parse.GetValue(Common.CalibrationFile),
     };
 
     /// <summary>The repetition the user asked for.</summary>

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Grains.Calibrate;
+
+/// <summary>What one kind of OS process costs to start and to keep, measured with real processes on this machine.</summary>
+internal static class ProcessCosts
+{
+    private static readonly TimeSpan _answer = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan _grace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The median time from spawn to the first answered message (<c>ping</c>, <c>pong</c>) over
+    /// <paramref name="repeats"/> starts, microseconds.
+    /// </summary>
+    public static async Task<double> StartAsync(ProcessKind kind, int repeats, CancellationToken cancellationToken)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var child = ChildProcess.Start(kind.Start(["idle"]), $"an idle {kind.Label} process");
+            await child.ExpectAsync("ready", _answer, cancellationToken);
+            await child.WriteLineAsync("ping");
+            await child.ExpectAsync("pong", _answer, cancellationToken);
+            times.Add(clock.Elapsed.TotalMicroseconds);
+            await child.StopAsync(_grace);
+        }
+
+        return Median(times);
+    }
+
+    /// <summary>
+    /// Memory per process with <paramref name="running"/> idle processes at once, each read once it has answered a
+    /// message: mean resident set and mean Pss (the resident set where the kernel gives no Pss).
+    /// </summary>
+    public static async Task<ProcessCrowd> CrowdAsync(ProcessKind kind, int running, CancellationToken cancellationToken)
+    {
+        var children = new List<ChildProcess>();
+        try
+        {
+            for (var i = 0; i < running; i++)
+            {
+                children.Add(ChildProcess.Start(kind.Start(["idle"]), $"an idle {kind.Label} process ({i + 1} of {running})"));
+            }
+
+            foreach (var child in children)
+            {
+                await child.ExpectAsync("ready", _answer, cancellationToken);
+                await child.WriteLineAsync("ping");
+            }
+
+            foreach (var child in children)
+            {
+                await child.ExpectAsync("pong", _answer, cancellationToken);
+            }
+
+            long rss = 0, pss = 0;
+            foreach (var child in children)
+            {
+                var (r, p) = ProcMemory.Read(child.Id);
+                rss += r;
+                pss += p ?? r;
+            }
+
+            await Task.WhenAll(children.Select(c => c.StopAsync(_grace)));
+            return new ProcessCrowd { Running = running, ResidentBytes = rss / running, PssBytes = pss / running };
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                child.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The middle value (the mean of the two middle ones for an even count).</summary>
+    public static double Median(IReadOnlyCollection<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            throw new InvalidOperationException("no value to take a median of");
+        }
+
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
