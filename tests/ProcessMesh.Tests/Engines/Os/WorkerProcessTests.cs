@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ProcessMesh.Grains.Engines.Os;
+
+namespace ProcessMesh.Tests.Engines.Os;
+
+/// <summary>
+/// The <c>ProcessMesh.Worker</c> executable, found beside the grains and started as a real OS process: its
+/// <c>idle</c> and <c>ipc-bench</c> modes, and no process of it left afterwards (see <see cref="NoLeftoverWorkers"/>).
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class WorkerProcessTests : NoLeftoverWorkers
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Idle_says_ready_answers_each_ping_and_exits_when_stdin_closes()
+    {
+        using var worker = Process.Start(WorkerExecutable.StartInfo(["idle"]))!;
+        try
+        {
+            Assert.Equal("ready", await LineAsync(worker, "the idle worker's 'ready'"));
+            for (var i = 0; i < 3; i++)
+            {
+                await worker.StandardInput.WriteLineAsync("ping");
+                await worker.StandardInput.FlushAsync();
+                Assert.Equal("pong", await LineAsync(worker, $"pong {i + 1}"));
+            }
+
+            worker.StandardInput.Close();
+            using var cts = new CancellationTokenSource(Patience);
+            await worker.WaitForExitAsync(cts.Token);
+            Assert.Equal(0, worker.ExitCode);
+        }
+        finally
+        {
+            WorkerExecutable.Kill(worker);
+        }
+    }
+
+    [Theory]
+    [InlineData("pipe")]
+    [InlineData("uds")]
+    [InlineData("tcp")]
+    public async Task Ipc_bench_measures_a_real_peer_process_and_prints_one_json_line_per_size(string ipc)
+    {
+        using var bench = Process.Start(WorkerExecutable.StartInfo(["ipc-bench", "--ipc", ipc, "--sizes", "8,1024", "--seconds", "0.2"]))!;
+        try
+        {
+            var stderr = bench.StandardError.ReadToEndAsync();
+            var stdout = await bench.StandardOutput.ReadToEndAsync().WaitAsync(Patience);
+            using var cts = new CancellationTokenSource(Patience);
+            await bench.WaitForExitAsync(cts.Token);
+            Assert.True(bench.ExitCode == 0, $"ipc-bench exited with {bench.ExitCode}: {await stderr}");
+
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lines.Length);
+            foreach (var (line, size) in lines.Zip([8, 1024]))
+            {
+                var json = JsonDocument.Parse(line).RootElement;
+                Assert.Equal(ipc, json.GetProperty("ipc").GetString());
+                Assert.Equal(size, json.GetProperty("payloadBytes").GetInt32());
+                Assert.True(json.GetProperty("roundTrips").GetInt64() > 0, line);
+                Assert.True(json.GetProperty("oneWayMicros").GetDouble() > 0, line);
+                Assert.True(json.GetProperty("senderCpuMicros").GetDouble() > 0, line);
+                Assert.True(json.GetProperty("receiverCpuMicros").GetDouble() > 0, line);
+            }
+        }
+        finally
+        {
+            WorkerExecutable.Kill(bench);
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_bench_leaves_its_peer_to_be_found_by_the_process_table_check()
+    {
+        // The check itself must be able to fail: a bench killed alone (not its tree) orphans its echo peer.
+        using var bench = Process.Start(WorkerExecutable.StartInfo(["ipc-bench", "--ipc", "pipe", "--sizes", "8", "--seconds", "30"]))!;
+        try
+        {
+            await Cluster.Loopback.WaitUntilAsync(() => Task.FromResult(WorkerProcesses.Leftovers().Count >= 2), Patience, "the bench and its echo peer to run");
+            bench.Kill(entireProcessTree: false);
+            await bench.WaitForExitAsync();
+            Assert.Single(WorkerProcesses.Leftovers());
+        }
+        finally
+        {
+            WorkerExecutable.Kill(bench);
+            foreach (var pid in WorkerProcesses.Leftovers())
+            {
+                using var orphan = Process.GetProcessById(pid);
+                WorkerExecutable.Kill(orphan);
+            }
+        }
+    }
+
+    private static async Task<string?> LineAsync(Process worker, string what)
+    {
+        try
+        {
+            return await worker.StandardOutput.ReadLineAsync().WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"waited {Patience.TotalSeconds} s for {what}");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ProcessMesh.Worker.Ipc;
+
+namespace ProcessMesh.Worker.Modes;
+
+/// <summary>
+/// <c>ipc-bench --ipc pipe|uds|tcp --sizes 8,1024,65536,1048576 --seconds S</c>: what one message between two
+/// real processes costs. Starts an <see cref="Echo"/> peer, and per payload size prints one JSON line:
+/// <list type="bullet">
+/// <item><c>oneWayMicros</c>: half the <b>median</b> round trip of about S seconds of frames bounced off the peer;</item>
+/// <item><c>senderCpuMicros + receiverCpuMicros</c>: the CPU one process burns per round trip, averaged over both
+/// (bench and peer CPU over that same phase, from each process's own getrusage, divided by round trips, halved);</item>
+/// <item>the split between them: a one-way stream of about S/4 seconds (the bench only sends, the peer only
+/// receives) gives the sender's share of send + receive CPU; the round-trip sum is split in that ratio, so the
+/// two always add up to the round-trip figure.</item>
+/// </list>
+/// The peer is killed (by its PID) when the bench ends, also on failure.
+/// </summary>
+internal static class IpcBench
+{
+    public static int Run(Options options)
+    {
+        var ipc = options.Text("--ipc", IpcNames.Pipe);
+        if (!IpcNames.All.Contains(ipc))
+        {
+            throw new UsageException($"--ipc: '{ipc}' is not one of {string.Join(", ", IpcNames.All)}");
+        }
+
+        var sizes = options.Int64s("--sizes", "8,1024,65536,1048576");
+        var seconds = options.Double("--seconds", 1);
+        var directory = Directory.CreateTempSubdirectory("pm-bench-").FullName;
+        Process? peer = null;
+        try
+        {
+            using var listener = IpcListener.Open(ipc, directory, "bench");
+            peer = Process.Start(SelfLaunch.StartInfo(["echo", "--ipc", ipc, "--connect", listener.Address]))
+                   ?? throw new InvalidOperationException("the echo peer did not start");
+            using var link = AcceptFrom(listener, peer);
+            Bounce(link, new byte[8], TimeSpan.FromSeconds(Math.Min(0.5, seconds / 2))); // JIT and page in both sides
+            foreach (var size in sizes)
+            {
+                var line = Measure(link, ipc, new byte[size], seconds);
+                Console.Out.WriteLine(line);
+                Console.Out.Flush();
+            }
+
+            link.Send(EchoKinds.Done, []);
+            return 0;
+        }
+        finally
+        {
+            if (peer is not null)
+            {
+                SelfLaunch.Kill(peer);
+                peer.Dispose();
+            }
+
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Accepts the peer's link, or fails when the peer exits first or takes over 30 s.</summary>
+    private static IFrameLink AcceptFrom(IpcListener listener, Process peer)
+    {
+        var accepting = Task.Factory.StartNew(listener.Accept, TaskCreationOptions.LongRunning);
+        var deadline = Stopwatch.StartNew();
+        while (!accepting.Wait(50))
+        {
+            if (peer.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException($"the echo peer did not connect ({(peer.HasExited ? $"it exited with {peer.ExitCode}" : "30 s")})");
+            }
+        }
+
+        return accepting.Result.Link;
+    }
+
+    private static string Measure(IFrameLink link, string ipc, byte[] payload, double seconds)
+    {
+        Bounce(link, payload, TimeSpan.FromSeconds(seconds / 10)); // this size's buffers, both sides
+
+        var selfBefore = Environment.CpuUsage.TotalTime;
+        var peerBefore = PeerCpu(link);
+        var roundTrips = Bounce(link, payload, TimeSpan.FromSeconds(seconds));
+        var peerAfter = PeerCpu(link);
+        var selfAfter = Environment.CpuUsage.TotalTime;
+        var perProcessPerRoundTrip = ((selfAfter - selfBefore) + (peerAfter - peerBefore)).TotalMicroseconds / roundTrips.Count / 2;
+
+        // One way only: the bench's CPU is sending, the peer's is receiving.
+        var streamSelfBefore = Environment.CpuUsage.TotalTime;
+        var streamPeerBefore = PeerCpu(link);
+        var clock = Stopwatch.StartNew();
+        var limit = TimeSpan.FromSeconds(seconds / 4);
+        do
+        {
+            link.Send(EchoKinds.Swallow, payload);
+        }
+        while (clock.Elapsed < limit);
+
+        var streamPeer = (PeerCpu(link) - streamPeerBefore).TotalMicroseconds;
+        var streamSelf = (Environment.CpuUsage.TotalTime - streamSelfBefore).TotalMicroseconds;
+        var senderShare = streamSelf + streamPeer > 0 ? streamSelf / (streamSelf + streamPeer) : 0.5;
+
+        roundTrips.Sort();
+        var median = roundTrips[roundTrips.Count / 2];
+        var json = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("ipc", ipc);
+            writer.WriteNumber("payloadBytes", payload.Length);
+            writer.WriteNumber("roundTrips", roundTrips.Count);
+            writer.WriteNumber("oneWayMicros", Round(Stopwatch.GetElapsedTime(0, median).TotalMicroseconds / 2));
+            writer.WriteNumber("senderCpuMicros", Round(perProcessPerRoundTrip * senderShare));
+            writer.WriteNumber("receiverCpuMicros", Round(perProcessPerRoundTrip * (1 - senderShare)));
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(json.WrittenSpan);
+    }
+
+    private static double Round(double value) => Math.Round(value, 3);
+
+    /// <summary>Bounces <paramref name="payload"/> off the peer for <paramref name="duration"/>; each round trip's time in stopwatch ticks.</summary>
+    private static List<long> Bounce(IFrameLink link, byte[] payload, TimeSpan duration)
+    {
+        var times = new List<long>(1024);
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        long now;
+        do
+        {
+            var start = Stopwatch.GetTimestamp();
+            link.Send(EchoKinds.Bounce, payload);
+            var reply = link.Receive();
+            if (reply.Kind != EchoKinds.Bounce || reply.Body.Length != payload.Length)
+            {
+                throw new InvalidDataException($"the echo peer answered a {payload.Length}-byte bounce with kind {reply.Kind}, {reply.Body.Length} bytes");
+            }
+
+            now = Stopwatch.GetTimestamp();
+            times.Add(now - start);
+        }
+        while (now < end);
+
+        return times;
+    }
+
+    /// <summary>The peer's CPU time so far, once it has handled every frame sent before.</summary>
+    private static TimeSpan PeerCpu(IFrameLink link)
+    {
+        link.Send(EchoKinds.Cpu, []);
+        var reply = link.Receive();
+        return reply.Kind == EchoKinds.Cpu
+            ? TimeSpan.FromTicks(reply.Int64())
+            : throw new InvalidDataException($"the echo peer answered a CPU request with kind {reply.Kind}");
+    }
+}
