@@ -11,21 +11,26 @@ public sealed class CalibrationSource : ICalibrationSource
     private readonly CalibrationCache _cache;
     private readonly CalibrationPlan _full;
     private readonly CalibrationPlan _quick;
+    private readonly Func<IReadOnlyList<ProcessKind>> _kinds;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile CalibrationProgress _current = new();
 
     /// <summary>The source over <paramref name="cache"/>, measuring <c>calibrate</c>'s full and quick sets.</summary>
     public CalibrationSource(CalibrationCache cache)
-        : this(cache, CalibrationPlan.Full, CalibrationPlan.QuickPlan)
+        : this(cache, CalibrationPlan.Full, CalibrationPlan.QuickPlan, Calibrator.KindsHere)
     {
     }
 
-    /// <summary>A source that measures <paramref name="full"/> and <paramref name="quick"/> (tests shrink them).</summary>
-    internal CalibrationSource(CalibrationCache cache, CalibrationPlan full, CalibrationPlan quick)
+    /// <summary>
+    /// A source that measures <paramref name="full"/> and <paramref name="quick"/> of the process kinds
+    /// <paramref name="kinds"/> gives (tests shrink them).
+    /// </summary>
+    internal CalibrationSource(CalibrationCache cache, CalibrationPlan full, CalibrationPlan quick, Func<IReadOnlyList<ProcessKind>> kinds)
     {
         _cache = cache;
-        _full = full;
+        _full = full with { Quick = false };
         _quick = quick with { Quick = true };
+        _kinds = kinds;
     }
 
     /// <summary>The step being measured now; an empty step when nothing is.</summary>
@@ -49,7 +54,7 @@ public sealed class CalibrationSource : ICalibrationSource
             }
 
             // Off the caller's scheduler (a grain's): the steps block threads and time processes.
-            var calibrator = new Calibrator(quick ? _quick : _full, Calibrator.KindsHere(), p => _current = p);
+            var calibrator = new Calibrator(quick ? _quick : _full, _kinds(), p => _current = p);
             var calibration = await Task.Run(() => calibrator.RunAsync(cancellationToken), cancellationToken);
             _cache.Write(calibration);
             return calibration;

@@ -16,7 +16,7 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
     private string? _python;
 
     /// <summary>The kinds of process this machine has: CPython when <c>python3</c> is on PATH, and the .NET worker.</summary>
-    public static IReadOnlyList<ProcessKind> KindsHere() => [.. new[] { ProcessKind.Python() }.OfType<ProcessKind>()];
+    public static IReadOnlyList<ProcessKind> KindsHere() => [.. new[] { ProcessKind.Python(), ProcessKind.DotNet() }.OfType<ProcessKind>()];
 
     /// <summary>Runs every step and returns the calibration.</summary>
     public async Task<Calibration> RunAsync(CancellationToken cancellationToken)

@@ -18,6 +18,12 @@ internal sealed class ChildProcess : IDisposable
         _name = name;
     }
 
+    /// <summary>
+    /// Environment variable every child a calibration starts carries (and passes on to the processes it starts):
+    /// the PID of the process that started it, so a leftover can be found in the process table.
+    /// </summary>
+    public const string OwnerVariable = "PROCESSMESH_CALIBRATION_OWNER";
+
     /// <summary>The child's PID.</summary>
     public int Id => _process.Id;
 
@@ -28,6 +34,7 @@ internal sealed class ChildProcess : IDisposable
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
+        start.Environment[OwnerVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {name} ({start.FileName})");
         var child = new ChildProcess(process, name);
         process.ErrorDataReceived += (_, e) =>

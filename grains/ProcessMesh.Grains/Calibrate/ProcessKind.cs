@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ProcessMesh.Grains.Engines.Os;
 
 namespace ProcessMesh.Grains.Calibrate;
 
@@ -14,6 +15,10 @@ namespace ProcessMesh.Grains.Calibrate;
 /// <param name="Ipcs">Its IPCs, the default first.</param>
 internal sealed record ProcessKind(string Kind, string Label, Func<IReadOnlyList<string>, ProcessStartInfo> Start, IReadOnlyList<string> Ipcs)
 {
+    /// <summary>The .NET worker process (<c>ProcessMesh.Worker</c>, beside the grains), with its IPCs.</summary>
+    public static ProcessKind DotNet() =>
+        new(Contracts.Emulation.DotNet, ".NET", args => WorkerExecutable.StartInfo(args), Contracts.Emulation.IpcsOf(Contracts.Emulation.DotNet));
+
     /// <summary>CPython running Calibrate/python/calibrate.py, or null when <c>python3</c> is not on PATH.</summary>
     public static ProcessKind? Python()
     {

@@ -9,8 +9,14 @@ internal static class CliProcess
 
     public static Task<Outcome> RunAsync(TimeSpan timeout, params string[] args) => RunInAsync(null, timeout, args);
 
+    /// <summary>Runs it with <paramref name="environment"/> added to its environment.</summary>
+    public static Task<Outcome> RunWithAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args) =>
+        RunInAsync(null, timeout, args, environment);
+
     /// <summary>Runs it with <paramref name="directory"/> as its working directory (relative --out paths land there).</summary>
-    public static async Task<Outcome> RunInAsync(string? directory, TimeSpan timeout, params string[] args)
+    public static Task<Outcome> RunInAsync(string? directory, TimeSpan timeout, params string[] args) => RunInAsync(directory, timeout, args, null);
+
+    private static async Task<Outcome> RunInAsync(string? directory, TimeSpan timeout, string[] args, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -19,6 +25,11 @@ internal static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "processmesh.dll"));
         foreach (var arg in args)
         {
