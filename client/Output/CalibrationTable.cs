@@ -22,8 +22,9 @@ internal static class CalibrationTable
         console.Profile.Width = width;
         var m = calibration.Machine;
         var python = m.Python is null ? "no python3" : $"CPython {m.Python}";
-        console.WriteLine($"Calibration of {m.Name}: {m.Cores} cores, {Bytes.Format(m.MemoryBytes)}, {m.Os}, {m.Runtime}, {python}; " +
-                          $"measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC{(calibration.Quick ? " (quick: start, idle memory, 8 B over a pipe)" : "")}.");
+        console.WriteLine($"Calibration of {m.Name}, measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC" +
+                          $"{(calibration.Quick ? " (quick: start, idle memory, 8 B over a pipe)" : "")}.");
+        console.WriteLine($"{m.Cores} cores, {Bytes.Format(m.MemoryBytes)}, {m.Os}, {m.Runtime}, {python}.");
 
         var (costColumns, costRows) = Costs(calibration);
         var (costs, hiddenCosts) = FittedTable.Build("What a process and a thread cost", costColumns, costRows, width);
@@ -31,9 +32,11 @@ internal static class CalibrationTable
         var (messageColumns, messageRows) = Messages(calibration);
         var (messages, hiddenMessages) = FittedTable.Build("A message: one-way µs (CPU µs, sender + receiver)", messageColumns, messageRows, width);
         console.Write(messages);
-        console.WriteLine("start: spawn to the first answered message (a process), start() to running (a thread); medians. resident: VmRSS; " +
-                          "Pss: /proc/PID/smaps_rollup, shared pages divided among the processes sharing them; each extra: Pss per process with the most running.");
-        console.WriteLine("A message: half a ping-pong's round trip; CPU from each side's own CPU clock, per message. Threads hand off by copying into a shared slot.");
+        console.WriteLine("start: spawn to the first answered message (a process), start() to running (a thread); medians.");
+        console.WriteLine("resident: VmRSS. Pss: /proc/PID/smaps_rollup, shared pages split among their sharers.");
+        console.WriteLine("each extra: Pss per process with the most running (what one more process adds).");
+        console.WriteLine("A message: half a ping-pong's round trip; CPU per message from each side's own CPU clock.");
+        console.WriteLine("Threads hand a message off by copying it into a shared slot and waking the other thread.");
         if (hiddenCosts.Concat(hiddenMessages).ToList() is { Count: > 0 } hidden)
         {
             console.WriteLine($"Also measured ({string.Join(", ", hidden)}): --format json.");

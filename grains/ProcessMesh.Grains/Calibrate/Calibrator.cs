@@ -66,13 +66,9 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
             steps.Add(new($"{kind.Label}: start to first answer ({plan.StartRepeats} starts)", plan.StartRepeats * startCost, async ct =>
                 startMicros = await ProcessCosts.StartAsync(kind, plan.StartRepeats, ct)));
             var crowds = new List<ProcessCrowd>();
-            steps.Add(new($"{kind.Label}: memory with {string.Join(", ", plan.Crowds)} running", plan.Crowds.Sum() * startCost / Math.Max(1, Environment.ProcessorCount) + 1, async ct =>
+            steps.Add(new($"{kind.Label}: memory with {string.Join(", ", plan.Crowds)} running", plan.Crowds.Max() * startCost / Math.Max(1, Environment.ProcessorCount) + 1, async ct =>
             {
-                foreach (var running in plan.Crowds)
-                {
-                    crowds.Add(await ProcessCosts.CrowdAsync(kind, running, ct));
-                }
-
+                crowds.AddRange(await ProcessCosts.CrowdsAsync(kind, plan.Crowds, ct));
                 var alone = crowds.MinBy(c => c.Running)!;
                 _processes.Add(new ProcessCalibration
                 {

@@ -31,40 +31,50 @@ internal static class ProcessCosts
     }
 
     /// <summary>
-    /// Memory per process with <paramref name="running"/> idle processes at once, each read once it has answered a
-    /// message: mean resident set and mean Pss (the resident set where the kernel gives no Pss).
+    /// Memory per process with each of <paramref name="crowds"/> idle processes running at once (1, 8, 64: the
+    /// smaller crowds are the first of the larger, so a crowd is grown, not started again), each read once it has
+    /// answered a message: mean resident set and mean Pss (the resident set where the kernel gives no Pss).
     /// </summary>
-    public static async Task<ProcessCrowd> CrowdAsync(ProcessKind kind, int running, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ProcessCrowd>> CrowdsAsync(ProcessKind kind, IReadOnlyList<int> crowds, CancellationToken cancellationToken)
     {
         var children = new List<ChildProcess>();
+        var figures = new List<ProcessCrowd>();
         try
         {
-            for (var i = 0; i < running; i++)
+            foreach (var running in crowds.Order())
             {
-                children.Add(ChildProcess.Start(kind.Start(["idle"]), $"an idle {kind.Label} process ({i + 1} of {running})"));
-            }
+                var joining = new List<ChildProcess>();
+                while (children.Count < running)
+                {
+                    var child = ChildProcess.Start(kind.Start(["idle"]), $"an idle {kind.Label} process ({children.Count + 1} of {running})");
+                    children.Add(child);
+                    joining.Add(child);
+                }
 
-            foreach (var child in children)
-            {
-                await child.ExpectAsync("ready", _answer, cancellationToken);
-                await child.WriteLineAsync("ping");
-            }
+                foreach (var child in joining)
+                {
+                    await child.ExpectAsync("ready", _answer, cancellationToken);
+                    await child.WriteLineAsync("ping");
+                }
 
-            foreach (var child in children)
-            {
-                await child.ExpectAsync("pong", _answer, cancellationToken);
-            }
+                foreach (var child in joining)
+                {
+                    await child.ExpectAsync("pong", _answer, cancellationToken);
+                }
 
-            long rss = 0, pss = 0;
-            foreach (var child in children)
-            {
-                var (r, p) = ProcMemory.Read(child.Id);
-                rss += r;
-                pss += p ?? r;
+                long rss = 0, pss = 0;
+                foreach (var child in children)
+                {
+                    var (r, p) = ProcMemory.Read(child.Id);
+                    rss += r;
+                    pss += p ?? r;
+                }
+
+                figures.Add(new ProcessCrowd { Running = running, ResidentBytes = rss / running, PssBytes = pss / running });
             }
 
             await Task.WhenAll(children.Select(c => c.StopAsync(_grace)));
-            return new ProcessCrowd { Running = running, ResidentBytes = rss / running, PssBytes = pss / running };
+            return figures;
         }
         finally
         {

@@ -118,8 +118,9 @@ internal static partial class ThreadCosts
 
     /// <summary>
     /// A ping-pong between two threads for <paramref name="seconds"/>: each round, the payload copied into a shared
-    /// slot and a <see cref="SemaphoreSlim"/> released, then the reply awaited. Each side's receive CPU is read
-    /// around its waits; the rest of its CPU is its sending.
+    /// slot and a <see cref="SemaphoreSlim"/> released, then the reply awaited. One way is half the median round
+    /// trip (as the worker's ipc-bench reports it); each side's receive CPU is read around its waits, and the rest of
+    /// its CPU is its sending.
     /// </summary>
     private static MessageCalibration HandOff(int size, double seconds)
     {
@@ -165,28 +166,25 @@ internal static partial class ThreadCosts
 
         var cpuStart = ThreadCpuSeconds();
         double receiveCpu = 0;
-        long roundTrips = 0;
-        var start = Stopwatch.GetTimestamp();
-        var deadline = start + (long)(seconds * Stopwatch.Frequency);
+        var times = new List<long>(1024);
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         long now;
         do
         {
-            for (var r = 0; r < 16; r++)
-            {
-                payload.CopyTo(slot, 0);
-                ping.Release();
-                var before = ThreadCpuSeconds();
-                pong.Wait();
-                receiveCpu += ThreadCpuSeconds() - before;
-            }
-
-            roundTrips += 16;
+            var began = Stopwatch.GetTimestamp();
+            payload.CopyTo(slot, 0);
+            ping.Release();
+            var before = ThreadCpuSeconds();
+            pong.Wait();
+            receiveCpu += ThreadCpuSeconds() - before;
             now = Stopwatch.GetTimestamp();
+            times.Add(now - began);
         }
         while (now < deadline);
 
-        var elapsed = Stopwatch.GetElapsedTime(start, now).TotalMicroseconds;
         var cpu = ThreadCpuSeconds() - cpuStart;
+        long roundTrips = times.Count;
+        times.Sort();
         Volatile.Write(ref stop, true);
         ping.Release();
         partner.Join();
@@ -198,7 +196,7 @@ internal static partial class ThreadCosts
             Kind = Emulation.DotNet,
             Ipc = "handoff",
             PayloadBytes = size,
-            OneWayMicros = elapsed / messages,
+            OneWayMicros = Stopwatch.GetElapsedTime(0, times[times.Count / 2]).TotalMicroseconds / 2,
             SenderCpuMicros = (Math.Max(0, cpu - receiveCpu) / messages + Math.Max(0, partnerCpu - partnerReceive) / partnerMessages) * 1e6,
             ReceiverCpuMicros = (receiveCpu / messages + partnerReceive / partnerMessages) * 1e6,
         };
