@@ -11,7 +11,8 @@ try
         "idle" => Idle.Run(),
         "echo" => Echo.Run(options),
         "ipc-bench" => IpcBench.Run(options),
-        _ => throw new UsageException($"verb: '{verb}' is not one of idle, echo, ipc-bench"),
+        "mesh" => Mesh.Run(options),
+        _ => throw new UsageException($"verb: '{verb}' is not one of idle, echo, ipc-bench, mesh"),
     };
 }
 catch (UsageException e)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Os;
 using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Cli.Commands;
@@ -147,6 +148,12 @@ internal sealed class SharedOptions
         if (workload.Check(resolved) is { } problem)
         {
             return problem;
+        }
+
+        // Real processes are refused by what this machine holds only when it is the one that would start them.
+        if (spec.Model == Models.Os && OsAdmission.CheckAsync(resolved, memory: embedded).GetAwaiter().GetResult() is { } refusal)
+        {
+            return refusal;
         }
 
         return embedded ? Admission.Check(resolved, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) : null;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ProcessMesh.Grains.Calibrate;
+using ProcessMesh.Grains.Engines.Os;
 
 namespace ProcessMesh.Cli.Scenarios;
 
@@ -90,7 +90,8 @@ internal static class OsProcesses
     /// <summary>One process's resident memory.</summary>
     public static Resident Read(int pid)
     {
-        var (rss, pss) = ProcMemory.Read(pid);
-        return new Resident(rss, pss);
+        var rss = ProcMemory.ResidentBytes(pid);
+        return rss > 0 ? new Resident(rss, ProcMemory.PssBytes(pid) is > 0 and var pss ? pss : null)
+            : throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS (the process is gone)");
     }
 }

@@ -83,10 +83,13 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             Notes = notes,
             PerSilo = run.Silos.Select(s => new SiloFigures { Silo = s.Silo, Workers = s.Workers, Messages = s.Messages, HeapBytes = s.HeapBytes, CpuSeconds = s.CpuSeconds }).ToArray(),
             // Every call is either answered or, if it never was (its silo was lost, or the run ended first), failed.
-            Ledger = Models.IsSingleSilo(spec.Model) ? null : new MessageLedger { Sent = ledger.Sent, Delivered = ledger.Delivered, Failed = ledger.Sent - ledger.Delivered },
+            Ledger = !Models.SendsMessages(spec.Model) ? null : new MessageLedger { Sent = ledger.Sent, Delivered = ledger.Delivered, Failed = ledger.Sent - ledger.Delivered },
             Outcome = run.Outcome,
             Failure = run.Failure,
             LostWork = run.Outcome == Outcomes.Lost ? Math.Max(0, spec.Work - unitsDone) : 0,
+            StartSeconds = run.StartSeconds,
+            PssPerWorkerBytes = run.PssPerWorkerBytes,
+            Ipc = run.Ipc,
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Os;
 
 namespace ProcessMesh.Grains.Calibrate;
 
@@ -65,9 +66,9 @@ internal static class ProcessCosts
                 long rss = 0, pss = 0;
                 foreach (var child in children)
                 {
-                    var (r, p) = ProcMemory.Read(child.Id);
-                    rss += r;
-                    pss += p ?? r;
+                    var resident = ProcMemory.ResidentBytes(child.Id);
+                    rss += resident;
+                    pss += ProcMemory.PssBytes(child.Id) is > 0 and var p ? p : resident;
                 }
 
                 figures.Add(new ProcessCrowd { Running = running, ResidentBytes = rss / running, PssBytes = pss / running });

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Os;
 
 namespace ProcessMesh.Grains.Calibrate;
 
@@ -88,7 +89,7 @@ internal static partial class ThreadCosts
     {
         using var running = new CountdownEvent(count);
         using var release = new ManualResetEvent(false);
-        var before = ProcMemory.SelfResident();
+        var before = ProcMemory.ResidentBytes(Environment.ProcessId);
         var threads = new List<System.Threading.Thread>();
         try
         {
@@ -104,7 +105,7 @@ internal static partial class ThreadCosts
             }
 
             running.Wait();
-            return Math.Max(0, ProcMemory.SelfResident() - before) / count;
+            return Math.Max(0, ProcMemory.ResidentBytes(Environment.ProcessId) - before) / count;
         }
         finally
         {

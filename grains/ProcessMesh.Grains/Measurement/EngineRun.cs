@@ -24,4 +24,13 @@ public sealed record EngineRun
 
     /// <summary>Why the run recovered or was lost; null when it completed.</summary>
     [Id(6)] public string? Failure { get; init; }
+
+    /// <summary>Seconds the workers took to start, outside the measured phase (os model: real process starts); null when they start with the phase.</summary>
+    [Id(7)] public double? StartSeconds { get; init; }
+
+    /// <summary>Mean Pss per worker process, bytes (os model); null otherwise.</summary>
+    [Id(8)] public long? PssPerWorkerBytes { get; init; }
+
+    /// <summary>The IPC the workers talked over (os model); null otherwise.</summary>
+    [Id(9)] public string? Ipc { get; init; }
 }

@@ -1,0 +1,30 @@
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Measurement;
+
+namespace ProcessMesh.Grains.Engines.Os;
+
+/// <summary>
+/// The <c>os</c> model: every worker is a real <c>ProcessMesh.Worker</c> OS process started by this silo, running
+/// the same kernels as the other models and talking to the other workers directly over a real pipe, Unix socket
+/// or TCP loopback (<see cref="OsMesh"/>). The ground truth the emulated process model answers to. Refuses, before
+/// anything starts, a workload it does not run, an IPC it does not have, and more processes than this machine can
+/// hold at their real footprint.
+/// </summary>
+internal sealed class OsEngine(ILocalSiloDetails silo) : IModelEngine
+{
+    public string Model => Models.Os;
+
+    public async Task<EngineRun> RunAsync(RunSpec spec)
+    {
+        if (await OsAdmission.CheckAsync(spec) is { } refusal)
+        {
+            throw new ArgumentException(refusal);
+        }
+
+        // Off the grain's scheduler: the run blocks threads on its links and waits on processes.
+        return await Task.Run(() => new OsMesh(spec with { Ipc = spec.Ipc ?? Emulation.OsIpcs[0] }, silo.SiloAddress.Endpoint.ToString()).RunAsync());
+    }
+
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator) =>
+        throw new ArgumentException("--model os: load tests run process, thread and gil populations; os runs workloads");
+}
