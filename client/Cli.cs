@@ -24,6 +24,7 @@ internal static class Cli
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ClusterCommand.Create());
+        root.Subcommands.Add(CalibrateCommand.Create());
         root.Subcommands.Add(Scenarios.ScenarioCommand.Create());
         return root;
     }

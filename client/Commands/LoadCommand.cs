@@ -82,6 +82,7 @@ internal static class LoadCommand
         }
 
         common.AddTo(command);
+        common.AddCalibrationTo(command);
         command.Validators.Add(result =>
         {
             // Reading a value that failed to parse throws; its own error is already reported.

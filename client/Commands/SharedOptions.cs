@@ -109,6 +109,7 @@ internal sealed class SharedOptions
 
         Emulation.AddTo(command);
         Common.AddTo(command);
+        Common.AddCalibrationTo(command);
     }
 
     /// <summary>The spec for one model and worker count, from what was parsed.</summary>
@@ -128,6 +129,7 @@ internal sealed class SharedOptions
         IoMillis = parse.GetValue(IoMillis),
         Placement = parse.GetValue(Placement) ?? Placements.Spread,
         TimeLimitSeconds = parse.GetValue(TimeLimit).TotalSeconds,
+        Calibration = parse.GetValue(Common.CalibrationFile),
     });
 
     /// <summary>The repetition the user asked for.</summary>

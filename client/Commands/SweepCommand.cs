@@ -80,6 +80,7 @@ internal static class SweepCommand
         }
 
         common.AddTo(command, withOutFile: false);
+        common.AddCalibrationTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             if (parse.GetValue(outDir) is { } target && OutputTarget.CheckFolder(target) is { } unwritable)
@@ -121,6 +122,7 @@ internal static class SweepCommand
                                 MemoryBytes = parse.GetValue(memory),
                                 Work = parse.GetValue(work),
                                 Granularity = gran,
+                                Calibration = parse.GetValue(common.CalibrationFile),
                             })));
                         }
                     }

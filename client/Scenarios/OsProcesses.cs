@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using ProcessMesh.Grains.Engines.Os;
 
 namespace ProcessMesh.Cli.Scenarios;
 
@@ -90,25 +90,8 @@ internal static class OsProcesses
     /// <summary>One process's resident memory.</summary>
     public static Resident Read(int pid)
     {
-        var rss = Field(File.ReadLines($"/proc/{pid}/status"), "VmRSS:") ?? throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS");
-        var rollup = $"/proc/{pid}/smaps_rollup";
-        long? pss = null;
-        try
-        {
-            pss = File.Exists(rollup) ? Field(File.ReadLines(rollup), "Pss:") : null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        return new Resident(rss, pss);
-    }
-
-    /// <summary>A "Name:  1234 kB" line's value in bytes.</summary>
-    private static long? Field(IEnumerable<string> lines, string name)
-    {
-        var line = lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
-        var parts = line?[name.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return parts is { Length: > 0 } && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var kib) ? kib * 1024 : null;
+        var rss = ProcMemory.ResidentBytes(pid);
+        return rss > 0 ? new Resident(rss, ProcMemory.PssBytes(pid) is > 0 and var pss ? pss : null)
+            : throw new InvalidOperationException($"/proc/{pid}/status has no VmRSS (the process is gone)");
     }
 }

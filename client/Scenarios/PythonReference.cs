@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ProcessMesh.Cli.Running;
+using ProcessMesh.Grains.Calibrate;
 
 namespace ProcessMesh.Cli.Scenarios;
 
@@ -22,8 +23,7 @@ internal sealed class PythonReference(string executable, string script)
     public static PythonReference? Find(out string? absent)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Scenarios", "python", "reference.py");
-        var python = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "python3")).FirstOrDefault(File.Exists);
+        var python = Python3.Find();
         absent = python is null ? "python3 is not on PATH: no CPython reference rows"
             : !File.Exists(script) ? $"{script} is missing: no CPython reference rows"
             : null;

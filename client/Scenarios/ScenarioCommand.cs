@@ -67,6 +67,7 @@ internal static class ScenarioCommand
         command.Options.Add(outDir);
         command.Options.Add(repeats);
         common.AddTo(command, withOutFile: false);
+        common.AddCalibrationTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var scenarios = ScenarioCatalog.Select(parse.GetValue(name)!);

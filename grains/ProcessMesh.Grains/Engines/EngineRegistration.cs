@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ProcessMesh.Grains.Calibrate;
 using ProcessMesh.Grains.Engines.Process;
 using ProcessMesh.Grains.Engines.Process.Emulated;
 using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Engines;
 
-/// <summary>Registers every <see cref="IModelEngine"/> in this assembly, and what they measure and place with.</summary>
+/// <summary>Registers every <see cref="IModelEngine"/> in this assembly, and what they measure, calibrate and place with.</summary>
 public static class EngineRegistration
 {
     /// <summary>Adds each engine class as a singleton <see cref="IModelEngine"/>, the run sinks, the emulated processes' costs and the placement directors.</summary>
@@ -20,6 +22,10 @@ public static class EngineRegistration
 
         services.AddSingleton<RunSinks>();
         services.AddSingleton<ProcessCosts>();
+        // Each silo's calibration of its own machine (a test or a host may register its own cache first).
+        services.TryAddSingleton(_ => CalibrationCache.Default());
+        services.TryAddSingleton<CalibrationSource>();
+        services.TryAddSingleton<ICalibrationSource>(sp => sp.GetRequiredService<CalibrationSource>());
         services.AddPlacementDirector<WorkerPlacement, WorkerPlacementDirector>();
         services.AddPlacementDirector<SiloTargetPlacement, SiloTargetPlacementDirector>();
         return services;

@@ -9,6 +9,10 @@ internal static class CliProcess
 
     public static Task<Outcome> RunAsync(TimeSpan timeout, params string[] args) => RunInAsync(null, timeout, args);
 
+    /// <summary>Runs it with <paramref name="environment"/> added to its environment.</summary>
+    public static Task<Outcome> RunWithAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] args) =>
+        RunWithAsync(null, environment, timeout, args);
+
     /// <summary>Runs it with <paramref name="directory"/> as its working directory (relative --out paths land there).</summary>
     public static Task<Outcome> RunInAsync(string? directory, TimeSpan timeout, params string[] args) => RunWithAsync(directory, null, timeout, args);
 

@@ -1,0 +1,46 @@
+namespace ProcessMesh.Grains.Calibrate;
+
+/// <summary>How much a calibration measures: the payload sizes, how long each message benchmark runs, how many starts
+/// and how many processes at once. <see cref="Full"/> is <c>calibrate</c>'s; <see cref="QuickPlan"/> a first run's.</summary>
+internal sealed record CalibrationPlan
+{
+    /// <summary>Whether this is the quick subset (recorded in the calibration).</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>Payload sizes of the message benchmarks, bytes.</summary>
+    public IReadOnlyList<int> Sizes { get; init; } = [8, 1024, 65536, 1048576];
+
+    /// <summary>Seconds each message benchmark runs at each size.</summary>
+    public double MessageSeconds { get; init; } = 1.0;
+
+    /// <summary>Starts timed (the median is kept).</summary>
+    public int StartRepeats { get; init; } = 5;
+
+    /// <summary>How many idle processes run at once when their memory is read.</summary>
+    public IReadOnlyList<int> Crowds { get; init; } = [1, 8, 64];
+
+    /// <summary>Every IPC of a kind of process (true), or only its first (pipe).</summary>
+    public bool AllIpcs { get; init; } = true;
+
+    /// <summary>Thread starts timed (the median is kept).</summary>
+    public int ThreadStarts { get; init; } = 50;
+
+    /// <summary>Threads parked at once when their resident cost is read.</summary>
+    public int ParkedThreads { get; init; } = 200;
+
+    /// <summary>What <c>processmesh calibrate</c> measures (about 45 s on a 2-core machine).</summary>
+    public static CalibrationPlan Full { get; } = new();
+
+    /// <summary>The subset a first <c>compare</c> needs: start, idle footprint, 8 B messages over a pipe (a few seconds).</summary>
+    public static CalibrationPlan QuickPlan { get; } = new()
+    {
+        Quick = true,
+        Sizes = [8],
+        MessageSeconds = 0.5,
+        StartRepeats = 3,
+        Crowds = [1],
+        AllIpcs = false,
+        ThreadStarts = 20,
+        ParkedThreads = 100,
+    };
+}

@@ -1,0 +1,111 @@
+using System.Runtime.InteropServices;
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Grains.Calibrate;
+
+/// <summary>
+/// Measures this machine once, step by step, with real processes and threads: for each kind of process (CPython
+/// when <c>python3</c> is on PATH, and the .NET worker) its start, its memory alone and in crowds, and its messages
+/// over each IPC; then threads of each kind. Every step says what it is doing through <paramref name="progress"/>.
+/// </summary>
+internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind> kinds, Action<CalibrationProgress> progress)
+{
+    private readonly List<ProcessCalibration> _processes = [];
+    private readonly List<ThreadCalibration> _threads = [];
+    private readonly List<MessageCalibration> _messages = [];
+    private string? _python;
+
+    /// <summary>The kinds of process this machine has: CPython when <c>python3</c> is on PATH, and the .NET worker.</summary>
+    public static IReadOnlyList<ProcessKind> KindsHere() => [.. new[] { ProcessKind.Python(), ProcessKind.DotNet() }.OfType<ProcessKind>()];
+
+    /// <summary>Runs every step and returns the calibration.</summary>
+    public async Task<Calibration> RunAsync(CancellationToken cancellationToken)
+    {
+        var steps = Steps();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            progress(new CalibrationProgress
+            {
+                Step = steps[i].Name,
+                Number = i + 1,
+                Of = steps.Count,
+                SecondsLeft = steps.Skip(i + 1).Sum(s => s.ExpectedSeconds),
+            });
+            await steps[i].Run(cancellationToken);
+        }
+
+        return new Calibration
+        {
+            Machine = new CalibratedMachine
+            {
+                Name = Environment.MachineName,
+                Cores = Environment.ProcessorCount,
+                MemoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+                Os = RuntimeInformation.OSDescription,
+                Runtime = RuntimeInformation.FrameworkDescription,
+                Python = _python,
+            },
+            MeasuredAt = DateTimeOffset.UtcNow,
+            Quick = plan.Quick,
+            Processes = _processes,
+            Threads = _threads,
+            Messages = _messages,
+        };
+    }
+
+    private sealed record Step(string Name, double ExpectedSeconds, Func<CancellationToken, Task> Run);
+
+    private List<Step> Steps()
+    {
+        var steps = new List<Step>();
+        foreach (var kind in kinds)
+        {
+            // A .NET start takes a tenth of a second of CPU, a CPython one a twentieth; crowds start together on the cores.
+            var startCost = kind.Kind == Emulation.DotNet ? 0.15 : 0.06;
+            double startMicros = 0;
+            steps.Add(new($"{kind.Label}: start to first answer ({plan.StartRepeats} starts)", plan.StartRepeats * startCost, async ct =>
+                startMicros = await ProcessFootprints.StartAsync(kind, plan.StartRepeats, ct)));
+            var crowds = new List<ProcessCrowd>();
+            steps.Add(new($"{kind.Label}: memory with {string.Join(", ", plan.Crowds)} running", plan.Crowds.Max() * startCost / Math.Max(1, Environment.ProcessorCount) + 1, async ct =>
+            {
+                crowds.AddRange(await ProcessFootprints.CrowdsAsync(kind, plan.Crowds, ct));
+                var alone = crowds.MinBy(c => c.Running)!;
+                _processes.Add(new ProcessCalibration
+                {
+                    Kind = kind.Kind,
+                    StartMicros = startMicros,
+                    ResidentBytes = alone.ResidentBytes,
+                    PssBytes = alone.PssBytes,
+                    ResidentBytesPerExtra = crowds.MaxBy(c => c.Running)!.PssBytes,
+                    Crowds = crowds,
+                });
+            }));
+            foreach (var ipc in plan.AllIpcs ? kind.Ipcs : kind.Ipcs.Take(1))
+            {
+                steps.Add(new($"{kind.Label}: messages over {ipc} ({SizeList()})", plan.Sizes.Count * (plan.MessageSeconds + 0.1) + startCost + 0.2, async ct =>
+                    _messages.AddRange(await MessageBench.RunAsync(kind, ipc, plan.Sizes, plan.MessageSeconds, ct))));
+            }
+
+            if (kind.Kind == Emulation.Python)
+            {
+                steps.Add(new($"python: threads (start, parked, queue.Queue hand-off at {SizeList()})", plan.Sizes.Count * (plan.MessageSeconds + 0.05) + 0.3, async ct =>
+                {
+                    var (thread, handOffs, version) = await ThreadCosts.PythonAsync(kind, plan, ct);
+                    _threads.Add(thread);
+                    _messages.AddRange(handOffs);
+                    _python = version;
+                }));
+            }
+        }
+
+        steps.Add(new($".NET: threads (start, parked, SemaphoreSlim hand-off at {SizeList()})", plan.Sizes.Count * (plan.MessageSeconds + 0.05) + 0.2, async ct =>
+        {
+            var (thread, handOffs) = await ThreadCosts.DotNetAsync(plan, ct);
+            _threads.Add(thread);
+            _messages.AddRange(handOffs);
+        }));
+        return steps;
+    }
+
+    private string SizeList() => string.Join(", ", plan.Sizes.Select(s => Bytes.Format(s)));
+}

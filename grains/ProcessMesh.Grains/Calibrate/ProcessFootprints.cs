@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Os;
+
+namespace ProcessMesh.Grains.Calibrate;
+
+/// <summary>What one kind of OS process costs to start and to keep, measured with real processes on this machine.</summary>
+internal static class ProcessFootprints
+{
+    private static readonly TimeSpan _answer = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan _grace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The median time from spawn to the first answered message (<c>ping</c>, <c>pong</c>) over
+    /// <paramref name="repeats"/> starts, microseconds.
+    /// </summary>
+    public static async Task<double> StartAsync(ProcessKind kind, int repeats, CancellationToken cancellationToken)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            using var child = ChildProcess.Start(kind.Start(["idle"]), $"an idle {kind.Label} process");
+            await child.ExpectAsync("ready", _answer, cancellationToken);
+            await child.WriteLineAsync("ping");
+            await child.ExpectAsync("pong", _answer, cancellationToken);
+            times.Add(clock.Elapsed.TotalMicroseconds);
+            await child.StopAsync(_grace);
+        }
+
+        return Median(times);
+    }
+
+    /// <summary>
+    /// Memory per process with each of <paramref name="crowds"/> idle processes running at once (1, 8, 64: the
+    /// smaller crowds are the first of the larger, so a crowd is grown, not started again), each read once it has
+    /// answered a message: mean resident set and mean Pss (the resident set where the kernel gives no Pss).
+    /// </summary>
+    public static async Task<IReadOnlyList<ProcessCrowd>> CrowdsAsync(ProcessKind kind, IReadOnlyList<int> crowds, CancellationToken cancellationToken)
+    {
+        var children = new List<ChildProcess>();
+        var figures = new List<ProcessCrowd>();
+        try
+        {
+            foreach (var running in crowds.Order())
+            {
+                var joining = new List<ChildProcess>();
+                while (children.Count < running)
+                {
+                    var child = ChildProcess.Start(kind.Start(["idle"]), $"an idle {kind.Label} process ({children.Count + 1} of {running})");
+                    children.Add(child);
+                    joining.Add(child);
+                }
+
+                foreach (var child in joining)
+                {
+                    await child.ExpectAsync("ready", _answer, cancellationToken);
+                    await child.WriteLineAsync("ping");
+                }
+
+                foreach (var child in joining)
+                {
+                    await child.ExpectAsync("pong", _answer, cancellationToken);
+                }
+
+                long rss = 0, pss = 0;
+                foreach (var child in children)
+                {
+                    var resident = ProcMemory.ResidentBytes(child.Id);
+                    rss += resident;
+                    pss += ProcMemory.PssBytes(child.Id) is > 0 and var p ? p : resident;
+                }
+
+                figures.Add(new ProcessCrowd { Running = running, ResidentBytes = rss / running, PssBytes = pss / running });
+            }
+
+            await Task.WhenAll(children.Select(c => c.StopAsync(_grace)));
+            return figures;
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                child.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The middle value (the mean of the two middle ones for an even count).</summary>
+    public static double Median(IReadOnlyCollection<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            throw new InvalidOperationException("no value to take a median of");
+        }
+
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}

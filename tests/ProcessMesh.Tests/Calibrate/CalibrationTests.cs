@@ -1,0 +1,185 @@
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Calibrate;
+
+namespace ProcessMesh.Tests.Calibrate;
+
+/// <summary>
+/// The calibration: its JSON, the per-machine cache, and that it really measures this machine with real processes
+/// and threads. Measurements are shrunk (one size, tenths of a second) so each test takes seconds; after each test,
+/// passed or failed, no process a calibration started may remain.
+/// </summary>
+public sealed class CalibrationTests : IDisposable
+{
+    /// <summary>The smallest real calibration: one start, one process, 8 B for a twentieth of a second.</summary>
+    private static readonly CalibrationPlan _tiny = new()
+    {
+        Sizes = [8],
+        MessageSeconds = 0.05,
+        StartRepeats = 1,
+        Crowds = [1],
+        AllIpcs = false,
+        ThreadStarts = 2,
+        ParkedThreads = 4,
+    };
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"pm-calibration-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        CalibrationProcesses.AssertNoneLeft();
+    }
+
+    [Fact]
+    public void The_json_round_trip_keeps_every_field_in_camel_case()
+    {
+        var calibration = Sample(Environment.MachineName);
+
+        var json = CalibrationJson.Write(calibration);
+        var read = CalibrationJson.TryRead(json, out var problem);
+
+        Assert.Null(problem);
+        Assert.NotNull(read);
+        Assert.Equal(json, CalibrationJson.Write(read));
+        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"" })
+        {
+            Assert.Contains(field, json, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"machine\": ", "not calibration JSON")]
+    [InlineData("{}", "names no machine")]
+    [InlineData("{\"machine\": {\"name\": \"vm\"}}", "has no date")]
+    [InlineData("{\"machine\": {\"name\": \"vm\"}, \"measuredAt\": \"2026-12-07T04:00:00Z\"}", "holds no figure")]
+    public void What_is_not_a_calibration_is_refused_with_why(string json, string why)
+    {
+        Assert.Null(CalibrationJson.TryRead(json, out var problem));
+        Assert.Contains(why, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cached_calibration_is_reused_until_measured_again()
+    {
+        var cache = new CalibrationCache(_directory);
+        var source = new CalibrationSource(cache, _tiny, _tiny, () => []);
+
+        var first = await source.GetAsync(quick: false, again: false, CancellationToken.None);
+        var reused = await source.GetAsync(quick: false, again: false, CancellationToken.None);
+        var again = await source.GetAsync(quick: false, again: true, CancellationToken.None);
+
+        Assert.True(File.Exists(cache.FilePath), $"no cache file at {cache.FilePath}");
+        Assert.Equal(first.MeasuredAt, reused.MeasuredAt);
+        Assert.True(again.MeasuredAt > first.MeasuredAt, "--again did not measure anew");
+        Assert.Equal(again.MeasuredAt, cache.Read(out _)?.MeasuredAt);
+    }
+
+    [Fact]
+    public async Task A_quick_calibration_is_replaced_by_a_full_one_and_never_replaces_one()
+    {
+        var cache = new CalibrationCache(_directory);
+        var source = new CalibrationSource(cache, _tiny, _tiny, () => []);
+
+        var quick = await source.GetAsync(quick: true, again: false, CancellationToken.None);
+        Assert.True(cache.Read(out _)?.Quick, "the quick calibration was not cached");
+        var full = await source.GetAsync(quick: false, again: false, CancellationToken.None);
+        var servedQuick = await source.GetAsync(quick: true, again: false, CancellationToken.None);
+        var quickAgain = await source.GetAsync(quick: true, again: true, CancellationToken.None);
+
+        Assert.True(quick.Quick);
+        Assert.False(full.Quick);
+        Assert.True(full.MeasuredAt > quick.MeasuredAt, "a full calibration was asked for and the quick one was served");
+        Assert.Equal(full.MeasuredAt, servedQuick.MeasuredAt);
+        Assert.True(quickAgain.Quick);
+        Assert.Equal(full.MeasuredAt, cache.Read(out _)?.MeasuredAt);
+    }
+
+    [Fact]
+    public async Task Another_machines_calibration_is_not_used()
+    {
+        var cache = new CalibrationCache(_directory);
+        Directory.CreateDirectory(_directory);
+        await File.WriteAllTextAsync(cache.FilePath, CalibrationJson.Write(Sample("elsewhere")));
+
+        Assert.Null(cache.Read(out var absent));
+        Assert.Contains("describes elsewhere", absent, StringComparison.Ordinal);
+        var measured = await new CalibrationSource(cache, _tiny, _tiny, () => []).GetAsync(quick: false, again: false, CancellationToken.None);
+        Assert.Equal(Environment.MachineName, measured.Machine.Name);
+        Assert.Equal(Environment.MachineName, cache.Read(out _)?.Machine.Name);
+    }
+
+    [Fact]
+    public async Task The_quick_calibration_measures_real_processes_and_threads()
+    {
+        var plan = CalibrationPlan.QuickPlan with { MessageSeconds = 0.1, StartRepeats = 1, ThreadStarts = 5, ParkedThreads = 20 };
+        var source = new CalibrationSource(new CalibrationCache(_directory), plan, plan, Calibrator.KindsHere);
+
+        var calibration = await source.GetAsync(quick: true, again: false, CancellationToken.None);
+
+        Assert.True(calibration.Quick);
+        Assert.Equal(Environment.MachineName, calibration.Machine.Name);
+        var kinds = Python3.Find() is null ? new[] { Emulation.DotNet } : [Emulation.DotNet, Emulation.Python];
+        Assert.Equal(Python3.Find() is not null, calibration.Machine.Python is not null);
+        foreach (var kind in kinds)
+        {
+            var process = calibration.Process(kind);
+            Assert.True(process is { StartMicros: > 0, ResidentBytes: > 0, PssBytes: > 0, ResidentBytesPerExtra: > 0 }, $"{kind} process: {process}");
+            Assert.Equal([1], process.Crowds.Select(c => c.Running));
+            var message = Assert.Single(calibration.ProcessMessages(kind, "pipe"));
+            Assert.True(message is { PayloadBytes: 8, OneWayMicros: > 0 } && message.SenderCpuMicros + message.ReceiverCpuMicros > 0, $"{kind} pipe: {message}");
+            var thread = calibration.Thread(kind);
+            Assert.True(thread is { StartMicros: > 0 }, $"{kind} thread: {thread}");
+            var handOff = Assert.Single(calibration.Messages, m => m.Between == MessageCalibration.BetweenThreads && m.Kind == kind);
+            Assert.True(handOff is { Ipc: "handoff", PayloadBytes: 8, OneWayMicros: > 0 }, $"{kind} hand-off: {handOff}");
+        }
+    }
+
+    [Fact]
+    public async Task A_calibration_stopped_mid_measurement_leaves_no_process_behind()
+    {
+        var plan = _tiny with { MessageSeconds = 120 };
+        var source = new CalibrationSource(new CalibrationCache(_directory), plan, plan, Calibrator.KindsHere);
+        using var stop = new CancellationTokenSource();
+
+        var calibration = source.GetAsync(quick: false, again: false, stop.Token);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!source.Current.Step.Contains("messages", StringComparison.Ordinal) && !calibration.IsCompleted)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(120), $"the calibration did not reach its message benchmark within 120 s (at '{source.Current.Step}')");
+            await Task.Delay(20);
+        }
+
+        // The benchmark's processes are up (a child and the peer it started); stop it there.
+        await stop.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => calibration);
+        Assert.False(File.Exists(new CalibrationCache(_directory).FilePath), "a stopped calibration was cached");
+        CalibrationProcesses.AssertNoneLeft();
+    }
+
+    /// <summary>A calibration of <paramref name="machine"/> with every field set (the figures are shapes, not measurements: this checks the format).</summary>
+    private static Calibration Sample(string machine) => new()
+    {
+        Machine = new CalibratedMachine { Name = machine, Cores = 2, MemoryBytes = 1L << 34, Os = "Debian 12", Runtime = ".NET 10.0.12", Python = "3.11.7" },
+        MeasuredAt = new DateTimeOffset(2026, 12, 7, 4, 0, 0, TimeSpan.Zero),
+        Quick = false,
+        Processes =
+        [
+            new ProcessCalibration
+            {
+                Kind = Emulation.DotNet, StartMicros = 61000, ResidentBytes = 37748736, PssBytes = 8912896, ResidentBytesPerExtra = 6000000,
+                Crowds = [new ProcessCrowd { Running = 1, ResidentBytes = 37748736, PssBytes = 8912896 }, new ProcessCrowd { Running = 64, ResidentBytes = 36000000, PssBytes = 6000000 }],
+            },
+        ],
+        Threads = [new ThreadCalibration { Kind = Emulation.Python, StartMicros = 90, ResidentBytes = 15360 }],
+        Messages =
+        [
+            new MessageCalibration { Between = MessageCalibration.BetweenProcesses, Kind = Emulation.Python, Ipc = "queue", PayloadBytes = 8, OneWayMicros = 103.2, SenderCpuMicros = 30, ReceiverCpuMicros = 41 },
+            new MessageCalibration { Between = MessageCalibration.BetweenThreads, Kind = Emulation.DotNet, Ipc = "handoff", PayloadBytes = 1024, OneWayMicros = 1.2, SenderCpuMicros = 0.4, ReceiverCpuMicros = 0.5 },
+        ],
+    };
+}
