@@ -11,7 +11,7 @@ namespace ProcessMesh.Grains;
 /// checks and summarises what the engine measured.
 /// </summary>
 [PreferLocalPlacement]
-internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrainFactory grains) : Grain, ICoordinatorGrain
+internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrainFactory grains, ILocalSiloDetails here) : Grain, ICoordinatorGrain
 {
     /// <summary>A measured phase shorter than this is mostly start-up, and the record says so.</summary>
     public const double SteadyStateSeconds = 0.2;
@@ -33,6 +33,12 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         }
 
         var run = await engine.RunAsync(spec);
+        if (run.Outcome != Outcomes.Completed)
+        {
+            // The machine line counts the silos that finished the run: one lost on the way is not among them.
+            machine = await Describe();
+        }
+
         DeactivateOnIdle();
         var expected = workload.Expected(spec);
         var lost = workload.CountsLostUpdates && run.Outcome != Outcomes.Lost && run.Answer < expected ? (long)(expected - run.Answer) : 0;
@@ -102,6 +108,8 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         // The engine reads the silo through this grain object directly, not through a grain call to itself.
         return Telemetry.ProcessMeshMetrics.Record(await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this));
     }
+
+    public Task<SiloAddress> Home() => Task.FromResult(here.SiloAddress);
 
     public Task<long> LiveHeapBytes() => Task.FromResult(GC.GetTotalMemory(forceFullCollection: true));
 

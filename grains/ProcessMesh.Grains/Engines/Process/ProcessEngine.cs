@@ -59,7 +59,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                 return new EngineRun
                 {
                     Outcome = Outcomes.Lost,
-                    Failure = $"a silo left the cluster while the workers were starting: {e.Message.Split('\n')[0]}",
+                    Failure = $"{await LostAsync(silos, e.Message)} left the cluster while the workers were starting",
                     Silos = await CollectAsync(runId),
                 };
             }
@@ -77,7 +77,9 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             {
                 answer = await phase.WaitAsync(stop.Token);
                 outcome = run.Recoveries > 0 ? Outcomes.Recovered : Outcomes.Completed;
-                failure = run.Recoveries > 0 ? $"{run.Recoveries} worker(s) started again on the surviving silos; last: {run.LastFailure}" : null;
+                failure = run.Recoveries > 0
+                    ? $"{await LostAsync(homes, run.LastFailure)} left the cluster during the run; {run.Recoveries} worker(s) started again on the survivors"
+                    : null;
             }
             catch (Exception e) when (e is not ArgumentException)
             {
@@ -90,7 +92,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                         ? $"silo {lostSilo} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
                         : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
                     : e is SiloUnavailableException or OrleansMessageRejectionException
-                        ? $"a worker's silo left the cluster during the run: {e.Message.Split('\n')[0]}"
+                        ? $"{await LostAsync(homes, e.Message)} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
                         : $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
                 _ = phase.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed: the phase may still fail later
             }
@@ -143,6 +145,24 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The silos that held workers and are no longer active, named in one line ("silo 10.0.0.7:11111"); when
+    /// membership has not declared one dead yet, the silo the failed call was addressed to, read from its message.
+    /// </summary>
+    private async Task<string> LostAsync(IReadOnlyCollection<SiloAddress> homes, string? failure)
+    {
+        var active = (await ActiveSilosAsync()).ToHashSet();
+        var lost = homes.Where(h => !active.Contains(h)).Select(h => h.Endpoint.ToString()).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (lost.Length > 0)
+        {
+            return $"silo{(lost.Length > 1 ? "s" : "")} {string.Join(", ", lost)}";
+        }
+
+        // "...unavailable for message: Request [S10.0.0.7:11111:12345 coordinator/...]->[S10.0.0.8:11111:6789 lanedriver/...]"
+        var target = failure is null ? null : System.Text.RegularExpressions.Regex.Match(failure, @"\]->\[S([^ :]+:\d+):");
+        return target is { Success: true } ? $"silo {target.Groups[1].Value}" : "a silo";
     }
 
     private async Task<SiloAddress[]> ActiveSilosAsync() =>
