@@ -53,7 +53,11 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
     /// Calls <paramref name="call"/> on a fresh coordinator and waits for it, at most <paramref name="limit"/> plus
     /// <see cref="Grace"/>, while watching the coordinator's silo and the client's connection.
     /// </summary>
-    public async Task<Watched<T>> CallAsync<T>(Func<ICoordinatorGrain, Task<T>> call, TimeSpan limit, CancellationToken cancellationToken)
+    /// <param name="call">The call.</param>
+    /// <param name="limit">The run's own time limit.</param>
+    /// <param name="cancellationToken">Interrupts the wait (the call itself goes on in the cluster until its time limit).</param>
+    /// <param name="placed">Told the coordinator's silo before the call starts, for progress.</param>
+    public async Task<Watched<T>> CallAsync<T>(Func<ICoordinatorGrain, Task<T>> call, TimeSpan limit, CancellationToken cancellationToken, Action<SiloAddress>? placed = null)
     {
         var coordinator = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
         SiloAddress home;
@@ -66,6 +70,7 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
             return new Watched<T>(CallEnd.ConnectionLost, default, await GatewaysLostAsync(), null);
         }
 
+        placed?.Invoke(home);
         var task = call(coordinator);
         var clock = Stopwatch.StartNew();
         var answered = Stopwatch.StartNew();

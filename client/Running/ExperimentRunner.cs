@@ -106,7 +106,7 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
             {
                 progress.Begin($"{label}: {step}{(again is null ? "" : " again, on the surviving silos")}", estimator?.Begin(index));
                 var clock = Stopwatch.StartNew();
-                var call = await _watch.CallAsync(c => c.Run(spec), limit, cancellationToken);
+                var call = await _watch.CallAsync(c => c.Run(spec), limit, cancellationToken, home => progress.Update($"coordinator on silo {home.Endpoint}"));
                 progress.End();
                 switch (call.End)
                 {
