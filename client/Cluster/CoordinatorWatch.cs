@@ -130,20 +130,30 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
     /// Whether the cluster answers the client again within <see cref="Unanswered"/> (the Orleans client moves to
     /// another gateway from its list or the membership table by itself); the active silos when it does.
     /// </summary>
-    public async Task<IReadOnlySet<SiloAddress>?> ReachableAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Interrupts the wait.</param>
+    /// <param name="lost">
+    /// A silo known lost: the wait goes on (up to <see cref="Unanswered"/> more) until membership no longer lists
+    /// it as active, so a run started again does not place workers on it or register them in its directory.
+    /// </param>
+    public async Task<IReadOnlySet<SiloAddress>?> ReachableAsync(CancellationToken cancellationToken, string? lost = null)
     {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < Unanswered)
+        IReadOnlySet<SiloAddress>? reached = null;
+        while (clock.Elapsed < Unanswered * (reached is null ? 1 : 2))
         {
             if (await ActiveAsync() is { } active)
             {
-                return active;
+                reached = active;
+                if (lost is null || !active.Any(s => s.Endpoint.ToString() == lost))
+                {
+                    return active;
+                }
             }
 
             await Task.Delay(_interval, cancellationToken);
         }
 
-        return null;
+        return reached is null ? null : reached.Where(s => s.Endpoint.ToString() != lost).ToHashSet();
     }
 
     /// <summary>A short call, bounded by <see cref="Unanswered"/>; a call that gets no answer is a lost connection.</summary>

@@ -144,6 +144,10 @@ internal static class Execution
             {
                 return Fail($"lost: {e.Message}", RunFailed);
             }
+            catch (TimeoutException e)
+            {
+                return Fail(e.Message, RunFailed);
+            }
         }
     }
 

@@ -123,7 +123,7 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
                     default:
                         // Lost coordinator or lost connection: does the cluster still answer (the Orleans client moves
                         // to another gateway by itself)?
-                        var survivors = await _watch.ReachableAsync(cancellationToken);
+                        var survivors = await _watch.ReachableAsync(cancellationToken, call.Silo);
                         if (survivors is null)
                         {
                             var why = call.End == CallEnd.ConnectionLost ? call.Reason : $"{call.Reason}; {await _watch.GatewaysLostAsync()}";
