@@ -130,6 +130,17 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
                             throw new RunLostException(why!, Lost(spec, $"{step}: {why}", machine, new HashSet<SiloAddress>()));
                         }
 
+                        if (call.End == CallEnd.ConnectionLost)
+                        {
+                            // The cluster answers again (through another gateway): say what became of the coordinator.
+                            call = call with
+                            {
+                                Reason = survivors.Any(s => s.Endpoint.ToString() == call.Silo)
+                                    ? $"the client lost its connection to the coordinator on silo {call.Silo}"
+                                    : $"the coordinator's silo {call.Silo} left the cluster",
+                            };
+                        }
+
                         if (workload.Recovers && attempt == 1)
                         {
                             again = $"{call.Reason} during {step}, which ran again on the {survivors.Count} surviving silo{(survivors.Count == 1 ? "" : "s")}";

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using ProcessMesh.Tests.Cluster;
 
@@ -20,14 +19,23 @@ internal sealed class CliRun : IAsyncDisposable
 
     private CliRun(Process process) => _process = process;
 
+    /// <summary>How the program ended.</summary>
+    public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
+
     /// <summary>Standard error so far.</summary>
     public string Stderr => string.Join('\n', _stderr);
+
+    /// <summary>The program's dll: the one built beside this assembly, unless set.</summary>
+    public static string Program { get; set; } = Path.Combine(AppContext.BaseDirectory, "processmesh.dll");
+
+    /// <summary>Whether it has exited.</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <c>processmesh</c> with <paramref name="args"/>.</summary>
     public static CliRun Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "processmesh.dll"));
+        start.ArgumentList.Add(Program);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -88,7 +96,7 @@ internal sealed class CliRun : IAsyncDisposable
     public void Signal(string signal) => Signals.Send(_process.Id, signal);
 
     /// <summary>Waits for the program to exit, failing after <paramref name="timeout"/>; its exit code and output.</summary>
-    public async Task<CliProcess.Outcome> ExitAsync(TimeSpan timeout)
+    public async Task<Outcome> ExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -101,7 +109,7 @@ internal sealed class CliRun : IAsyncDisposable
             throw new TimeoutException($"processmesh did not exit within {timeout.TotalSeconds:0} s; stderr:\n{Stderr}");
         }
 
-        return new CliProcess.Outcome(_process.ExitCode, string.Join('\n', _stdout), Stderr);
+        return new Outcome(_process.ExitCode, string.Join('\n', _stdout), Stderr);
     }
 
     public async ValueTask DisposeAsync()
@@ -113,15 +121,5 @@ internal sealed class CliRun : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-}
-
-/// <summary>POSIX signals to a process by id, through kill(1).</summary>
-internal static class Signals
-{
-    public static void Send(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
     }
 }

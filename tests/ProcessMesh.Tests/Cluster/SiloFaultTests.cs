@@ -99,6 +99,38 @@ public sealed class SiloFaultTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(0, await victim.ExitCodeAsync(TimeSpan.FromSeconds(30)));
     }
 
+    [Fact]
+    public async Task The_coordinators_silo_frozen_for_20_s_ends_the_run_honestly_within_30_s()
+    {
+        await using var cluster = await RedisSiloCluster.StartAsync(3, TimeSpan.FromSeconds(150));
+        await using var cli = CliRun.Start(
+            "run", "--model", "process", "--workload", "pingpong", "--workers", "6", "--work", "500000000", "--no-baseline",
+            "--repeats", "1", "--warmup", "0", "--time-limit", "120", "--format", "json",
+            "--redis", cluster.Redis.Endpoint, "--cluster-id", cluster.ClusterId, "--connect-timeout", "60");
+        var victim = await CoordinatorSiloAsync(cluster, cli);
+
+        // A frozen silo still accepts connections: only membership can tell it is gone.
+        Signals.Send(victim.Process.Id, "STOP");
+        var frozen = Stopwatch.StartNew();
+        var ended = cli.ExitAsync(_endsWithin + _slack);
+        try
+        {
+            // The fault is a 20 s freeze; the run may end during it.
+            await Task.WhenAny(ended, Task.Delay(TimeSpan.FromSeconds(20)));
+        }
+        finally
+        {
+            Signals.Send(victim.Process.Id, "CONT");
+        }
+
+        var outcome = await ended;
+        output.WriteLine($"the CLI exited {frozen.Elapsed.TotalSeconds:0.0} s after SIGSTOP to silo {victim.SiloPort}: exit {outcome.ExitCode}\n{outcome.Stderr}");
+        var record = OnlyRecord(outcome);
+        Assert.Equal(Outcomes.Lost, record.GetProperty("outcome").GetString());
+        Assert.Contains($"127.0.0.1:{victim.SiloPort}", record.GetProperty("failure").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, outcome.ExitCode);
+    }
+
     /// <summary>Waits until the CLI's progress names its coordinator's silo, and returns that silo.</summary>
     private static async Task<SiloProcess> CoordinatorSiloAsync(RedisSiloCluster cluster, CliRun cli)
     {
@@ -107,7 +139,7 @@ public sealed class SiloFaultTests(Xunit.Abstractions.ITestOutputHelper output)
         return cluster.Silos.Single(s => s.SiloPort == port);
     }
 
-    private static JsonElement OnlyRecord(CliProcess.Outcome outcome)
+    private static JsonElement OnlyRecord(CliRun.Outcome outcome)
     {
         Assert.True(outcome.Stdout.Length > 0, $"no record: exit {outcome.ExitCode}: {outcome.Stderr}");
         using var json = JsonDocument.Parse(outcome.Stdout);
