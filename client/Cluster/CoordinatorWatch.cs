@@ -99,10 +99,9 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
                     return new Watched<T>(CallEnd.TimedOut, default, $"no answer within --time-limit {limit.TotalSeconds:0.#} s + {Grace.TotalSeconds:0} s grace", where);
                 }
 
-                var active = await ActiveAsync();
+                var active = await ActiveAsync(answered.Restart);
                 if (active is not null)
                 {
-                    answered.Restart();
                     if (!active.Contains(home))
                     {
                         return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
@@ -173,14 +172,25 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
         }
     }
 
-    private async Task<HashSet<SiloAddress>?> ActiveAsync()
+    /// <summary>
+    /// The active silos, or null when the cluster did not say. An error from the cluster (its membership table's
+    /// store is down, say) is still an answer: <paramref name="answered"/> tells it from silence.
+    /// </summary>
+    private async Task<HashSet<SiloAddress>?> ActiveAsync(Action? answered = null)
     {
         try
         {
-            return [.. (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(_probe)).Keys];
+            var active = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(_probe);
+            answered?.Invoke();
+            return [.. active.Keys];
+        }
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            return null;
         }
         catch (Exception)
         {
+            answered?.Invoke();
             return null;
         }
     }

@@ -11,7 +11,7 @@ namespace ProcessMesh.Grains;
 /// checks and summarises what the engine measured.
 /// </summary>
 [PreferLocalPlacement]
-internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrainFactory grains, ILocalSiloDetails here) : Grain, ICoordinatorGrain
+internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrainFactory grains, ILocalSiloDetails here, IClusterMembershipService membership) : Grain, ICoordinatorGrain
 {
     /// <summary>A measured phase shorter than this is mostly start-up, and the record says so.</summary>
     public const double SteadyStateSeconds = 0.2;
@@ -120,8 +120,9 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
 
     public async Task<MachineInfo> Describe()
     {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        var silos = await Task.WhenAll(hosts.Keys.Select(async silo =>
+        // This silo's view of membership, not the table: a run can start while the table's store (Redis) is down.
+        var hosts = ActiveSilos.In(membership);
+        var silos = await Task.WhenAll(hosts.Select(async silo =>
         {
             try
             {
@@ -132,7 +133,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
                 return null; // a silo leaving now is not one the run can use
             }
         }));
-        return MachineInfo.Current(Math.Max(1, hosts.Count)) with
+        return MachineInfo.Current(Math.Max(1, hosts.Length)) with
         {
             SiloMachines = [.. silos.OfType<SiloMachine>().OrderBy(m => m.Silo, StringComparer.Ordinal)],
         };

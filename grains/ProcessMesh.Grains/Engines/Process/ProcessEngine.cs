@@ -12,7 +12,7 @@ namespace ProcessMesh.Grains.Engines.Process;
 /// limit, and a lost silo either is recovered from (the workload starts its workers again on the survivors) or
 /// ends the run within seconds as <c>lost</c>.
 /// </summary>
-internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocalSiloDetails here) : IModelEngine
+internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocalSiloDetails here, IClusterMembershipService membership) : IModelEngine
 {
     /// <summary>Calls in flight at once while workers start and stop, so a million workers do not flood a silo.</summary>
     private const int SetupParallelism = 512;
@@ -165,8 +165,11 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
         return target is { Success: true } ? $"silo {target.Groups[1].Value}" : "a silo";
     }
 
-    private async Task<SiloAddress[]> ActiveSilosAsync() =>
-        (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToArray();
+    /// <summary>
+    /// The active silos in this silo's view of membership. Not <c>IManagementGrain.GetHosts</c>: it reads the
+    /// membership table first, and fails while the table's store (Redis) is down, which a run need not.
+    /// </summary>
+    private Task<SiloAddress[]> ActiveSilosAsync() => Task.FromResult(ActiveSilos.In(membership));
 
     /// <summary>What every active silo's sink holds of this run, read after the clock stopped.</summary>
     private async Task<IReadOnlyList<SiloSinkReport>> CollectAsync(string runId)
