@@ -39,6 +39,16 @@ internal static class Cli
             return Execution.Fail($"{parse.Errors[0].Message} (see 'processmesh{verb} --help')", Execution.BadInput);
         }
 
-        return Help.IsRequested(parse) ? Help.Write(parse, Console.Out) : await parse.InvokeAsync();
+        if (Help.IsRequested(parse))
+        {
+            return Help.Write(parse, Console.Out);
+        }
+
+        // Our own signal handling, not System.CommandLine's: its handler exits 2 s after the signal, before a verb
+        // has printed what completed and stopped its client.
+        using var interrupt = new CancellationTokenSource();
+        using var signals = Interruption.Handle(interrupt);
+        var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interrupt.Token);
+        return Interruption.ExitCode ?? code;
     }
 }

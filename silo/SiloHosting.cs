@@ -86,6 +86,9 @@ public static class SiloHosting
         {
             client.UseProcessMeshClustering(access);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = new SiloSettings().ResponseTimeout);
+
+            // A lost gateway is replaced from the list or the membership table within seconds, not the default minute.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         });
         return builder;
     }

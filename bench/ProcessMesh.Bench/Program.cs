@@ -26,7 +26,7 @@ internal static class Program
 {
     private const int Trials = 9;
 
-    private static readonly string[] _modes = ["harness", "gil", "grains", "p99", "all", "kill", "cross-silo", "spread"];
+    private static readonly string[] _modes = ["harness", "gil", "grains", "p99", "all", "kill", "cross-silo", "spread", "chaos"];
 
     private static async Task<int> Main(string[] args)
     {
@@ -47,6 +47,16 @@ internal static class Program
             || Option(args, "--work", mode == "spread" ? 8_000_000 : 100_000) is not { } work)
         {
             return 2;
+        }
+
+        if (mode == "chaos")
+        {
+            if (Option(args, "--seed", Environment.TickCount & 0xFFFF) is not { } seed || Option(args, "--tries", 1) is not { } chaosTries)
+            {
+                return 2;
+            }
+
+            return await ChaosBenchmark.RunAsync((int)chaosTries, (int)seed) ? 0 : 1;
         }
 
         var machine = MachineInfo.Current(1);

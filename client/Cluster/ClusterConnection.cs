@@ -20,6 +20,12 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     /// <summary>What this connection is, for reports: "embedded silo", "gateway HOST:PORT" or "redis HOST:PORT".</summary>
     public string Description { get; } = description;
 
+    /// <summary>How the cluster was reached (gateways or a membership table); null for the embedded silo.</summary>
+    public ClusterAccess? Access { get; private init; }
+
+    /// <summary>Watches long calls to coordinators over this connection.</summary>
+    public CoordinatorWatch Watch => new(Grains, Access);
+
     /// <summary>Active silos in the cluster now.</summary>
     public async Task<int> SilosAsync() => (await Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
 
@@ -87,7 +93,7 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
         }
 
         var left = timeout - started.Elapsed;
-        return new(await StartClientAsync(access, left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), verbose, cancellationToken, timeout), access.ToString());
+        return new(await StartClientAsync(access, left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), verbose, cancellationToken, timeout), access.ToString()) { Access = access };
     }
 
     private static async Task<IHost> StartClientAsync(ClusterAccess access, TimeSpan timeout, bool verbose, CancellationToken cancellationToken, TimeSpan? announced = null)

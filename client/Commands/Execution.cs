@@ -49,17 +49,18 @@ internal static class Execution
         {
             // On a cluster, the hand-off also runs with the pair on two silos: what crossing one costs a message.
             var handOff = withIsolation ? HandOffCost.Specs([.. specs.Select(s => s.Model).Distinct()], await connection.SilosAsync()) : [];
-            var runner = new ExperimentRunner(connection.Grains, experiment);
+            var runner = new ExperimentRunner(connection.Grains, experiment, connection.Watch);
             var measured = await ProgressReporter.RunAsync(
                 $"{specs[0].Workload.ToString().ToLowerInvariant()} on {connection.Description}",
                 parse.GetValue(options.Common.Quiet),
                 p => runner.RunAllAsync([.. specs, .. handOff], p, cancellationToken, extraFrom: specs.Count));
             var results = keep(measured.Results);
             var cost = HandOffCost.From(measured.Extra);
+            string[] failures = [.. measured.Failures, .. Interruption.Line(measured.Interrupted, results.Count)];
             return new Report(
                 results,
                 withIsolation ? IsolationCost.From(results, cost) : null,
-                measured.Failures.Count > 0 ? measured.Failures : null,
+                failures.Length > 0 ? failures : null,
                 HandOff: cost);
         }, cancellationToken);
     }
@@ -143,6 +144,14 @@ internal static class Execution
             catch (OperationCanceledException)
             {
                 return Fail("interrupted before the runs finished", RunFailed);
+            }
+            catch (ClusterLostException e)
+            {
+                return Fail($"lost: {e.Message}", RunFailed);
+            }
+            catch (TimeoutException e)
+            {
+                return Fail(e.Message, RunFailed);
             }
         }
     }

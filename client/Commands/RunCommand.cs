@@ -46,7 +46,7 @@ internal static class RunCommand
             // Speedup needs a one-worker run, except where there is no speedup (pingpong, ring).
             var withBaseline = spec.Workers > 1 && !parse.GetValue(noBaseline) && Speedup.WhyNone(spec.Workload.ToString().ToLowerInvariant()) is null;
             RunSpec[] specs = withBaseline ? [spec with { Workers = 1 }, spec] : [spec];
-            return Execution.MeasureAsync(parse, shared, "--workers", specs, results => results.Where(r => r.Workers == spec.Workers).ToList(), withIsolation: false, cancellationToken);
+            return Execution.MeasureAsync(parse, shared, "--workers", specs, results => results.Any(r => r.Workers == spec.Workers) ? results.Where(r => r.Workers == spec.Workers).ToList() : results, withIsolation: false, cancellationToken);
         });
         return command;
     }

@@ -73,7 +73,13 @@ internal static class SweepCommand
               processmesh sweep --grains 1000,100000,1000000 --workers 8,32 --models process --duration 3s
               processmesh sweep --workload pingpong --workers 2,4,8 --payload 0,1KiB,64KiB --out pingpong
             """);
-        Option[] options = [workload, grains, workers, work, granularity, payload, models, memory, duration, repeats, warmup, outDir];
+        var onLoss = OptionParsing.Defaulted(new Option<string>("--on-loss")
+        {
+            Description = "When a point's run is lost (a silo it needed left the cluster): continue with the next point, or stop the sweep. Either way the points measured so far are reported.",
+            HelpName = "continue|stop",
+            CustomParser = r => OptionParsing.OneOf(r, "--on-loss", ["continue", "stop"]),
+        }, "continue", "continue");
+        Option[] options = [workload, grains, workers, work, granularity, payload, models, memory, duration, repeats, warmup, outDir, onLoss];
         foreach (var option in options)
         {
             command.Options.Add(option);
@@ -146,8 +152,9 @@ internal static class SweepCommand
                 var measured = await ProgressReporter.RunAsync(
                     $"sweep of {points.Count} points on {connection.Description}",
                     parse.GetValue(common.Quiet),
-                    p => new SweepRunner(connection.Grains, experiment).RunAsync(points, p, cancellationToken));
-                var report = new Report(measured.Results, null, measured.Failures.Count > 0 ? measured.Failures : null, Heap: measured.Heap);
+                    p => new SweepRunner(connection.Grains, experiment, connection.Watch, parse.GetValue(onLoss) == "stop").RunAsync(points, p, cancellationToken));
+                string[] failures = [.. measured.Failures, .. Interruption.Line(measured.Interrupted, measured.Results.Count)];
+                var report = new Report(measured.Results, null, failures.Length > 0 ? failures : null, Heap: measured.Heap);
                 if (parse.GetValue(outDir) is { } dir)
                 {
                     IReadOnlyList<Charts.Chart> charts = [];

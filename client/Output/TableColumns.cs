@@ -97,6 +97,7 @@ internal static class TableColumns
 
     private static FittedCell Answer(RunResult r) =>
         r.Correct ? new FittedCell("correct", "green")
+        : r.Outcome == Outcomes.Lost ? new FittedCell("lost", "red")
         : new FittedCell(r.LostUpdates > 0 ? $"wrong: {r.LostUpdates:N0} lost" : "wrong", "red");
 
     private static Func<IReadOnlyList<RunResult>, bool> Varies<T>(Func<RunResult, T> figure) => rs => rs.Select(figure).Distinct().Count() > 1;

@@ -145,12 +145,17 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
 
         // A run across silos, or one that lost a silo, says where its workers were and what became of its messages.
         // Each on its own lines: where the workers were, the ledger, and where the messages went.
-        foreach (var r in runs.Where(r => r.Ledger is not null && (r.Silos > 1 || r.Outcome != Outcomes.Completed)))
+        foreach (var r in runs.Where(r => (r.Ledger is not null && r.Silos > 1) || r.Outcome != Outcomes.Completed))
         {
             var placement = r.Placement is null ? "" : $" ({r.Placement})";
-            yield return $"{r.Model} ×{r.Workers}{placement}: {r.Outcome}; workers {PerSilo(r.PerSilo)}" +
+            yield return $"{r.Model} ×{r.Workers}{placement}: {r.Outcome}{(r.PerSilo.Count > 0 ? $"; workers {PerSilo(r.PerSilo)}" : "")}" +
                          (r.Outcome == Outcomes.Lost ? $"; {r.LostWork:N0} units lost" : "") + (r.Failure is null ? "" : $"; {r.Failure}");
-            yield return $"  ledger: sent {r.Ledger!.Sent:N0} = delivered {r.Ledger.Delivered:N0} + failed {r.Ledger.Failed:N0}";
+            if (r.Ledger is null)
+            {
+                continue;
+            }
+
+            yield return $"  ledger: sent {r.Ledger.Sent:N0} = delivered {r.Ledger.Delivered:N0} + failed {r.Ledger.Failed:N0}";
             if (r.CrossSiloMessages > 0)
             {
                 yield return $"  messages: {r.CrossSiloMessages:N0} crossed silos (p50 {r.CrossSiloLatency?.P50:0.#} µs), {r.LocalMessages:N0} stayed inside one" +

@@ -17,7 +17,7 @@ internal static class LoadRunner
     {
         var key = Guid.NewGuid();
         var coordinator = grains.GetGrain<ICoordinatorGrain>(key);
-        var machine = await coordinator.Describe();
+        var machine = await coordinator.Describe().WaitAsync(Cluster.CoordinatorWatch.Unanswered, cancellationToken);
         Task<RunResult> test;
         if (spec.Path == LoadPaths.Hosted)
         {
@@ -47,9 +47,29 @@ internal static class LoadRunner
         progress.Remaining = plan.Remaining;
         var shown = (Phase: "", Number: -1);
         progress.Begin($"activating {spec.Grains:N0} grains", plan.Expected(LoadProgress.Activating));
+
+        // Never wait forever: the drives' own length, activation at a slow 10,000 grains a second, and the grace.
+        var bound = (spec.Duration * (spec.Warmups + spec.Repeats)) + TimeSpan.FromSeconds(spec.Grains / 10_000.0) + Cluster.CoordinatorWatch.Grace;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (await Task.WhenAny(test, Task.Delay(_poll, cancellationToken)) != test)
         {
-            if (await source.Read() is not { } now)
+            if (clock.Elapsed > bound)
+            {
+                _ = test.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                throw new TimeoutException($"the load test gave no answer within {bound.TotalSeconds:0} s (its drives, activation, and {Cluster.CoordinatorWatch.Grace.TotalSeconds:0} s grace)");
+            }
+
+            LoadProgress? now;
+            try
+            {
+                now = await source.Read().WaitAsync(_poll * 10, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                continue; // progress is not the result: a silent reader only leaves the line as it was
+            }
+
+            if (now is null)
             {
                 continue;
             }

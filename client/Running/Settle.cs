@@ -17,7 +17,7 @@ internal static class Settle
     {
         var deadline = DateTime.UtcNow + _timeout;
         long heap;
-        while ((heap = await coordinator.LiveHeapBytes()) > (before * SettledFraction) + SettledSlackBytes && DateTime.UtcNow < deadline)
+        while ((heap = await coordinator.LiveHeapBytes().WaitAsync(Cluster.CoordinatorWatch.Unanswered, cancellationToken)) > (before * SettledFraction) + SettledSlackBytes && DateTime.UtcNow < deadline)
         {
             await Task.Delay(250, cancellationToken);
         }

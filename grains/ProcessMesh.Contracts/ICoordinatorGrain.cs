@@ -15,6 +15,12 @@ public interface ICoordinatorGrain : IGrainWithGuidKey
     /// </summary>
     Task<RunResult> RunLoad(string model, LoadSpec spec, int workers);
 
+    /// <summary>
+    /// The silo this coordinator is activated on, so the client can watch it while a long call is in flight: a
+    /// client learns nothing when the silo that holds its call dies, and would wait for the response timeout.
+    /// </summary>
+    Task<SiloAddress> Home();
+
     /// <summary>Describes the silo this coordinator runs on and the cluster around it.</summary>
     Task<MachineInfo> Describe();
 

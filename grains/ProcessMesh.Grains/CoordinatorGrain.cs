@@ -12,7 +12,7 @@ namespace ProcessMesh.Grains;
 /// checks and summarises what the engine measured.
 /// </summary>
 [PreferLocalPlacement]
-internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrainFactory grains, ProcessCosts processCosts) : Grain, ICoordinatorGrain
+internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrainFactory grains, ProcessCosts processCosts, ILocalSiloDetails here, IClusterMembershipService membership) : Grain, ICoordinatorGrain
 {
     /// <summary>A measured phase shorter than this is mostly start-up, and the record says so.</summary>
     public const double SteadyStateSeconds = 0.2;
@@ -41,6 +41,12 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         }
 
         var run = await engine.RunAsync(spec);
+        if (run.Outcome != Outcomes.Completed)
+        {
+            // The machine line counts the silos that finished the run: one lost on the way is not among them.
+            machine = await Describe();
+        }
+
         DeactivateOnIdle();
         var expected = workload.Expected(spec);
         var lost = workload.CountsLostUpdates && run.Outcome != Outcomes.Lost && run.Answer < expected ? (long)(expected - run.Answer) : 0;
@@ -132,6 +138,8 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         return Telemetry.ProcessMeshMetrics.Record(await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this));
     }
 
+    public Task<SiloAddress> Home() => Task.FromResult(here.SiloAddress);
+
     public Task<long> LiveHeapBytes() => Task.FromResult(GC.GetTotalMemory(forceFullCollection: true));
 
     public Task<double> CpuSeconds() => Task.FromResult(PhaseClock.ProcessCpuSeconds());
@@ -141,8 +149,9 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
 
     public async Task<MachineInfo> Describe()
     {
-        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        var silos = await Task.WhenAll(hosts.Keys.Select(async silo =>
+        // This silo's view of membership, not the table: a run can start while the table's store (Redis) is down.
+        var hosts = ActiveSilos.In(membership);
+        var silos = await Task.WhenAll(hosts.Select(async silo =>
         {
             try
             {
@@ -153,7 +162,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
                 return null; // a silo leaving now is not one the run can use
             }
         }));
-        return MachineInfo.Current(Math.Max(1, hosts.Count)) with
+        return MachineInfo.Current(Math.Max(1, hosts.Length)) with
         {
             SiloMachines = [.. silos.OfType<SiloMachine>().OrderBy(m => m.Silo, StringComparer.Ordinal)],
         };

@@ -36,6 +36,10 @@ public sealed class CliValidationTests
     [InlineData("--workload", "sweep", "--workload", "nap")]
     [InlineData("--grains", "sweep", "--grains", "10,x")]
     [InlineData("--payload", "sweep", "--payload", "0,-1")]
+    [InlineData("--time-limit", "run", "--time-limit", "0")]
+    [InlineData("--time-limit", "run", "--time-limit", "-5s")]
+    [InlineData("--time-limit", "compare", "--time-limit", "0s")]
+    [InlineData("--on-loss", "sweep", "--on-loss", "retry")]
     public void A_bad_option_is_one_error_naming_it(string option, params string[] args)
     {
         var errors = ProcessMesh.Cli.Cli.Build().Parse(args).Errors;

@@ -48,21 +48,43 @@ internal static class Loopback
 /// <summary>A redis-server of the test's own on a free loopback port, stopped on dispose (also when the test fails).</summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private Process _process;
 
     private RedisServer(Process process, int port)
     {
         _process = process;
+        Port = port;
         Endpoint = $"127.0.0.1:{port}";
     }
 
     /// <summary><c>127.0.0.1:port</c>.</summary>
     public string Endpoint { get; }
 
-    /// <summary>Starts one (test.sh installs redis-server) and waits until it answers.</summary>
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Kills it (SIGKILL): its contents, the membership table among them, are gone.</summary>
+    public async Task KillAsync()
     {
-        var port = Loopback.FreePort();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts a new, empty redis-server on the same port (after <see cref="KillAsync"/>) and waits until it answers.</summary>
+    public async Task StartAgainAsync()
+    {
+        var again = await StartAsync(Port);
+        _process.Dispose();
+        _process = again._process;
+    }
+
+    /// <summary>Starts one (test.sh installs redis-server) and waits until it answers.</summary>
+    public static async Task<RedisServer> StartAsync(int? onPort = null)
+    {
+        var port = onPort ?? Loopback.FreePort();
         var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
         {
@@ -239,11 +261,27 @@ internal sealed class SiloProcess : IAsyncDisposable
 /// </summary>
 internal sealed class RedisSiloCluster : IAsyncDisposable
 {
-    private RedisSiloCluster(RedisServer redis, string clusterId, IReadOnlyList<SiloProcess> silos)
+    private readonly List<SiloProcess> _silos;
+
+    private RedisSiloCluster(RedisServer redis, string clusterId, List<SiloProcess> silos)
     {
         Redis = redis;
         ClusterId = clusterId;
-        Silos = silos;
+        _silos = silos;
+    }
+
+    /// <summary>The settings every silo of this cluster was started with.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; private init; } = new Dictionary<string, string>();
+
+    /// <summary>The command the silos run (null: the silo host beside this assembly).</summary>
+    public IReadOnlyList<string>? Command { get; private init; }
+
+    /// <summary>Starts one more silo of this cluster (stopped on dispose with the others); does not wait for it to join.</summary>
+    public SiloProcess AddSilo()
+    {
+        var silo = SiloProcess.Start(Settings, Command);
+        _silos.Add(silo);
+        return silo;
     }
 
     public RedisServer Redis { get; }
@@ -253,7 +291,7 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
     /// <summary>The silos' service id (the default unless the test gave them one of their own).</summary>
     public string ServiceId { get; private init; } = ProcessMesh.Silo.SiloSettings.DefaultClusterId;
 
-    public IReadOnlyList<SiloProcess> Silos { get; }
+    public IReadOnlyList<SiloProcess> Silos => _silos;
 
     /// <summary>
     /// Starts Redis and <paramref name="count"/> silos (run by <paramref name="command"/>, see <see cref="SiloProcess.Start"/>),
@@ -272,7 +310,7 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
             ["ServiceId"] = serviceId ?? ProcessMesh.Silo.SiloSettings.DefaultClusterId,
         };
         var silos = new List<SiloProcess>();
-        var cluster = new RedisSiloCluster(redis, clusterId, silos) { ServiceId = settings["ServiceId"] };
+        var cluster = new RedisSiloCluster(redis, clusterId, silos) { ServiceId = settings["ServiceId"], Settings = settings, Command = command };
         try
         {
             for (var i = 0; i < count; i++)
@@ -354,9 +392,25 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
     {
         foreach (var silo in Silos)
         {
+            if (!silo.Process.HasExited)
+            {
+                Signals.Send(silo.Process.Id, "CONT"); // a frozen silo cannot be waited for
+            }
+
             await silo.DisposeAsync();
         }
 
         await Redis.DisposeAsync();
+    }
+}
+
+/// <summary>POSIX signals to a process by id, through kill(1).</summary>
+internal static class Signals
+{
+    /// <summary>Sends <paramref name="signal"/> (TERM, INT, KILL, STOP, CONT) to process <paramref name="pid"/>.</summary>
+    public static void Send(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 }

@@ -12,7 +12,7 @@ namespace ProcessMesh.Grains.Engines.Process;
 /// limit, and a lost silo either is recovered from (the workload starts its workers again on the survivors) or
 /// ends the run within seconds as <c>lost</c>.
 /// </summary>
-internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocalSiloDetails here) : IModelEngine
+internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocalSiloDetails here, IClusterMembershipService membership) : IModelEngine
 {
     /// <summary>Calls in flight at once while workers start and stop, so a million workers do not flood a silo.</summary>
     private const int SetupParallelism = 512;
@@ -62,7 +62,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                 return new EngineRun
                 {
                     Outcome = Outcomes.Lost,
-                    Failure = $"a silo left the cluster while the workers were starting: {e.Message.Split('\n')[0]}",
+                    Failure = $"{await LostAsync(silos, e.Message)} left the cluster while the workers were starting",
                     Silos = await CollectAsync(runId),
                 };
             }
@@ -80,7 +80,9 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             {
                 answer = await phase.WaitAsync(stop.Token);
                 outcome = run.Recoveries > 0 ? Outcomes.Recovered : Outcomes.Completed;
-                failure = run.Recoveries > 0 ? $"{run.Recoveries} worker(s) started again on the surviving silos; last: {run.LastFailure}" : null;
+                failure = run.Recoveries > 0
+                    ? $"{await LostAsync(homes, run.LastFailure)} left the cluster during the run; {run.Recoveries} worker(s) started again on the survivors"
+                    : null;
             }
             catch (Exception e) when (e is not ArgumentException)
             {
@@ -93,7 +95,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                         ? $"silo {lostSilo} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
                         : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
                     : e is SiloUnavailableException or OrleansMessageRejectionException
-                        ? $"a worker's silo left the cluster during the run: {e.Message.Split('\n')[0]}"
+                        ? $"{await LostAsync(homes, e.Message)} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
                         : $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
                 _ = phase.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed: the phase may still fail later
             }
@@ -149,8 +151,29 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
         return null;
     }
 
-    private async Task<SiloAddress[]> ActiveSilosAsync() =>
-        (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.ToArray();
+    /// <summary>
+    /// The silos that held workers and are no longer active, named in one line ("silo 10.0.0.7:11111"); when
+    /// membership has not declared one dead yet, the silo the failed call was addressed to, read from its message.
+    /// </summary>
+    private async Task<string> LostAsync(IReadOnlyCollection<SiloAddress> homes, string? failure)
+    {
+        var active = (await ActiveSilosAsync()).ToHashSet();
+        var lost = homes.Where(h => !active.Contains(h)).Select(h => h.Endpoint.ToString()).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (lost.Length > 0)
+        {
+            return $"silo{(lost.Length > 1 ? "s" : "")} {string.Join(", ", lost)}";
+        }
+
+        // "...unavailable for message: Request [S10.0.0.7:11111:12345 coordinator/...]->[S10.0.0.8:11111:6789 lanedriver/...]"
+        var target = failure is null ? null : System.Text.RegularExpressions.Regex.Match(failure, @"\]->\[S([^ :]+:\d+):");
+        return target is { Success: true } ? $"silo {target.Groups[1].Value}" : "a silo";
+    }
+
+    /// <summary>
+    /// The active silos in this silo's view of membership. Not <c>IManagementGrain.GetHosts</c>: it reads the
+    /// membership table first, and fails while the table's store (Redis) is down, which a run need not.
+    /// </summary>
+    private Task<SiloAddress[]> ActiveSilosAsync() => Task.FromResult(ActiveSilos.In(membership));
 
     /// <summary>What every active silo's sink holds of this run, read after the clock stopped.</summary>
     private async Task<IReadOnlyList<SiloSinkReport>> CollectAsync(string runId)
