@@ -58,7 +58,7 @@ internal sealed class EmulationOptions
         var profile = parse.GetValue(Emulate) ?? Contracts.Emulation.Grain;
         var ipc = parse.GetValue(Ipc);
         var process = models.Contains(Models.Process);
-        if (parse.GetResult(Emulate) is not null && !process)
+        if (parse.GetResult(Emulate) is { Implicit: false } && !process)
         {
             return $"--emulate: only the process model emulates processes; {string.Join(", ", models)} workers are threads or real processes (add --model process)";
         }
