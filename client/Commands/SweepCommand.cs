@@ -79,7 +79,8 @@ internal static class SweepCommand
             HelpName = "continue|stop",
             CustomParser = r => OptionParsing.OneOf(r, "--on-loss", ["continue", "stop"]),
         }, "continue", "continue");
-        Option[] options = [workload, grains, workers, work, granularity, payload, models, memory, duration, repeats, warmup, outDir, onLoss];
+        var thresholds = Threshold.Option();
+        Option[] options = [workload, grains, workers, work, granularity, payload, models, memory, duration, repeats, warmup, outDir, onLoss, thresholds];
         foreach (var option in options)
         {
             command.Options.Add(option);
@@ -153,7 +154,7 @@ internal static class SweepCommand
                     $"sweep of {points.Count} points on {connection.Description}",
                     parse.GetValue(common.Quiet),
                     p => new SweepRunner(connection.Grains, experiment, connection.Watch, parse.GetValue(onLoss) == "stop").RunAsync(points, p, cancellationToken));
-                string[] failures = [.. measured.Failures, .. Interruption.Line(measured.Interrupted, measured.Results.Count)];
+                string[] failures = [.. measured.Failures, .. Threshold.Breaches(parse.GetValue(thresholds) ?? [], measured.Results), .. Interruption.Line(measured.Interrupted, measured.Results.Count)];
                 var report = new Report(measured.Results, null, failures.Length > 0 ? failures : null, Heap: measured.Heap);
                 if (parse.GetValue(outDir) is { } dir)
                 {
