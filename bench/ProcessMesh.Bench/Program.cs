@@ -18,15 +18,16 @@ namespace ProcessMesh.Bench;
 /// Orleans calls and a bare Parallel.For in one run; <c>gil</c> checks the models reproduce CPython's shape;
 /// <c>p99</c> checks the load record's p99 against an independent measure; <c>grains</c> holds a million
 /// idle grains against bare Orleans. On real clusters of silo processes (<see cref="ClusterBenchmarks"/>):
-/// <c>kill</c>, <c>cross-silo</c> and <c>spread</c>.
-/// Usage: dotnet run --project bench/ProcessMesh.Bench -c Release -- [harness|gil|p99|grains|all|kill|cross-silo|spread]
+/// <c>kill</c>, <c>cross-silo</c> and <c>spread</c>. <c>emulation</c> (not in <c>all</c>) measures the emulation of
+/// processes against real ones (<see cref="EmulationBenchmarks"/>) and checks it costs nothing when there is nothing to pay.
+/// Usage: dotnet run --project bench/ProcessMesh.Bench -c Release -- [harness|gil|p99|grains|all|kill|cross-silo|spread|emulation]
 /// [--grains N] [--tries N] [--trials N] [--work N]
 /// </summary>
 internal static class Program
 {
     private const int Trials = 9;
 
-    private static readonly string[] _modes = ["harness", "gil", "grains", "p99", "all", "kill", "cross-silo", "spread", "chaos"];
+    private static readonly string[] _modes = ["harness", "gil", "grains", "p99", "all", "kill", "cross-silo", "spread", "chaos", "emulation"];
 
     private static async Task<int> Main(string[] args)
     {
@@ -43,7 +44,7 @@ internal static class Program
         }
 
         if (Option(args, "--grains", 1_000_000) is not { } grainCount || Option(args, "--tries", 5) is not { } tries
-            || Option(args, "--trials", mode == "spread" ? 5 : 6) is not { } trials
+            || Option(args, "--trials", mode switch { "spread" => 5, "emulation" => 3, _ => 6 }) is not { } trials
             || Option(args, "--work", mode == "spread" ? 8_000_000 : 100_000) is not { } work)
         {
             return 2;
@@ -83,6 +84,12 @@ internal static class Program
                 & await PingPongAgainstBareOrleans(grains, pairs: 100, defaults: true) & await CpuAgainstParallelFor(grains, machine.Cores));
         }
 
+        if (mode == "emulation")
+        {
+            ok &= await WithSilo(null, async (grains, _, services) =>
+                await EmulationBenchmarks.RunAsync(grains, services, (int)trials) & await ZeroCostAgainstBareOrleans(grains, services));
+        }
+
         if (mode is "gil" or "all")
         {
             ok &= await WithSilo(InterpreterLockShape);
@@ -110,7 +117,11 @@ internal static class Program
     /// Runs <paramref name="benchmark"/> against a new in-process silo (with <paramref name="filter"/> on its
     /// outgoing calls, if any), then stops it. The benchmark is given the silo's settings, to connect a client.
     /// </summary>
-    private static async Task<bool> WithSilo(IOutgoingGrainCallFilter? filter, Func<IGrainFactory, SiloSettings, Task<bool>> benchmark)
+    private static Task<bool> WithSilo(IOutgoingGrainCallFilter? filter, Func<IGrainFactory, SiloSettings, Task<bool>> benchmark) =>
+        WithSilo(filter, (grains, settings, _) => benchmark(grains, settings));
+
+    /// <summary>As <see cref="WithSilo(IOutgoingGrainCallFilter?, Func{IGrainFactory, SiloSettings, Task{bool}})"/>, the silo's services given too.</summary>
+    private static async Task<bool> WithSilo(IOutgoingGrainCallFilter? filter, Func<IGrainFactory, SiloSettings, IServiceProvider, Task<bool>> benchmark)
     {
         var settings = new SiloSettings { ClusterId = "processmesh-bench", SiloPort = FreePort(), GatewayPort = FreePort() };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -125,7 +136,7 @@ internal static class Program
         await host.StartAsync();
         try
         {
-            return await benchmark(host.Services.GetRequiredService<IGrainFactory>(), settings);
+            return await benchmark(host.Services.GetRequiredService<IGrainFactory>(), settings, host.Services);
         }
         finally
         {
@@ -150,9 +161,14 @@ internal static class Program
     /// <paramref name="defaults"/>, the process run takes the workload's default size for its worker count (what
     /// a user who gives no --work measures) and the bare loop makes as many round trips.
     /// </summary>
-    private static async Task<bool> PingPongAgainstBareOrleans(IGrainFactory grains, int pairs, bool defaults = false)
+    private static async Task<bool> PingPongAgainstBareOrleans(IGrainFactory grains, int pairs, bool defaults = false, Calibration? zero = null)
     {
         var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 2 * pairs, Work = defaults ? 0 : 100_000 };
+        if (zero is not null)
+        {
+            spec = spec with { Emulate = Emulation.DotNet, Ipc = "pipe", Calibration = zero };
+        }
+
         var rounds = WorkloadCatalog.Resolve(spec).Work;
         var bare = new List<double>();
         var harness = new List<double>();
@@ -177,7 +193,24 @@ internal static class Program
             }
         }
 
-        return Report($"pingpong, {pairs} pair(s){(defaults ? $", default size ({rounds:N0} round trips)" : "")}: process model vs bare Orleans call loop (round trips/s)", harness, bare, 0.9);
+        return Report($"pingpong, {pairs} pair(s){(defaults ? $", default size ({rounds:N0} round trips)" : "")}: process model{(zero is null ? "" : ", emulated dotnet at zero cost,")} vs bare Orleans call loop (round trips/s)", harness, bare, 0.9);
+    }
+
+    /// <summary>
+    /// The emulation costs nothing when there is nothing to pay: this silo's calibration with every cost set to zero
+    /// (messages, start, footprint), emulated dotnet pingpong against the bare Orleans call loop, as <c>harness</c> does.
+    /// </summary>
+    private static async Task<bool> ZeroCostAgainstBareOrleans(IGrainFactory grains, IServiceProvider services)
+    {
+        var calibration = await services.GetRequiredService<ProcessMesh.Grains.Calibrate.ICalibrationSource>().GetAsync(quick: false, CancellationToken.None);
+        var zero = calibration with
+        {
+            Processes = [.. calibration.Processes.Select(p => p with { StartMicros = 0, ResidentBytesPerExtra = 0 })],
+            Messages = [.. calibration.Messages.Select(m => m with { OneWayMicros = 0, SenderCpuMicros = 0, ReceiverCpuMicros = 0 })],
+        };
+        Console.WriteLine();
+        Console.WriteLine("zero-cost check: every calibrated cost set to zero");
+        return await PingPongAgainstBareOrleans(grains, pairs: 1, zero: zero) & await PingPongAgainstBareOrleans(grains, pairs: 8, zero: zero);
     }
 
     /// <summary>thread cpu against Parallel.For over the same work function, alternating trials.</summary>

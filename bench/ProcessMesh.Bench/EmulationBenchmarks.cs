@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Calibrate;
+
+namespace ProcessMesh.Bench;
+
+/// <summary>
+/// <c>emulation</c>: how close the emulation of processes comes to the real ones on this machine. Emulated
+/// <c>dotnet</c> over a pipe against <c>--model os</c> over a pipe, alternating trial by trial in one silo (so drift
+/// hits both): pingpong at 1 and 8 pairs, ring at 16 workers, cpu speedup at 2 and 4 workers, memory per worker at 8
+/// and 64 workers, start per worker. Then emulated <c>python</c> over a pipe against CPython's own
+/// <c>multiprocessing.Pipe</c> ping-pong (calibrate.py's ipc-bench) run beside it. The calibration is the silo's own
+/// (the cached one, or measured now and cached).
+/// </summary>
+internal static class EmulationBenchmarks
+{
+    private const double Target = 0.15;
+
+    /// <summary>Runs every comparison; true when each is within 15 %.</summary>
+    public static async Task<bool> RunAsync(IGrainFactory grains, IServiceProvider services, int trials)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var calibration = await services.GetRequiredService<ICalibrationSource>().GetAsync(quick: false, CancellationToken.None);
+        Console.WriteLine($"calibration: {calibration.Machine.Name}, measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC{(calibration.Quick ? " (quick)" : "")} ({Stopwatch.GetElapsedTime(started).TotalSeconds:0} s to read or measure)");
+        foreach (var profile in new[] { Emulation.DotNet, Emulation.Python })
+        {
+            if (calibration.Process(profile) is not { } process)
+            {
+                continue;
+            }
+
+            var costs = CostModel.For(profile, "pipe", calibration)!;
+            var grain = await services.GetRequiredService<Grains.Engines.Process.Emulated.ProcessCosts>().GrainCallAsync();
+            var paid = costs.WithGrainCall(grain.OneWayMicros, grain.CpuMicros).Paid(sizeof(long));
+            Console.WriteLine(
+                $"  {profile} over a pipe, 8 B: one way {costs.OneWayMicros(8):0.0} µs, CPU sender {costs.SenderCpuMicros(8):0.0} + receiver {costs.ReceiverCpuMicros(8):0.0} µs; "
+                + $"start {process.StartMicros / 1000:0.0} ms, footprint {process.ResidentBytesPerExtra / 1048576.0:0.0} MiB");
+            Console.WriteLine(
+                $"    a grain call here costs {grain.OneWayMicros:0.0} µs one way, {grain.CpuMicros:0.0} µs CPU; each message pays on top: CPU {paid.SenderMicros:0.0} + {paid.ReceiverMicros:0.0} µs, wait {paid.WaitMicros:0.0} µs");
+        }
+
+        var ok = true;
+        var rows = new List<string>();
+        async Task<RunResult> Run(RunSpec spec)
+        {
+            var result = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
+            return result.Correct ? result : throw new InvalidOperationException($"{spec.Model} {spec.Workload} {spec.Workers}: wrong answer ({result.Outcome}: {result.Failure})");
+        }
+
+        RunSpec Emulated(RunSpec spec) => spec with { Model = Models.Process, Emulate = Emulation.DotNet, Ipc = "pipe" };
+        RunSpec Real(RunSpec spec) => spec with { Model = Models.Os, Ipc = "pipe" };
+
+        // Rates: one emulated and one real run per trial, after a warm-up pair; the error is the median of per-trial errors.
+        async Task Rate(string what, RunSpec spec)
+        {
+            var (emulated, real) = (new List<double>(), new List<double>());
+            for (var trial = 0; trial <= trials; trial++)
+            {
+                var e = await Run(Emulated(spec));
+                var r = await Run(Real(spec));
+                if (trial > 0)
+                {
+                    emulated.Add(e.Throughput);
+                    real.Add(r.Throughput);
+                }
+            }
+
+            ok &= Row(rows, what, emulated, real, v => $"{v:N0}/s");
+        }
+
+        await Rate("pingpong, 1 pair (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = 20_000 });
+        await Rate("pingpong, 8 pairs (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 16, Work = 40_000 });
+        await Rate("ring, 16 workers (hops/s)", new RunSpec { Workload = Workload.Ring, Workers = 16, Work = 20_000 });
+
+        // Speedups: wall at 1 worker over wall at n, per trial, each model's pair run back to back.
+        foreach (var workers in new[] { 2, 4 })
+        {
+            var (emulated, real) = (new List<double>(), new List<double>());
+            var cpu = new RunSpec { Workload = Workload.Cpu, Work = 600_000 };
+            for (var trial = 0; trial <= trials; trial++)
+            {
+                var e = (await Run(Emulated(cpu with { Workers = 1 }))).WallSeconds / (await Run(Emulated(cpu with { Workers = workers }))).WallSeconds;
+                var r = (await Run(Real(cpu with { Workers = 1 }))).WallSeconds / (await Run(Real(cpu with { Workers = workers }))).WallSeconds;
+                if (trial > 0)
+                {
+                    emulated.Add(e);
+                    real.Add(r);
+                }
+            }
+
+            ok &= Row(rows, $"cpu speedup, {workers} workers", emulated, real, v => $"{v:0.00}x");
+        }
+
+        // Memory and start: a short cpu run; the emulation's memory per worker against the real processes' Pss (what
+        // each adds to the machine) and their resident set (shown).
+        foreach (var workers in new[] { 8, 64 })
+        {
+            var (memory, realPss, realRss, start, realStart) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
+            var cpu = new RunSpec { Workload = Workload.Cpu, Workers = workers, Work = workers * 1_000L };
+            for (var trial = 0; trial < Math.Max(1, trials - 1); trial++)
+            {
+                var e = await Run(Emulated(cpu));
+                var r = await Run(Real(cpu));
+                memory.Add(e.MemoryPerWorkerBytes / 1048576.0);
+                realPss.Add((r.PssPerWorkerBytes ?? 0) / 1048576.0);
+                realRss.Add(r.MemoryPerWorkerBytes / 1048576.0);
+                start.Add((e.StartSeconds ?? 0) * 1000 / workers);
+                realStart.Add((r.StartSeconds ?? 0) * 1000 / workers);
+            }
+
+            ok &= Row(rows, $"memory per worker, {workers} workers, vs Pss (MiB)", memory, realPss, v => $"{v:0.0} MiB");
+            rows.Add($"  (real resident set per worker {Median(realRss):0.0} MiB)");
+            ok &= Row(rows, $"start per worker, {workers} workers (ms)", start, realStart, v => $"{v:0.00} ms");
+        }
+
+        ok &= await PythonPingPong(grains, calibration, trials, rows);
+        Console.WriteLine();
+        Console.WriteLine($"emulated (process model, --emulate dotnet --ipc pipe) against real (--model os --ipc pipe); error = emulated / real - 1, median of per-trial errors over {trials} trials after a warm-up; target within {Target:P0}");
+        foreach (var row in rows)
+        {
+            Console.WriteLine(row);
+        }
+
+        Console.WriteLine($"  {ClusterBenchmarks.LoadAverage()}; {Stopwatch.GetElapsedTime(started).TotalMinutes:0.0} min");
+        return ok;
+    }
+
+    /// <summary>Emulated python pingpong, 1 pair, against calibrate.py's multiprocessing.Pipe ping-pong at 8 B, alternating.</summary>
+    private static async Task<bool> PythonPingPong(IGrainFactory grains, Calibration calibration, int trials, List<string> rows)
+    {
+        if (Python3.Find() is not { } python || calibration.Process(Emulation.Python) is null)
+        {
+            rows.Add("python: no python3 on PATH or in the calibration: not compared");
+            return true;
+        }
+
+        var (emulated, real) = (new List<double>(), new List<double>());
+        var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 2, Work = 10_000, Emulate = Emulation.Python, Ipc = "pipe" };
+        for (var trial = 0; trial <= trials; trial++)
+        {
+            var e = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
+            var r = await CPythonRoundTripsPerSecond(python, seconds: 1.5);
+            if (trial > 0)
+            {
+                emulated.Add(e.Throughput);
+                real.Add(r);
+            }
+        }
+
+        return Row(rows, "python pingpong, 1 pair, vs multiprocessing.Pipe (round trips/s)", emulated, real, v => $"{v:N0}/s");
+    }
+
+    /// <summary>calibrate.py's ipc-bench over multiprocessing.Pipe at 8 B: round trips per second (the child is killed by PID if it is left).</summary>
+    private static async Task<double> CPythonRoundTripsPerSecond(string python, double seconds)
+    {
+        var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { Python3.CalibrationScript, "ipc-bench", "--ipc", "pipe", "--sizes", "8", "--seconds", seconds.ToString(CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("calibrate.py ipc-bench printed nothing");
+            await process.WaitForExitAsync();
+            using var json = JsonDocument.Parse(line);
+            return json.RootElement.GetProperty("roundTrips").GetDouble() / seconds;
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static bool Row(List<string> rows, string what, List<double> emulated, List<double> real, Func<double, string> format)
+    {
+        var error = Median(emulated.Zip(real, (e, r) => (e / r) - 1).ToList());
+        var met = Math.Abs(error) <= Target;
+        var errors = string.Join(", ", emulated.Zip(real, (e, r) => ((e / r) - 1).ToString("+0%;-0%", CultureInfo.InvariantCulture)));
+        rows.Add($"  {what,-52} emulated {format(Median(emulated)),14}   real {format(Median(real)),14}   error {error,6:+0.0%;-0.0%}  ({errors})  {(met ? "met" : "MISSED")}");
+        return met;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
+    }
+}
