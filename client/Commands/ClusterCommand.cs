@@ -82,13 +82,7 @@ internal static class ClusterCommand
                 writer.WriteLine(JsonSerializer.Serialize(new { survey.Cluster, survey.Active, survey.Silos }, _json));
                 break;
             case OutputFormat.Csv:
-                writer.WriteLine("address,name,status,gateway,activations,processWorkers,cpuPercent,cpuSeconds,heapBytes,workingSetBytes");
-                foreach (var s in survey.Silos)
-                {
-                    writer.WriteLine(string.Join(',', s.Address, s.Name, s.Status, s.Gateway, s.Activations, s.ProcessWorkers,
-                        s.CpuPercent?.ToString("0.#", CultureInfo.InvariantCulture), s.CpuSeconds?.ToString("0.###", CultureInfo.InvariantCulture), s.HeapBytes, s.WorkingSetBytes));
-                }
-
+                CsvTable.Write(survey.Silos, writer);
                 break;
             default:
                 WriteTable(survey, writer);

@@ -114,8 +114,8 @@ internal static class Execution
 
     /// <summary>
     /// Reaches the cluster the options name, runs <paramref name="work"/> (which prints what it has and returns
-    /// the exit code), and stops what it started. A refused request (<see cref="ArgumentException"/>) is bad
-    /// input; an interruption is a failed run.
+    /// the exit code), and stops what it started. A refused request (<see cref="ArgumentException"/>, or the
+    /// cluster's <see cref="RunRefusedException"/> when it reaches here) is bad input; an interruption is a failed run.
     /// </summary>
     public static async Task<int> WithConnectionAsync(ParseResult parse, CommonOptions common, Func<ClusterConnection, Task<int>> work, CancellationToken cancellationToken, bool fromOutside = false)
     {
@@ -140,12 +140,20 @@ internal static class Execution
             {
                 return Fail(e.Message, BadInput);
             }
+            catch (RunRefusedException e)
+            {
+                return Fail(Refused(e), BadInput);
+            }
             catch (OperationCanceledException)
             {
                 return Fail("interrupted before the runs finished", RunFailed);
             }
         }
     }
+
+    /// <summary>A refusal from the cluster, in the CLI's terms: the option of the refused setting, then why.</summary>
+    public static string Refused(RunRefusedException e) =>
+        e.Message.StartsWith("--", StringComparison.Ordinal) ? e.Message : $"--{e.Setting.ToString().ToLowerInvariant()}: {e.Message}";
 
     /// <summary>One line on standard error, and the exit code.</summary>
     public static int Fail(string message, int code)

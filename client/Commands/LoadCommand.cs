@@ -75,7 +75,8 @@ internal static class LoadCommand
               processmesh load --grains 10000 --memory 16KiB --rate 20000 --ramp 5s --duration 1m
               processmesh load --grains 1000 --path external --gateway 127.0.0.1:30000 --format json
             """);
-        Option[] options = [grains, memory, payload, duration, concurrency, rate, ramp, timeout, path];
+        var thresholds = Threshold.Option();
+        Option[] options = [grains, memory, payload, duration, concurrency, rate, ramp, timeout, path, thresholds];
         foreach (var option in options)
         {
             command.Options.Add(option);
@@ -132,7 +133,8 @@ internal static class LoadCommand
                             $"is its lateness, not the calls'; from send the p99 is {result.ServiceLatency!.P99:N0} µs (sendLag, serviceLatency)");
                     }
 
-                    return new Report([result]);
+                    var breaches = Threshold.Breaches(parse.GetValue(thresholds) ?? [], [result]);
+                    return new Report([result], Failures: breaches.Count > 0 ? breaches : null);
                 }), cancellationToken, fromOutside: spec.Path == LoadPaths.External);
         });
         return command;

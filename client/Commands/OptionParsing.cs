@@ -129,8 +129,16 @@ internal static class OptionParsing
     /// <summary>A whole number in [min, max].</summary>
     public static long Whole(ArgumentResult r, string optionName, string text, long min, long max)
     {
-        var clean = text.Replace("_", "", StringComparison.Ordinal);
-        if (!long.TryParse(clean, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var value))
+        // One reading everywhere, whatever the culture: digits, with '_' to group them (1_000_000); never a comma,
+        // which is a list separator where a list is taken ("1,2" is not twelve).
+        var clean = text.Trim().Replace("_", "", StringComparison.Ordinal);
+        if (text.Contains(',', StringComparison.Ordinal))
+        {
+            r.AddError($"{optionName}: takes one number, not a list ('{text}'; group digits with _ as in 1_000_000)");
+            return min;
+        }
+
+        if (!long.TryParse(clean, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
             r.AddError($"{optionName}: '{text}' is not a whole number");
             return min;
@@ -163,12 +171,16 @@ internal static class OptionParsing
         return value;
     }
 
-    /// <summary>A byte size (512, 64KiB, 1.5MB) in [0, max].</summary>
+    /// <summary>A byte size (512, 64KiB, 1.5MB) in [0, max]: a unit, or a whole number of bytes.</summary>
     public static long Size(ArgumentResult r, string optionName, string text, long max)
     {
         if (!Bytes.TryParse(text, out var bytes))
         {
-            if (text.TrimStart().StartsWith('-'))
+            if (double.TryParse(text.Trim().TrimEnd('b', 'B'), NumberStyles.Float, CultureInfo.InvariantCulture, out var fraction) && fraction >= 0)
+            {
+                r.AddError($"{optionName}: '{text}' is a fraction of a byte (give a unit, as in {text.Trim().TrimEnd('b', 'B')}MiB, or a whole number of bytes)");
+            }
+            else if (text.TrimStart().StartsWith('-'))
             {
                 r.AddError($"{optionName}: a size cannot be negative (got '{text}')");
             }

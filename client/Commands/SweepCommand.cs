@@ -73,7 +73,8 @@ internal static class SweepCommand
               processmesh sweep --grains 1000,100000,1000000 --workers 8,32 --models process --duration 3s
               processmesh sweep --workload pingpong --workers 2,4,8 --payload 0,1KiB,64KiB --out pingpong
             """);
-        Option[] options = [workload, grains, workers, work, granularity, payload, models, memory, duration, repeats, warmup, outDir];
+        var thresholds = Threshold.Option();
+        Option[] options = [workload, grains, workers, work, granularity, payload, models, memory, duration, repeats, warmup, outDir, thresholds];
         foreach (var option in options)
         {
             command.Options.Add(option);
@@ -147,7 +148,8 @@ internal static class SweepCommand
                     $"sweep of {points.Count} points on {connection.Description}",
                     parse.GetValue(common.Quiet),
                     p => new SweepRunner(connection.Grains, experiment).RunAsync(points, p, cancellationToken));
-                var report = new Report(measured.Results, null, measured.Failures.Count > 0 ? measured.Failures : null, Heap: measured.Heap);
+                IReadOnlyList<string> failures = [.. measured.Failures, .. Threshold.Breaches(parse.GetValue(thresholds) ?? [], measured.Results)];
+                var report = new Report(measured.Results, null, failures.Count > 0 ? failures : null, Heap: measured.Heap);
                 if (parse.GetValue(outDir) is { } dir)
                 {
                     IReadOnlyList<Charts.Chart> charts = [];

@@ -1,11 +1,12 @@
+using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Cli.Output;
 
 /// <summary>
 /// What isolation cost in memory at one worker count: the <c>process</c> model against the <c>thread</c> model
-/// on the same workload, both measured as heap growth per live worker. A difference no larger than the two
-/// records' own spread over repeats is not a cost: <see cref="MemoryVerdict"/> says so.
+/// on the same workload, both measured as memory per live worker. Whether the difference is a cost is the noise
+/// rule's to say (<see cref="Noise.Cost"/>): <see cref="MemoryVerdict"/>.
 /// </summary>
 internal sealed record IsolationCost(
     int Workers,
@@ -15,11 +16,11 @@ internal sealed record IsolationCost(
     double? ExtraMicrosecondsPerMessage,
     long ExtraBytesPerWorker)
 {
-    /// <summary>Half the spread over repeats of both records' memory per worker, bytes: what the difference must exceed.</summary>
+    /// <summary>Half the spread over repeats of both records' memory per worker, bytes: how far the noise reaches.</summary>
     public long ExtraBytesPerWorkerNoise { get; init; }
 
-    /// <summary><c>measured</c>, <c>within noise</c> (|difference| no larger than the noise), <c>below resolution</c> (negative beyond it) or <c>noise unknown</c> (one repeat).</summary>
-    public string MemoryVerdict { get; init; } = Verdicts.Measured;
+    /// <summary>The noise rule's verdict on <see cref="ExtraBytesPerWorker"/>.</summary>
+    public Difference MemoryVerdict { get; init; } = Difference.NoSpread;
 
     /// <summary>What <see cref="ExtraMicrosecondsPerMessage"/> was measured by (the hand-off, not this workload's wall time).</summary>
     public string? ExtraMicrosecondsPerMessageMeasuredBy { get; init; }
@@ -31,19 +32,17 @@ internal sealed record IsolationCost(
             .Where(pair => pair.Thread is not null)
             .Select(pair =>
             {
-                var (p, t) = (pair.Process, pair.Thread!);
-                var extra = p.MemoryPerWorkerBytes - t.MemoryPerWorkerBytes;
-                var noise = HalfRange(p) + HalfRange(t);
-                return new IsolationCost(p.Workers, p.WallSeconds, t.WallSeconds, p.Messages, handOff?.ExtraMicrosecondsPerMessage, extra)
+                var (p, t) = (Memory(pair.Process), Memory(pair.Thread!));
+                return new IsolationCost(pair.Process.Workers, pair.Process.WallSeconds, pair.Thread!.WallSeconds, pair.Process.Messages, handOff?.ExtraMicrosecondsPerMessage,
+                    pair.Process.MemoryPerWorkerBytes - pair.Thread.MemoryPerWorkerBytes)
                 {
-                    ExtraBytesPerWorkerNoise = noise,
-                    MemoryVerdict = Verdicts.Of(extra, noise, Math.Min(p.Repeats, t.Repeats)),
+                    ExtraBytesPerWorkerNoise = (long)Math.Ceiling(p.HalfRange + t.HalfRange),
+                    MemoryVerdict = Noise.Cost(p, t),
                     ExtraMicrosecondsPerMessageMeasuredBy = handOff?.MeasuredBy,
                 };
             })];
 
-    private static long HalfRange(RunResult r) =>
-        r.MemoryPerWorkerBytesMin is { } lo && r.MemoryPerWorkerBytesMax is { } hi ? (hi - lo + 1) / 2 : 0;
+    private static Sample Memory(RunResult r) => Sample.Of(r.MemoryPerWorkerBytes, r.MemoryPerWorkerBytesMin, r.MemoryPerWorkerBytesMax, r.Repeats);
 }
 
 /// <summary>
@@ -51,32 +50,57 @@ internal sealed record IsolationCost(
 /// pingpong hand-off run in both models at the same worker count (one pair, the processes on one silo), its wall
 /// time divided by its messages (a round trip is two: a call and its reply, or two hand-offs). On a cluster the
 /// pair also runs with its two processes on two silos: what crossing a silo boundary adds to a message.
+/// Each figure is the median and range over repeats, microseconds per message.
 /// </summary>
-internal sealed record HandOffCost(int Workers, long RoundTrips, int Repeats, double ProcessMicrosPerMessage, double ThreadMicrosPerMessage, double NoiseMicros)
+internal sealed record HandOffCost(int Workers, long RoundTrips, Sample Process, Sample Thread)
 {
     /// <summary>A process message between two silos, microseconds; null on one silo.</summary>
-    public double? CrossSiloMicrosPerMessage { get; init; }
+    public Sample? CrossSilo { get; init; }
 
-    /// <summary>Half the spread of the in-silo and cross-silo figures over repeats, microseconds.</summary>
-    public double CrossSiloNoiseMicros { get; init; }
+    /// <summary>Repeats of the runs the figures come from (the fewest among them).</summary>
+    public int Repeats => Math.Min(Process.Count, Thread.Count);
+
+    /// <summary>A process message inside one silo, microseconds (median repeat).</summary>
+    public double ProcessMicrosPerMessage => Process.Median;
+
+    /// <summary>A shared-memory hand-off, microseconds (median repeat).</summary>
+    public double ThreadMicrosPerMessage => Thread.Median;
+
+    /// <summary>Process minus thread, microseconds per message.</summary>
+    public double ExtraMicrosecondsPerMessage => Process.Median - Thread.Median;
+
+    /// <summary>Half the spread of the process and thread figures over repeats, microseconds: how far the noise reaches.</summary>
+    public double NoiseMicros => Process.HalfRange + Thread.HalfRange;
+
+    /// <summary>The noise rule's verdict on <see cref="ExtraMicrosecondsPerMessage"/>.</summary>
+    public Difference Verdict => Noise.Cost(Process, Thread);
+
+    /// <summary>A process message between two silos, microseconds (median repeat); null on one silo.</summary>
+    public double? CrossSiloMicrosPerMessage => CrossSilo?.Median;
 
     /// <summary>What crossing a silo boundary adds to a process message, microseconds; null on one silo.</summary>
-    public double? CrossingMicrosecondsPerMessage => CrossSiloMicrosPerMessage - ProcessMicrosPerMessage;
+    public double? CrossingMicrosecondsPerMessage => CrossSilo?.Median - Process.Median;
 
-    /// <summary>The verdict on <see cref="CrossingMicrosecondsPerMessage"/>; null on one silo.</summary>
-    public string? CrossingVerdict => CrossingMicrosecondsPerMessage is { } c ? Verdicts.Of(c, CrossSiloNoiseMicros, Repeats) : null;
+    /// <summary>Half the spread of the cross-silo and in-silo process figures, microseconds.</summary>
+    public double? CrossingNoiseMicros => CrossSilo?.HalfRange + Process.HalfRange;
+
+    /// <summary>The noise rule's verdict on <see cref="CrossingMicrosecondsPerMessage"/>; null on one silo.</summary>
+    public Difference? CrossingVerdict => CrossSilo is { } cross ? Noise.Cost(cross, Process) : null;
+
+    /// <summary>What a process message between two silos costs over a hand-off, microseconds; null on one silo.</summary>
+    public double? CrossSiloExtraMicrosecondsPerMessage => CrossSilo?.Median - Thread.Median;
+
+    /// <summary>Half the spread of the cross-silo and thread figures, microseconds.</summary>
+    public double? CrossSiloExtraNoiseMicros => CrossSilo?.HalfRange + Thread.HalfRange;
+
+    /// <summary>The noise rule's verdict on <see cref="CrossSiloExtraMicrosecondsPerMessage"/>; null on one silo.</summary>
+    public Difference? CrossSiloExtraVerdict => CrossSilo is { } cross ? Noise.Cost(cross, Thread) : null;
 
     /// <summary>Workers of the hand-off run: one pair.</summary>
     public const int PairWorkers = 2;
 
     /// <summary>Round trips of each hand-off run: short, but long enough to be steady after the warm-up.</summary>
     public const long DefaultRoundTrips = 10_000;
-
-    /// <summary>Process minus thread, microseconds per message.</summary>
-    public double ExtraMicrosecondsPerMessage => ProcessMicrosPerMessage - ThreadMicrosPerMessage;
-
-    /// <summary><c>measured</c>, <c>within noise</c>, <c>below resolution</c> or <c>noise unknown</c>.</summary>
-    public string Verdict => Verdicts.Of(ExtraMicrosecondsPerMessage, NoiseMicros, Repeats);
 
     /// <summary>How it was measured, in a few words.</summary>
     public string MeasuredBy => $"pingpong hand-off, {Workers} workers, {RoundTrips:N0} round trips";
@@ -107,31 +131,10 @@ internal sealed record HandOffCost(int Workers, long RoundTrips, int Repeats, do
             return null;
         }
 
-        double PerMessage(RunResult r, double wall) => wall * 1e6 / (2.0 * r.Work);
-        double HalfRange(RunResult r) => (PerMessage(r, r.WallSecondsMax) - PerMessage(r, r.WallSecondsMin)) / 2;
         var cross = handOffs.FirstOrDefault(r => r.Model == Models.Process && r.CrossSiloMessages > 0);
-        return new HandOffCost(p.Workers, p.Work, p.Repeats, PerMessage(p, p.WallSeconds), PerMessage(t, t.WallSeconds), HalfRange(p) + HalfRange(t))
-        {
-            CrossSiloMicrosPerMessage = cross is null ? null : PerMessage(cross, cross.WallSeconds),
-            CrossSiloNoiseMicros = cross is null ? 0 : HalfRange(p) + HalfRange(cross),
-        };
+        return new HandOffCost(p.Workers, p.Work, PerMessage(p), PerMessage(t)) { CrossSilo = cross is null ? null : PerMessage(cross) };
     }
-}
 
-/// <summary>
-/// Whether a difference is a cost: above its noise, within it, negative beyond it (the measure cannot resolve
-/// it), or of unknown noise (one repeat has no spread).
-/// </summary>
-internal static class Verdicts
-{
-    public const string Measured = "measured";
-    public const string WithinNoise = "within noise";
-    public const string BelowResolution = "below resolution";
-    public const string NoiseUnknown = "noise unknown";
-
-    public static string Of(double difference, double noise, int repeats) =>
-        difference < 0 && (repeats < 2 || -difference > noise) ? BelowResolution
-        : repeats < 2 ? NoiseUnknown
-        : Math.Abs(difference) <= noise ? WithinNoise
-        : Measured;
+    /// <summary>A hand-off run's wall time per message, microseconds: a round trip is two messages.</summary>
+    private static Sample PerMessage(RunResult r) => Sample.Wall(r).Scale(1e6 / (2.0 * r.Work));
 }

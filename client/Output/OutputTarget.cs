@@ -76,5 +76,17 @@ internal static class OutputTarget
         }
     }
 
-    private static string Reason(Exception e) => e.Message.TrimEnd('.');
+    /// <summary>Why a path could not be written, in the user's terms (not the runtime's "Could not find file").</summary>
+    private static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        DirectoryNotFoundException => "its folder does not exist and cannot be made",
+        // Creating a file where the system refuses new ones (/proc, /sys) reads as "not found" from the runtime.
+        FileNotFoundException => "that folder does not take new files",
+        PathTooLongException => "the path is too long",
+        NotSupportedException => "not a path a file can have",
+        _ when e.HResult == 28 || e.Message.Contains("No space left", StringComparison.Ordinal) => "the disk is full",
+        _ when e.Message.Contains("Read-only file system", StringComparison.Ordinal) => "the file system is read-only",
+        _ => e.Message.Split(" : ", 2)[0].TrimEnd('.'),
+    };
 }

@@ -68,7 +68,7 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
         if (report.HandOff is { CrossingMicrosecondsPerMessage: { } crossing } h)
         {
             console.WriteLine($"Crossing a silo: {crossing:+0.00;-0.00} µs per process message ({h.CrossSiloMicrosPerMessage:0.00} µs between two silos, " +
-                              $"{h.ProcessMicrosPerMessage:0.00} µs inside one; {h.CrossingVerdict}).");
+                              $"{h.ProcessMicrosPerMessage:0.00} µs inside one; {Noise.Describe(h.CrossingVerdict ?? Difference.NoSpread)}).");
         }
 
         if (report.Changes is { Count: > 0 } changes)
@@ -177,9 +177,8 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
                 Cost(h.ExtraMicrosecondsPerMessage, h.NoiseMicros, h.Verdict, v => $"{v:0.00} µs"), $"pingpong, {h.RoundTrips:N0} round trips"]);
             if (h.CrossSiloMicrosPerMessage is { } cross)
             {
-                var noise = h.CrossSiloNoiseMicros + h.NoiseMicros;
                 rows.Add(["time / message, 2 silos", Int(h.Workers), $"{cross:0.00} µs", $"{h.ThreadMicrosPerMessage:0.00} µs",
-                    Cost(cross - h.ThreadMicrosPerMessage, noise, Verdicts.Of(cross - h.ThreadMicrosPerMessage, noise, h.Repeats), v => $"{v:0.00} µs"), "pingpong, pair on 2 silos"]);
+                    Cost(cross - h.ThreadMicrosPerMessage, h.CrossSiloExtraNoiseMicros ?? 0, h.CrossSiloExtraVerdict ?? Difference.NoSpread, v => $"{v:0.00} µs"), "pingpong, pair on 2 silos"]);
             }
         }
 
@@ -198,11 +197,11 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
     private static string Int(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A cost as people should read it: the figure when it is above its noise, else what it is.</summary>
-    private static FittedCell Cost(double value, double noise, string verdict, Func<double, string> format) => verdict switch
+    private static FittedCell Cost(double value, double noise, Difference verdict, Func<double, string> format) => verdict switch
     {
-        Verdicts.Measured => format(value),
-        Verdicts.WithinNoise => new FittedCell($"within noise ±{format(noise)}", "grey"),
-        Verdicts.NoiseUnknown => new FittedCell($"{format(value)} (1 repeat: noise unknown)", "grey"),
+        Difference.BeyondNoise => format(value),
+        Difference.WithinNoise => new FittedCell($"within noise ±{format(noise)}", "grey"),
+        Difference.NoSpread => new FittedCell($"{format(value)} (1 repeat: noise unknown)", "grey"),
         _ => new FittedCell($"below resolution ({format(value)})", "grey"),
     };
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts.Scenarios;
 
 namespace ProcessMesh.Cli.Scenarios;

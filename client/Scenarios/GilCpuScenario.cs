@@ -69,7 +69,7 @@ internal sealed class GilCpuScenario : IScenario
 
     /// <summary>The claim on two speedups of 2 workers over 1: threads under the lock do not speed up, processes do.</summary>
     public static Verdict Judge(Sample threadSpeedup, Sample processSpeedup, int cores) =>
-        cores < 2 ? Verdict.Inconclusive : Verdicts.All(Verdicts.AtMost(threadSpeedup, NoSpeedup), Verdicts.AtLeast(processSpeedup, SpeedsUp));
+        cores < 2 ? Verdict.Inconclusive : Verdicts.All(Noise.AtMost(threadSpeedup, NoSpeedup), Noise.AtLeast(processSpeedup, SpeedsUp));
 
     private static IReadOnlyList<string> Row(string who, string workers, Sample wall, Sample? speedup) =>
         [who, workers, Cells.Seconds(wall), speedup is { } s ? Cells.Ratio(s) : "1.00×"];

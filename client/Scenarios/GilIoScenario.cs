@@ -33,7 +33,7 @@ internal sealed class GilIoScenario : IScenario
             Row("model: gil", 1, Sample.Wall(one), null),
             Row("model: gil", Threads, Sample.Wall(many), speedup),
         };
-        var model = Verdicts.AtLeast(speedup, Scales);
+        var model = Noise.AtLeast(speedup, Scales);
         var reason = $"{Threads} gil threads wait {Cells.Times(speedup.Median)} as fast as 1 (claim: ≥ {Scales}×)";
         var notes = new List<string>
         {
@@ -47,7 +47,7 @@ internal sealed class GilIoScenario : IScenario
             var pySpeedup = Noise.Ratio(pyOne, pyMany);
             rows.Add(Row("CPython", 1, pyOne, null));
             rows.Add(Row("CPython", Threads, pyMany, pySpeedup));
-            reason += $"; CPython {ScenarioPython.Version(py)} (time.sleep): {Cells.Times(pySpeedup.Median)}; {Verdicts.Agreement(model, Verdicts.AtLeast(pySpeedup, Scales))}";
+            reason += $"; CPython {ScenarioPython.Version(py)} (time.sleep): {Cells.Times(pySpeedup.Median)}; {Verdicts.Agreement(model, Noise.AtLeast(pySpeedup, Scales))}";
         }
 
         return new ScenarioResult(Name, Claim, model, reason,

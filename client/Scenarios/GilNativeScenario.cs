@@ -27,7 +27,7 @@ internal sealed class GilNativeScenario : IScenario
             Row("model: gil, native", "2 threads", Sample.Wall(native2), speedup),
             Row("model: gil, lock held", "2 threads", Sample.Wall(held2), heldSpeedup),
         };
-        var model = context.Machine.Cores < 2 ? Verdict.Inconclusive : Verdicts.AtLeast(speedup, GilCpuScenario.SpeedsUp);
+        var model = context.Machine.Cores < 2 ? Verdict.Inconclusive : Noise.AtLeast(speedup, GilCpuScenario.SpeedsUp);
         var reason = $"2 gil threads running native work run at {Cells.Times(speedup.Median)} the speed of 1 (claim: ≥ {GilCpuScenario.SpeedsUp}×); " +
                      $"holding the lock, {Cells.Times(heldSpeedup.Median)}";
         var notes = new List<string>();
@@ -40,7 +40,7 @@ internal sealed class GilNativeScenario : IScenario
             rows.Add(Row("CPython, hashlib.sha256", "1 thread", one, null));
             rows.Add(Row("CPython, hashlib.sha256", "2 threads", two, pySpeedup));
             reason += $"; CPython {ScenarioPython.Version(py)} hashing 1 MiB blocks (hashlib releases the lock): {Cells.Times(pySpeedup.Median)}; " +
-                      Verdicts.Agreement(model, Verdicts.AtLeast(pySpeedup, GilCpuScenario.SpeedsUp));
+                      Verdicts.Agreement(model, Noise.AtLeast(pySpeedup, GilCpuScenario.SpeedsUp));
         }
 
         return new ScenarioResult(Name, Claim, model, reason,

@@ -64,7 +64,7 @@ internal sealed class GranularityScenario : IScenario
     public static (Verdict Verdict, string Reason) Judge(IReadOnlyList<(long Granularity, Sample Process, Sample Thread)> points)
     {
         var finest = points[0];
-        var behind = Verdicts.Larger(finest.Process, finest.Thread);
+        var behind = Noise.Larger(finest.Process, finest.Thread);
         var crossover = points.Skip(1).FirstOrDefault(p => !SlowerBeyondNoise(p.Process, p.Thread));
         var start = $"at {finest.Granularity:N0} unit per message processes take {Cells.Times(finest.Process.Median / finest.Thread.Median)} thread time " +
                     $"({(behind == Verdict.Holds ? "slower beyond noise" : "not beyond noise")})";
@@ -90,5 +90,5 @@ internal sealed class GranularityScenario : IScenario
     }
 
     private static bool SlowerBeyondNoise(Sample process, Sample thread) =>
-        Noise.Compare(process, thread) == Difference.BeyondNoise && process.Median > thread.Median;
+        Noise.Larger(process, thread) == Verdict.Holds;
 }

@@ -43,7 +43,7 @@ internal sealed class IpcCostScenario : IScenario
             var processUs = PerMessage(process);
             var copiedUs = copied.Scale(1e6 / (2.0 * rounds));
             var sharedUs = shared.Scale(1e6 / (2.0 * rounds));
-            verdicts.Add(Verdicts.Larger(processUs, threadUs));
+            verdicts.Add(Noise.Larger(processUs, threadUs));
             rows.Add([
                 Bytes.Format(bytes), Cells.Number(threadUs), Cells.Number(processUs), Cells.Number(copiedUs), Cells.Number(sharedUs),
                 Cells.Significant(Math.Max(0, copiedUs.Median - sharedUs.Median)), Cells.Times(processUs.Median / threadUs.Median),

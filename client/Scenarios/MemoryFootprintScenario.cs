@@ -106,7 +106,7 @@ internal sealed class MemoryFootprintScenario : IScenario
         }
 
         var ratio = Noise.Ratio(process.Rss, thread);
-        return (Verdicts.AtLeast(ratio, MoreThan),
+        return (Noise.AtLeast(ratio, MoreThan),
             $"the verdict is about real OS processes: an idle {process.Name} process holds {Bytes.Format(process.Rss.Median)} resident, " +
             $"{ratio.Median:N0}× an OS thread's {Bytes.Format(thread.Median)} (claim: ≥ {MoreThan}×); {model}");
     }

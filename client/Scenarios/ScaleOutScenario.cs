@@ -64,7 +64,7 @@ internal sealed class ScaleOutScenario : IScenario
             return (Verdict.Inconclusive, $"one machine: both models stop at its {cores} cores ({measured}); the claim needs silos on several machines");
         }
 
-        var verdict = Verdicts.All(Verdicts.AtLeast(processSpeedup, cores * 1.1), Verdicts.AtMost(threadSpeedup, cores * 1.05));
+        var verdict = Verdicts.All(Noise.AtLeast(processSpeedup, cores * 1.1), Noise.AtMost(threadSpeedup, cores * 1.05));
         return (verdict, $"{machines} machines: {measured} (claim: processes above {cores * 1.1:0.#}×, threads at most {cores * 1.05:0.#}×)");
     }
 }

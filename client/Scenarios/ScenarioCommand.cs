@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using ProcessMesh.Cli.Commands;
 using ProcessMesh.Cli.Output;
+using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Cli.Scenarios;

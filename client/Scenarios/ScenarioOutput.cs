@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ProcessMesh.Cli.Output;
+using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 using ScottPlot;
 using Spectre.Console;

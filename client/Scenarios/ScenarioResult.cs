@@ -1,21 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Cli.Scenarios;
-
-/// <summary>Whether a scenario's measurements bear out its claim.</summary>
-internal enum Verdict
-{
-    /// <summary>The figures bear the claim out beyond their spread.</summary>
-    Holds,
-
-    /// <summary>The figures contradict the claim beyond their spread.</summary>
-    DoesNotHold,
-
-    /// <summary>The spread over repeats is too wide to tell (or the experiment could not be made here).</summary>
-    Inconclusive,
-}
 
 /// <summary>The evidence of a scenario: a small table, each cell already in its unit.</summary>
 internal sealed record Evidence(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
@@ -44,5 +32,5 @@ internal sealed record ScenarioResult(
 {
     /// <summary>The verdict as printed: <c>holds</c>, <c>does not hold</c>, <c>inconclusive</c>.</summary>
     [JsonPropertyName("verdict")]
-    public string VerdictText => Verdicts.Text(Verdict);
+    public string VerdictText => Noise.Describe(Verdict);
 }

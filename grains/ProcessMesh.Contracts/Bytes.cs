@@ -12,7 +12,7 @@ public static class Bytes
         ("k", 1L << 10), ("m", 1L << 20), ("g", 1L << 30), ("t", 1L << 40), ("b", 1),
     ];
 
-    /// <summary>Parses a size; false when it is not a non-negative size.</summary>
+    /// <summary>Parses a size; false when it is not a non-negative size (a number without a unit must be whole: bytes).</summary>
     public static bool TryParse(string text, out long bytes)
     {
         bytes = 0;
@@ -33,13 +33,14 @@ public static class Bytes
             return false;
         }
 
+        // Without a unit (or in bytes) the number is bytes, so it must be whole: 1.5 is not a size.
         var total = value * factor;
-        if (total > long.MaxValue)
+        if (total > long.MaxValue || (factor == 1 && value != Math.Floor(value)))
         {
             return false;
         }
 
-        bytes = (long)total;
+        bytes = (long)Math.Round(total);
         return true;
     }
 

@@ -24,7 +24,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var engine = Engine(spec.Model);
         if (workload.Check(spec) is { } problem)
         {
-            throw new ArgumentException(problem);
+            throw new RunRefusedException(RefusedSetting.Workers, problem);
         }
 
         // An emulated process's costs, as this silo reads them (each worker reads its own silo's): for admission and the record.
@@ -37,10 +37,20 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var machine = await Describe();
         if (Admission.Check(spec, machine.MemoryBytes, costs) is { } refusal)
         {
-            throw new ArgumentException(refusal);
+            throw new RunRefusedException(RefusedSetting.Memory, refusal);
         }
 
-        var run = await engine.RunAsync(spec);
+        EngineRun run;
+        try
+        {
+            run = await engine.RunAsync(spec);
+        }
+        catch (ArgumentException e)
+        {
+            // An engine that does not run this spec (hybrid and a workload that does not split): the model is refused.
+            throw new RunRefusedException(RefusedSetting.Model, e.Message);
+        }
+
         DeactivateOnIdle();
         var expected = workload.Expected(spec);
         var lost = workload.CountsLostUpdates && run.Outcome != Outcomes.Lost && run.Answer < expected ? (long)(expected - run.Answer) : 0;
@@ -125,7 +135,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var machine = await Describe();
         if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)
         {
-            throw new ArgumentException(refusal);
+            throw new RunRefusedException(RefusedSetting.Memory, refusal);
         }
 
         // The engine reads the silo through this grain object directly, not through a grain call to itself.
@@ -137,7 +147,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     public Task<double> CpuSeconds() => Task.FromResult(PhaseClock.ProcessCpuSeconds());
 
     private IModelEngine Engine(string model) => engines.FirstOrDefault(e => e.Model == model)
-        ?? throw new ArgumentException($"--model: this cluster has no '{model}' model (it has {string.Join(", ", engines.Select(e => e.Model))})");
+        ?? throw new RunRefusedException(RefusedSetting.Model, $"this cluster has no '{model}' model (it has {string.Join(", ", engines.Select(e => e.Model))})");
 
     public async Task<MachineInfo> Describe()
     {

@@ -29,7 +29,7 @@ internal sealed class LaneDriverGrain(RunSinks sinks, IHostApplicationLifetime s
         {
             either.Token.ThrowIfCancellationRequested(); // a lane handed out as the run ends must not open a sink it closed
             var workload = WorkloadCatalog.Get(spec.Workload) as ILaneWorkload
-                ?? throw new ArgumentException($"--workload: {spec.Workload} is not driven by lanes");
+                ?? throw new InvalidOperationException($"{spec.Workload} is not driven by lanes");
             var run = new ProcessRun(GrainFactory, workload, spec, runId, sinks.For(runId), either.Token);
             var sum = await ComputeLanes.LaneAsync(run, index, workload.Lane(GrainFactory, ProcessKeys.Of(runId, spec.Placement, index)));
             return new LaneReply(sum, run.Recoveries, run.LastFailure);

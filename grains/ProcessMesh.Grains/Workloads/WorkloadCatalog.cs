@@ -21,9 +21,9 @@ public static class WorkloadCatalog
     /// <summary>The workload called <paramref name="name"/>, or null.</summary>
     public static IWorkload? Find(string name) => _all.FirstOrDefault(w => string.Equals(w.Name.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The workload of <paramref name="workload"/>; an unknown one is an error naming --workload.</summary>
+    /// <summary>The workload of <paramref name="workload"/>; an unknown one is refused (<see cref="RefusedSetting.Workload"/>).</summary>
     public static IWorkload Get(Workload workload) => Find(workload.Name ?? "")
-        ?? throw new ArgumentException($"--workload: no workload '{workload}' (there are {string.Join(", ", Names)})");
+        ?? throw new RunRefusedException(RefusedSetting.Workload, $"no workload '{workload}' (there are {string.Join(", ", Names)})");
 
     /// <summary>The spec with its workload's defaults filled in.</summary>
     public static RunSpec Resolve(RunSpec spec) => Get(spec.Workload).Resolve(spec);

@@ -96,8 +96,9 @@ public sealed class LoadTests(ClusterFixture cluster)
     [Fact]
     public async Task A_population_that_cannot_fit_is_refused_before_activation()
     {
-        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid())
+        var error = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid())
             .RunLoad(Models.Process, new LoadSpec { Grains = 1_000_000, MemoryBytes = 1L << 30 }, 4));
-        Assert.Contains("--grains", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RefusedSetting.Memory, error.Setting);
+        Assert.Contains("1,000,000 grains", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Workloads;
 
@@ -116,6 +117,21 @@ public abstract class SharedMemoryModelBehaviour(ClusterFixture cluster, string 
         if (sync != SyncPrimitive.None)
         {
             Assert.True(result.Correct, $"{Model} {workload} ×{workers} sync {sync} native {native}: expected {result.Expected}, got {result.Actual}");
+            Assert.Equal(0, result.LostUpdates);
+        }
+        else if (WorkloadCatalog.Get(new Workload(workload)).CountsLostUpdates)
+        {
+            // Unguarded, updates may be lost, but never silently: the answer falls short by exactly the count.
+            var shortBy = decimal.Parse(result.Expected, CultureInfo.InvariantCulture) - decimal.Parse(result.Actual, CultureInfo.InvariantCulture);
+            Assert.True(shortBy == result.LostUpdates, $"{Model} {workload} ×{workers} sync none native {native}: {shortBy} units short, {result.LostUpdates} counted as lost");
+            Assert.Equal(result.LostUpdates == 0, result.Correct);
+        }
+        else
+        {
+            // A workload that does not count lost updates may still race unguarded (trapezoid's shared sum does):
+            // then the record must say the answer is wrong, never count a loss it cannot see.
+            Assert.Equal(result.Expected == result.Actual, result.Correct);
+            Assert.Equal(0, result.LostUpdates);
         }
     }
 }

@@ -36,6 +36,11 @@ public sealed class CliValidationTests
     [InlineData("--workload", "sweep", "--workload", "nap")]
     [InlineData("--grains", "sweep", "--grains", "10,x")]
     [InlineData("--payload", "sweep", "--payload", "0,-1")]
+    [InlineData("--workers", "run", "--workers", "1,2")] // a list where one number is taken: not twelve
+    [InlineData("--work", "run", "--work", "1,000")]
+    [InlineData("--grains", "load", "--grains", "2,4")]
+    [InlineData("--memory", "run", "--memory", "1.5")] // a fraction of a byte: not one byte
+    [InlineData("--payload", "run", "--payload", "0.5b")]
     public void A_bad_option_is_one_error_naming_it(string option, params string[] args)
     {
         var errors = ProcessMesh.Cli.Cli.Build().Parse(args).Errors;
@@ -50,6 +55,17 @@ public sealed class CliValidationTests
     {
         var errors = ProcessMesh.Cli.Cli.Build().Parse(["compare", "--workload", "pingpong", "--workers", "1,2,4", "--payload", "1KiB", "--memory", "64KiB", "--models", "process,thread"]).Errors;
         Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void An_out_file_that_cannot_be_made_says_why_in_the_user_s_terms()
+    {
+        var problem = ProcessMesh.Cli.Output.OutputTarget.CheckFile(new FileInfo("/proc/nope.json"));
+
+        Assert.NotNull(problem);
+        Assert.StartsWith("--out: cannot write /proc/nope.json (", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("Could not find", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', problem);
     }
 
     [Fact]

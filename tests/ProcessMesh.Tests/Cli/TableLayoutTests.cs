@@ -91,7 +91,7 @@ public sealed class TableLayoutTests
         new TableFormat(Width).Write(Report("compare cluster"), text);
 
         Assert.Contains("time / message, 2 silos", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Crossing a silo: +1111.11 µs per process message (1234.56 µs between two silos, 123.45 µs inside one; measured)", text.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Crossing a silo: +1111.11 µs per process message (1234.56 µs between two silos, 123.45 µs inside one; beyond noise)", text.ToString(), StringComparison.Ordinal);
         Assert.Contains("messages: 82,304,526 crossed silos (p50 1234.5 µs), 41,152,263 stayed inside one (p50 12.3 µs)", text.ToString(), StringComparison.Ordinal);
         Assert.Contains("silos: 10.0.0.7:11111, 10.0.0.8:11111, 10.0.0.9:11111 (3 machine(s), 6 cores between them).", text.ToString(), StringComparison.Ordinal);
     }
@@ -131,13 +131,12 @@ public sealed class TableLayoutTests
             Run(Models.Process, 2) with { MemoryPerWorkerBytes = 1024, MemoryPerWorkerBytesMin = 1024, MemoryPerWorkerBytesMax = 1024 },
             Run(Models.Thread, 2) with { MemoryPerWorkerBytes = 65_536, MemoryPerWorkerBytesMin = 65_000, MemoryPerWorkerBytesMax = 66_000 },
         ];
-        var handOff = new HandOffCost(2, 5000, 3, ProcessMicrosPerMessage: 10, ThreadMicrosPerMessage: 12, NoiseMicros: 0.5);
+        var handOff = new HandOffCost(2, 5000, Process: new Sample(10, 9.8, 10.2, 3), Thread: new Sample(12, 11.8, 12.2, 3));
         var costs = IsolationCost.From(runs, handOff);
 
-        Assert.Equal(Verdicts.WithinNoise, costs.Single(c => c.Workers == 1).MemoryVerdict);
-        Assert.Equal(Verdicts.BelowResolution, costs.Single(c => c.Workers == 2).MemoryVerdict);
-        Assert.Equal(Verdicts.BelowResolution, handOff.Verdict);
-        Assert.Equal(Verdicts.NoiseUnknown, Verdicts.Of(1024, 0, repeats: 1)); // one repeat has no spread to judge by
+        Assert.Equal(Difference.WithinNoise, costs.Single(c => c.Workers == 1).MemoryVerdict);
+        Assert.Equal(Difference.BelowResolution, costs.Single(c => c.Workers == 2).MemoryVerdict);
+        Assert.Equal(Difference.BelowResolution, handOff.Verdict);
         var text = new StringWriter();
         new TableFormat(Width).Write(new Report(runs, costs, HandOff: handOff), text);
         var table = text.ToString()[text.ToString().IndexOf("The cost of isolation", StringComparison.Ordinal)..];
@@ -168,7 +167,7 @@ public sealed class TableLayoutTests
                 return new Report([Run(Models.Thread, 4)]);
             case "compare":
                 var runs = new[] { 1, 2, 4 }.SelectMany(w => models.Select(m => Run(m, w))).ToList();
-                var handOff = new HandOffCost(2, 5000, 3, 123.45, 12.34, 1234.56);
+                var handOff = new HandOffCost(2, 5000, new Sample(123.45, 100, 140, 3), new Sample(12.34, 12, 13, 3));
                 return new Report(runs, IsolationCost.From(runs, handOff), ["gil cpu ×4: a failure that is long enough to need wrapping, which a failure line may"], HandOff: handOff);
             case "compare cluster":
                 string[] silos = ["10.0.0.7:11111", "10.0.0.8:11111", "10.0.0.9:11111"];
@@ -185,7 +184,7 @@ public sealed class TableLayoutTests
                     CrossSiloLatency = m == Models.Process ? new LatencySummary { Count = 41_152_263, P50 = 1_234.5 } : null,
                     LocalLatency = m == Models.Process ? new LatencySummary { Count = 20_576_131, P50 = 12.3 } : null,
                 })).ToList();
-                var crossing = new HandOffCost(2, 5000, 3, 123.45, 12.34, 1234.56) { CrossSiloMicrosPerMessage = 1_234.56, CrossSiloNoiseMicros = 12.3 };
+                var crossing = new HandOffCost(2, 5000, new Sample(123.45, 100, 140, 3), new Sample(12.34, 12, 13, 3)) { CrossSilo = new Sample(1_234.56, 1_220, 1_250, 3) };
                 return new Report(spread, IsolationCost.From(spread, crossing), HandOff: crossing);
             case "load closed":
                 return new Report([Load(Models.Process, 100_000, 64, open: false)]);

@@ -44,7 +44,8 @@ public sealed partial class ManifestTests
         Assert.Contains("containerPort must be integer", report, StringComparison.Ordinal);
 
         var unknownField = yaml.Replace("terminationGracePeriodSeconds:", "terminationGraceSeconds:", StringComparison.Ordinal);
-        Assert.ThrowsAny<Exception>(() => Manifests.Load(unknownField));
+        var unknown = Assert.ThrowsAny<YamlDotNet.Core.YamlException>(() => Manifests.Load(unknownField));
+        Assert.Contains("terminationGraceSeconds", unknown.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -43,7 +43,7 @@ public sealed class VerdictTests
     [Fact]
     public void A_figure_measured_once_gives_no_verdict()
     {
-        Assert.Equal(Verdict.Inconclusive, Verdicts.AtLeast(Noise.Ratio(Sample.Single(1), Sample.Single(0.5)), 1.3));
+        Assert.Equal(Verdict.Inconclusive, Noise.AtLeast(Noise.Ratio(Sample.Single(1), Sample.Single(0.5)), 1.3));
     }
 
     [Fact]

@@ -1,0 +1,39 @@
+using ProcessMesh.Cli.Commands;
+using ProcessMesh.Cli.Output;
+using ProcessMesh.Cli.Running;
+using ProcessMesh.Contracts;
+
+namespace ProcessMesh.Tests.Behaviour;
+
+/// <summary>
+/// A request the cluster will not run comes back as a typed refusal, not a CLI message: the grains name the setting
+/// and the CLI its option; and a comparison keeps the runs it finished beside the one that was refused.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class RefusalTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task An_unknown_model_is_a_typed_refusal_that_the_cli_maps_to_its_option()
+    {
+        var refusal = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.RunAsync(new RunSpec { Model = "fiber", Workload = Workload.Cpu, Workers = 1, Work = 1_000 }));
+
+        Assert.Equal(RefusedSetting.Model, refusal.Setting);
+        Assert.DoesNotContain("--", refusal.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--model: this cluster has no 'fiber' model", Execution.Refused(refusal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_comparison_keeps_its_finished_runs_beside_a_model_that_refuses_the_workload()
+    {
+        RunSpec[] specs =
+        [
+            new() { Model = Models.Process, Workload = Workload.PingPong, Workers = 2, Work = 200 },
+            new() { Model = Models.Hybrid, Workload = Workload.PingPong, Workers = 2, Work = 200 },
+        ];
+
+        var measured = await ProgressReporter.RunAsync("refusal", quiet: true, p => new ExperimentRunner(cluster.Client, new Experiment(1, 0)).RunAllAsync(specs, p, CancellationToken.None), TextWriter.Null);
+
+        Assert.Equal(Models.Process, Assert.Single(measured.Results).Model);
+        Assert.Contains("hybrid", Assert.Single(measured.Failures), StringComparison.Ordinal);
+    }
+}
