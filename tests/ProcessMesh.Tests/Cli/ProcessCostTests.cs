@@ -125,6 +125,25 @@ public sealed class ProcessCostTests : IDisposable
     }
 
     [Fact]
+    public void The_new_fields_read_back_from_a_report_file()
+    {
+        RunResult[] runs = [Record(Models.Process, 2, 8_000, 0.004), Record(Models.Thread, 2, 12_000)];
+        var handOff = new HandOffCost(2, 1000, new Sample(3, 2.9, 3.1, 3), new Sample(1.5, 1.4, 1.6, 3));
+        var report = new Report(runs, HandOff: handOff, ProcessCost: ProcessCost.From(runs, handOff, Synthetic(), withPython: true),
+            ThreadCost: ThreadCost.From(runs, handOff, Synthetic()), EmulationError: [new EmulationError(2, 1.5, null, -2, 3, 4)]);
+        var text = new StringWriter();
+        new JsonFormat().Write(report, text);
+
+        var read = JsonSerializer.Deserialize<Report>(text.ToString(), JsonFormat.Options)!;
+
+        Assert.Equal(report.ProcessCost!.Select(c => c with { Ipc = null }), read.ProcessCost!);
+        Assert.Equal(report.ThreadCost, read.ThreadCost);
+        Assert.Equal(report.EmulationError!, read.EmulationError!);
+        Assert.Contains("\"processCost\"", text.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"latencyP99Percent\"", text.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compare_json_carries_process_and_thread_cost_from_the_calibration_file()
     {
         var calibration = Synthetic() with { Machine = Synthetic().Machine with { Name = Environment.MachineName } };
