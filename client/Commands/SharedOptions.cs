@@ -33,7 +33,7 @@ internal sealed class SharedOptions
 
     public Option<long> Granularity { get; } = new("--granularity")
     {
-        Description = "Work units per message (the process model) or per chunk (the thread models). Default: the workload's (cpu 1000, others 1).",
+        Description = "Work units per message (the process model) or per chunk (the thread models). Default: the workload's (cpu 1000, trapezoid 10000, others 1).",
         HelpName = "N",
         CustomParser = r => OptionParsing.Whole(r, "--granularity", r.Tokens.Single().Value, 1, MaxWork),
     };

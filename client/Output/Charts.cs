@@ -74,7 +74,7 @@ internal static class Charts
                 plot.Axes.Margins(bottom: 0);
             }
 
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Edge.Right); // beside the data area, never on it: a legend on the plot hid the last points
             plot.SavePng(Path.Combine(dir.FullName, $"{name}.png"), Width, Height);
             File.WriteAllText(Path.Combine(dir.FullName, $"{name}.svg"), plot.GetSvgXml(Width, Height));
             charts.Add(new Chart(name, title));

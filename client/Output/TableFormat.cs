@@ -119,7 +119,7 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
                      $"median of {Figures.Count(first.Repeats, "repeat")}.";
         if (m.SiloMachines.Count > 1)
         {
-            yield return $"silos: {string.Join(", ", m.SiloMachines.Select(s => s.Silo))} ({m.Machines} machine(s), {m.ClusterCores} cores between them).";
+            yield return $"silos: {string.Join(", ", m.SiloMachines.Select(s => s.Silo))} ({m.Machines} {(m.Machines == 1 ? "machine" : "machines")}, {m.ClusterCores} cores between them).";
         }
         if (load)
         {

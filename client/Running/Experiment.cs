@@ -1,8 +1,4 @@
 namespace ProcessMesh.Cli.Running;
 
 /// <summary>How many times to measure a spec: warm-ups are run and thrown away; the median repeat is kept.</summary>
-internal sealed record Experiment(int Repeats, int Warmup)
-{
-    /// <summary>Steps one measured spec takes, for progress.</summary>
-    public int StepsPerSpec => Repeats + Warmup;
-}
+internal sealed record Experiment(int Repeats, int Warmup);

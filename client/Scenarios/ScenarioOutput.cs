@@ -179,7 +179,7 @@ internal static class ScenarioOutput
             plot.Axes.Margins(bottom: 0);
         }
 
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right); // beside the data area, never on it
         plot.SavePng(Path.Combine(dir.FullName, $"{chart.Name}.png"), 900, 520);
         File.WriteAllText(Path.Combine(dir.FullName, $"{chart.Name}.svg"), plot.GetSvgXml(900, 520));
     }

@@ -162,8 +162,8 @@ public sealed record RunResult
     /// </summary>
     [Id(44)] public LatencySummary? CompletedLatency { get; init; }
     /// <summary>
-    /// Growth of the silo's live managed heap per worker, bytes, read like <see cref="MemoryPerWorkerBytes"/>
-    /// (which is the resident set's growth): the part of a worker the runtime's collector sees.
+    /// Growth of the silo's live managed heap per worker, bytes, read at the same moments as <see cref="MemoryPerWorkerBytes"/>
+    /// (which is the larger of this and the resident set's growth): the part of a worker the runtime's collector sees.
     /// </summary>
     [Id(50)] public long HeapPerWorkerBytes { get; init; }
 

@@ -189,9 +189,6 @@ public sealed class WorkerHomes(string[] silos, short[] homes, short here, short
 [GenerateSerializer, Immutable, Alias("pm.Ledger")]
 public readonly record struct Ledger([property: Id(0)] long Sent, [property: Id(1)] long Delivered, [property: Id(2)] long Failed)
 {
-    /// <summary>Calls still in flight.</summary>
-    public long InFlight => Sent - Delivered - Failed;
-
     /// <summary>The sum of two ledgers.</summary>
     public static Ledger operator +(Ledger a, Ledger b) => new(a.Sent + b.Sent, a.Delivered + b.Delivered, a.Failed + b.Failed);
 }

@@ -41,13 +41,13 @@ public sealed class HelpAndProgressTests
         var specs = new[] { 1, 2, 4 }.SelectMany(w => new[] { Models.Process, Models.Thread }.Select(m => new RunSpec { Model = m, Workload = Workload.Cpu, Workers = w })).ToList();
         var experiment = new Experiment(Repeats: 3, Warmup: 1);
         TimeSpan Takes(int spec, int run) => TimeSpan.FromSeconds((spec == 0 && run == 0 ? 2.0 : 1.0) / Math.Min(specs[spec].Workers, 2));
-        var truth = Enumerable.Range(0, specs.Count).Sum(s => Enumerable.Range(0, experiment.StepsPerSpec).Sum(r => Takes(s, r).TotalSeconds));
+        var truth = Enumerable.Range(0, specs.Count).Sum(s => Enumerable.Range(0, experiment.Repeats + experiment.Warmup).Sum(r => Takes(s, r).TotalSeconds));
 
         var estimator = new RunEstimator(specs, experiment, cores: 2);
         var elapsed = 0.0;
         for (var s = 0; s < specs.Count; s++)
         {
-            for (var r = 0; r < experiment.StepsPerSpec; r++)
+            for (var r = 0; r < experiment.Repeats + experiment.Warmup; r++)
             {
                 var expected = estimator.Begin(s);
                 if (elapsed >= truth / 10)

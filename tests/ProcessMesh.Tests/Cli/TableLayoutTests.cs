@@ -95,7 +95,7 @@ public sealed class TableLayoutTests
         Assert.Contains("time / message, 2 silos", text.ToString(), StringComparison.Ordinal);
         Assert.Contains("Crossing a silo: +1111.11 µs per process message (1234.56 µs between two silos, 123.45 µs inside one; beyond noise)", text.ToString(), StringComparison.Ordinal);
         Assert.Contains("messages: 82,304,526 crossed silos (p50 1234.5 µs), 41,152,263 stayed inside one (p50 12.3 µs)", text.ToString(), StringComparison.Ordinal);
-        Assert.Contains("silos: 10.0.0.7:11111, 10.0.0.8:11111, 10.0.0.9:11111 (3 machine(s), 6 cores between them).", text.ToString(), StringComparison.Ordinal);
+        Assert.Contains("silos: 10.0.0.7:11111, 10.0.0.8:11111, 10.0.0.9:11111 (3 machines, 6 cores between them).", text.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

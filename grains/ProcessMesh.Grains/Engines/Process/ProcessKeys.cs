@@ -1,5 +1,3 @@
-using ProcessMesh.Contracts;
-
 namespace ProcessMesh.Grains.Engines.Process;
 
 /// <summary>
@@ -17,7 +15,4 @@ public static class ProcessKeys
         var parts = key.Split('/');
         return parts.Length == 3 && int.TryParse(parts[2], out var index) ? (parts[1], index) : (null, -1);
     }
-
-    /// <summary>Whether <paramref name="placement"/> is one this model knows.</summary>
-    public static bool IsKnown(string placement) => placement is Placements.Spread or Placements.Local or Placements.Default;
 }
