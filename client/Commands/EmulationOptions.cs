@@ -94,7 +94,8 @@ internal sealed class EmulationOptions
         return null;
     }
 
-    private static bool OnPath(string executable) =>
+    /// <summary>Whether <paramref name="executable"/> is a file in a directory of PATH.</summary>
+    internal static bool OnPath(string executable) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Any(dir => File.Exists(Path.Combine(dir, executable)));
 }

@@ -49,6 +49,12 @@ internal static class Execution
         {
             // On a cluster, the hand-off also runs with the pair on two silos: what crossing one costs a message.
             var handOff = withIsolation ? HandOffCost.Specs([.. specs.Select(s => s.Model).Distinct()], await connection.SilosAsync()) : [];
+
+            // What a real process costs on this machine, printed beside the grain and the thread: read before the
+            // runs, so a first run's quick calibration does not share the cores with them.
+            var calibration = handOff.Count > 0
+                ? await CompareCalibration.GetAsync(connection, parse.GetValue(options.Common.CalibrationFile), parse.GetValue(options.Common.Quiet), cancellationToken)
+                : null;
             var runner = new ExperimentRunner(connection.Grains, experiment, connection.Watch);
             var measured = await ProgressReporter.RunAsync(
                 $"{specs[0].Workload.ToString().ToLowerInvariant()} on {connection.Description}",
@@ -57,11 +63,15 @@ internal static class Execution
             var results = keep(measured.Results);
             var cost = HandOffCost.From(measured.Extra);
             string[] failures = [.. measured.Failures, .. Interruption.Line(measured.Interrupted, results.Count)];
+            var errors = withIsolation ? EmulationError.From(results) : [];
             return new Report(
                 results,
                 withIsolation ? IsolationCost.From(results, cost) : null,
                 failures.Length > 0 ? failures : null,
-                HandOff: cost);
+                HandOff: cost,
+                ProcessCost: withIsolation && cost is not null ? ProcessCost.From(results, cost, calibration, EmulationOptions.OnPath("python3")) : null,
+                ThreadCost: withIsolation ? ThreadCost.From(results, cost, calibration) : null,
+                EmulationError: errors.Count > 0 ? errors : null);
         }, cancellationToken);
     }
 

@@ -65,6 +65,18 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
             console.Write(IsolationTable(report));
         }
 
+        if (report.ProcessCost?.FirstOrDefault(c => c.Source != ProcessCost.Measured) is { } calibrated)
+        {
+            var ways = string.Join(", ", report.ProcessCost.Where(c => c.Source != ProcessCost.Measured).Select(c => $"{c.As} ({CostModel.IpcName(c.As, c.Ipc ?? "")})"));
+            console.WriteLine($"Real processes, {ways}: {calibrated.CalibratedOn}.");
+        }
+
+        if (report.EmulationError is { Count: > 0 } errors)
+        {
+            console.Write(EmulationErrorTable(report.Runs, errors));
+            console.WriteLine("Each figure (emulated − real) / real; memory / worker: the emulated worker's against the real processes' Pss per worker.");
+        }
+
         if (report.HandOff is { CrossingMicrosecondsPerMessage: { } crossing } h)
         {
             console.WriteLine($"Crossing a silo: {crossing:+0.00;-0.00} µs per process message ({h.CrossSiloMicrosPerMessage:0.00} µs between two silos, " +
@@ -195,9 +207,60 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
                 Cost(c.ExtraBytesPerWorker, c.ExtraBytesPerWorkerNoise, c.MemoryVerdict, v => Bytes.Format(v)), "memory growth / live worker"]);
         }
 
+        rows.AddRange(CalibratedRows(report));
+
         FittedColumn[] columns = [new("cost", 0, Left: true), new("workers", 0), new("process", 0), new("thread", 0), new("extra", 0), new("measured by", 0, Left: true)];
         return FittedTable.Build("The cost of isolation: process against thread", columns, rows, width).Table;
     }
+
+    /// <summary>
+    /// The rows of what a real OS process costs beside a thread: a message, the memory, the start, for each
+    /// calibrated way of being a process; and the grain's measured start. The thread's start is calibrated too.
+    /// </summary>
+    private static IEnumerable<FittedCell[]> CalibratedRows(Report report)
+    {
+        if (report.ThreadCost is not { } thread || report.ProcessCost is not { Count: > 0 } costs)
+        {
+            yield break;
+        }
+
+        var threadStart = thread.StartMicros is { } ts ? Micros(ts) : "—";
+        foreach (var c in costs.Where(c => c.Source != ProcessCost.Measured))
+        {
+            yield return [$"message, {c.As}", "2", Micros(c.MicrosPerMessage), Micros(thread.MicrosPerMessage), Plain(c.MicrosPerMessage - thread.MicrosPerMessage, Micros), $"calibrated: {c.Ipc}, 8 B"];
+        }
+
+        foreach (var c in costs.Where(c => c.Source != ProcessCost.Measured))
+        {
+            yield return [$"memory, {c.As}", "—", Bytes.Format(c.BytesPerWorker), Bytes.Format(thread.BytesPerWorker), Plain(c.BytesPerWorker - thread.BytesPerWorker, v => Bytes.Format((long)v)), "calibrated: Pss / extra"];
+        }
+
+        foreach (var c in costs)
+        {
+            var start = c.StartMicros is { } s ? Micros(s) : "—";
+            var extra = c.StartMicros is { } cs && thread.StartMicros is { } t ? Plain(cs - t, Micros) : "—";
+            yield return [$"start, {c.As}", "—", start, threadStart, extra,
+                c.Source == ProcessCost.Measured ? "measured: start / worker" : "calibrated: spawn to reply"];
+        }
+    }
+
+    /// <summary>The emulation's error, one column per figure: emulated against real, signed percent.</summary>
+    private Table EmulationErrorTable(IReadOnlyList<RunResult> runs, IReadOnlyList<EmulationError> errors)
+    {
+        var emulated = runs.First(r => r.Model == Models.Process && r.Emulate is Emulation.DotNet or Emulation.Python);
+        var rows = errors.Select(e => new FittedCell[]
+        {
+            Int(e.Workers), Percent(e.ThroughputPercent), Percent(e.SpeedupPercent), Percent(e.LatencyP50Percent), Percent(e.LatencyP99Percent), Percent(e.MemoryPerWorkerPercent),
+        }).ToList();
+        FittedColumn[] columns = [new("workers", 0), new("throughput", 0), new("speedup", 0), new("p50", 0), new("p99", 0), new("memory / worker", 0)];
+        return FittedTable.Build($"Emulation error: {emulated.Emulate} emulated against os, signed %", columns, rows, width).Table;
+    }
+
+    private static string Percent(double? value) => value is { } v ? $"{v:+0.0;-0.0;0.0} %" : "—";
+
+    private static string Micros(double micros) => micros >= 1000 ? $"{micros / 1000:0.0} ms" : $"{micros:0.00} µs";
+
+    private static string Plain(double value, Func<double, string> format) => value >= 0 ? $"+{format(value)}" : $"-{format(-value)}";
 
     private static string Int(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -79,8 +79,10 @@ public sealed class TableLayoutTests
         Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= Width, $"{line.TrimEnd().Length} columns: {line}"));
         Assert.DoesNotContain(lines, line => line.Contains('…'));
         // One text line a row: a header, then each record (and each cost) on exactly one line.
-        var tables = (report.Isolation is { Count: > 0 } || report.HandOff is not null ? 1 : 0) + 1 + (report.Changes is { Count: > 0 } ? 1 : 0);
-        var rows = report.Runs.Count + (report.HandOff is null ? 0 : report.HandOff.CrossSiloMicrosPerMessage is null ? 1 : 2) + (report.Isolation?.Count ?? 0) + (report.Changes?.Count ?? 0);
+        var tables = (report.Isolation is { Count: > 0 } || report.HandOff is not null ? 1 : 0) + 1 + (report.Changes is { Count: > 0 } ? 1 : 0) + (report.EmulationError is { Count: > 0 } ? 1 : 0);
+        var calibrated = report.ProcessCost?.Count(c => c.Source != ProcessCost.Measured) ?? 0;
+        var rows = report.Runs.Count + (report.HandOff is null ? 0 : report.HandOff.CrossSiloMicrosPerMessage is null ? 1 : 2) + (report.Isolation?.Count ?? 0) + (report.Changes?.Count ?? 0)
+                   + (report.ThreadCost is null ? 0 : (2 * calibrated) + (report.ProcessCost?.Count ?? 0)) + (report.EmulationError?.Count ?? 0);
         Assert.Equal(tables + rows, lines.Count(l => l.StartsWith('│')));
     }
 
@@ -168,7 +170,20 @@ public sealed class TableLayoutTests
             case "compare":
                 var runs = new[] { 1, 2, 4 }.SelectMany(w => models.Select(m => Run(m, w))).ToList();
                 var handOff = new HandOffCost(2, 5000, new Sample(123.45, 100, 140, 3), new Sample(12.34, 12, 13, 3));
-                return new Report(runs, IsolationCost.From(runs, handOff), ["gil cpu ×4: a failure that is long enough to need wrapping, which a failure line may"], HandOff: handOff);
+                var calibration = Emulated.SyntheticCalibration.With(oneWayMicros: 103_456.7, startMicros: 1_234_567.8, footprintBytes: 123_456_789_012) with
+                {
+                    Machine = new CalibratedMachine { Name = "a-machine-with-a-long-name-0123456789" },
+                    Threads = [new ThreadCalibration { Kind = Emulation.DotNet, StartMicros = 123_456.7 }],
+                };
+                var emulated = Run(Models.Process, 4) with { Emulate = Emulation.Python };
+                return new Report(
+                    [.. runs, Run(Models.Os, 4), emulated],
+                    IsolationCost.From(runs, handOff),
+                    ["gil cpu ×4: a failure that is long enough to need wrapping, which a failure line may"],
+                    HandOff: handOff,
+                    ProcessCost: ProcessCost.From(runs, handOff, calibration, withPython: true),
+                    ThreadCost: ThreadCost.From(runs, handOff, calibration),
+                    EmulationError: [new EmulationError(4, -123.45, 1234.5, -99.9, 12_345.6, -100)]);
             case "compare cluster":
                 string[] silos = ["10.0.0.7:11111", "10.0.0.8:11111", "10.0.0.9:11111"];
                 var machine = _machine with { Silos = 3, SiloMachines = [.. silos.Select((s, i) => new SiloMachine { Silo = s, Host = $"node-{i}", Cores = 2 })] };
