@@ -106,7 +106,7 @@ public sealed class EmulationTests(ClusterFixture cluster)
         // A terabyte per process: held, no machine admits two; modelled, they run, and the record says what they would need.
         var calibration = SyntheticCalibration.With(footprintBytes: 1L << 40, startMicros: 0);
         var held = PingPong(Contracts.Emulation.Python, calibration, rounds: 20);
-        var refusal = await Assert.ThrowsAsync<ArgumentException>(() => cluster.RunAsync(held));
+        var refusal = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.RunAsync(held));
         Assert.Contains("--footprint modelled", refusal.Message, StringComparison.Ordinal);
 
         var result = await cluster.RunAsync(held with { Footprint = Contracts.Emulation.Modelled });
@@ -123,8 +123,9 @@ public sealed class EmulationTests(ClusterFixture cluster)
     {
         var spec = PingPong(Contracts.Emulation.DotNet, SyntheticCalibration.With()) with { Model = Models.Thread };
 
-        var refusal = await Assert.ThrowsAsync<ArgumentException>(() => cluster.RunAsync(spec));
-        Assert.StartsWith("--emulate", refusal.Message, StringComparison.Ordinal);
+        var refusal = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.RunAsync(spec));
+        Assert.Equal(RefusedSetting.Model, refusal.Setting); // the CLI maps it to --model; the cluster speaks no flag names
+        Assert.Contains("only the process model emulates processes", refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class OsModelTests(ClusterFixture fixture) : NoLeftoverWorkers
     [InlineData("cpu", "pipe", 4000, 0L, "--workers")]
     public async Task Refuses_before_starting_naming_the_option(string workload, string ipc, int workers, long memory, string option)
     {
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => fixture.RunAsync(new RunSpec
+        var refused = await Assert.ThrowsAsync<RunRefusedException>(() => fixture.RunAsync(new RunSpec
         {
             Model = Models.Os, Workload = new Workload(workload), Workers = workers, MemoryBytes = memory, Ipc = ipc,
         }).WaitAsync(Patience));
