@@ -93,7 +93,7 @@ public sealed class CostModel
     {
         (Emulation.Python, "pipe") => "multiprocessing pipe",
         (Emulation.Python, "queue") => "multiprocessing queue",
-        (_, "pipe") => "anonymous pipe",
+        (_, "pipe") => "kernel pipe",
         (_, "uds") => "Unix domain socket",
         (_, "tcp") => "TCP loopback",
         _ => ipc,

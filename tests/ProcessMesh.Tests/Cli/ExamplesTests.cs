@@ -11,7 +11,7 @@ namespace ProcessMesh.Tests.Cli;
 /// <summary>
 /// Every example in README.md, in the reference it links (docs/cli.md, docs/cluster.md) and in every verb's --help runs through the real CLI and exits 0, so the docs
 /// cannot drift from the program. Each is shortened the way README says (--work 200, --repeats 1 --warmup 0,
-/// 200ms drives, at most 20 grains), run in order in one folder (a report reads what a sweep wrote), and
+/// 200ms drives, at most 20 grains, a quick calibration), run in order in one folder (a report reads what a sweep wrote), and
 /// --gateway examples reach a silo this test starts. One test, examples one after another.
 /// </summary>
 public sealed partial class ExamplesTests(ITestOutputHelper output) : IDisposable
@@ -125,6 +125,11 @@ public sealed partial class ExamplesTests(ITestOutputHelper output) : IDisposabl
                     args.AddRange([option, value]);
                 }
             }
+        }
+
+        if (verb == "calibrate" && !args.Contains("--quick"))
+        {
+            args.Add("--quick"); // the full calibration takes about 90 s; the quick one measures the same kinds of thing
         }
 
         if (verb == "load" && !args.Contains("--duration") && !args.Contains("-d"))
