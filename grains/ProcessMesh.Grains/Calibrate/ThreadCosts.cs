@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Os;
+using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Calibrate;
 
@@ -13,10 +13,8 @@ namespace ProcessMesh.Grains.Calibrate;
 /// by calibrate.py). A hand-off copies the payload into a shared slot and wakes the other thread, as the thread
 /// model's workers do; the CPU each side burns is read from the threads' own CPU clocks.
 /// </summary>
-internal static partial class ThreadCosts
+internal static class ThreadCosts
 {
-    private const int ClockThreadCpuTime = 3;
-
     /// <summary>.NET threads: their cost and their hand-offs at <paramref name="plan"/>'s sizes.</summary>
     public static async Task<(ThreadCalibration Thread, IReadOnlyList<MessageCalibration> HandOffs)> DotNetAsync(CalibrationPlan plan, CancellationToken cancellationToken)
     {
@@ -134,14 +132,14 @@ internal static partial class ThreadCosts
         long partnerMessages = 0;
         var partner = new System.Threading.Thread(() =>
         {
-            var cpu0 = ThreadCpuSeconds();
+            var cpu0 = ThreadCpuClock.Seconds();
             double receive = 0;
             long received = 0;
             while (true)
             {
-                var before = ThreadCpuSeconds();
+                var before = ThreadCpuClock.Seconds();
                 ping.Wait();
-                receive += ThreadCpuSeconds() - before;
+                receive += ThreadCpuClock.Seconds() - before;
                 if (Volatile.Read(ref stop))
                 {
                     break;
@@ -152,7 +150,7 @@ internal static partial class ThreadCosts
                 pong.Release();
             }
 
-            partnerCpu = ThreadCpuSeconds() - cpu0;
+            partnerCpu = ThreadCpuClock.Seconds() - cpu0;
             partnerReceive = receive;
             partnerMessages = 2 * received;
         }) { IsBackground = true, Name = "calibrate hand-off" };
@@ -165,7 +163,7 @@ internal static partial class ThreadCosts
             pong.Wait();
         }
 
-        var cpuStart = ThreadCpuSeconds();
+        var cpuStart = ThreadCpuClock.Seconds();
         double receiveCpu = 0;
         var times = new List<long>(1024);
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
@@ -175,15 +173,15 @@ internal static partial class ThreadCosts
             var began = Stopwatch.GetTimestamp();
             payload.CopyTo(slot, 0);
             ping.Release();
-            var before = ThreadCpuSeconds();
+            var before = ThreadCpuClock.Seconds();
             pong.Wait();
-            receiveCpu += ThreadCpuSeconds() - before;
+            receiveCpu += ThreadCpuClock.Seconds() - before;
             now = Stopwatch.GetTimestamp();
             times.Add(now - began);
         }
         while (now < deadline);
 
-        var cpu = ThreadCpuSeconds() - cpuStart;
+        var cpu = ThreadCpuClock.Seconds() - cpuStart;
         long roundTrips = times.Count;
         times.Sort();
         Volatile.Write(ref stop, true);
@@ -202,25 +200,4 @@ internal static partial class ThreadCosts
             ReceiverCpuMicros = (receiveCpu / messages + partnerReceive / partnerMessages) * 1e6,
         };
     }
-
-    /// <summary>The calling thread's CPU time, seconds (CLOCK_THREAD_CPUTIME_ID).</summary>
-    private static double ThreadCpuSeconds()
-    {
-        if (ClockGetTime(ClockThreadCpuTime, out var time) != 0)
-        {
-            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed: no thread CPU clock on this system");
-        }
-
-        return time.Seconds + time.Nanoseconds / 1e9;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec time);
 }
