@@ -80,10 +80,24 @@ public abstract class ModelBehaviour(ClusterFixture cluster, string model)
         }
     }
 
+    /// <summary>
+    /// Whether the model runs <paramref name="workload"/>; a workload it does not run must be refused, typed and
+    /// naming the model, before anything runs.
+    /// </summary>
+    protected virtual bool Runs(IWorkload workload) => true;
+
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task Every_workload_gives_the_expected_answer(string workload, int workers)
     {
+        if (!Runs(WorkloadCatalog.Get(new Workload(workload))))
+        {
+            var refused = await Assert.ThrowsAsync<RunRefusedException>(() => RunAsync(Small(Model, workload, workers)));
+            Assert.Equal(RefusedSetting.Model, refused.Setting);
+            Assert.Contains(workload, refused.Message, StringComparison.Ordinal);
+            return;
+        }
+
         var result = await RunAsync(Small(Model, workload, workers));
 
         Assert.True(result.Correct, $"{Model} {workload} ×{workers}: expected {result.Expected}, got {result.Actual}");
@@ -104,6 +118,15 @@ public abstract class ModelBehaviour(ClusterFixture cluster, string model)
 }
 
 public sealed class ProcessModelBehaviour(ClusterFixture cluster) : ModelBehaviour(cluster, Models.Process);
+
+/// <summary>
+/// <c>hybrid</c>: a pool of threads per silo, pools exchanging their shares by message. It runs every workload
+/// whose answer adds up over disjoint shares and refuses the rest.
+/// </summary>
+public sealed class HybridModelBehaviour(ClusterFixture cluster) : ModelBehaviour(cluster, Models.Hybrid)
+{
+    protected override bool Runs(IWorkload workload) => workload.Splits;
+}
 
 /// <summary>The shared-memory models also run every primitive with and without native compute.</summary>
 public abstract class SharedMemoryModelBehaviour(ClusterFixture cluster, string model) : ModelBehaviour(cluster, model)
