@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ProcessMesh.Grains.Engines.Thread;
+using ProcessMesh.Grains.Engines.SharedMemory;
 
 namespace ProcessMesh.Grains.Workloads;
 

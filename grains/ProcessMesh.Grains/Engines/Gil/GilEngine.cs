@@ -1,5 +1,5 @@
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines.Thread;
+using ProcessMesh.Grains.Engines.SharedMemory;
 using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Engines.Gil;

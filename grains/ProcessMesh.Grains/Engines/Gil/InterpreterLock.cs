@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ProcessMesh.Grains.Engines.SharedMemory;
 
 namespace ProcessMesh.Grains.Engines.Gil;
 

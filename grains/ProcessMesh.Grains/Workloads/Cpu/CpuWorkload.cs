@@ -1,6 +1,6 @@
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
-using ProcessMesh.Grains.Engines.Thread;
+using ProcessMesh.Grains.Engines.SharedMemory;
 using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Workloads.Cpu;

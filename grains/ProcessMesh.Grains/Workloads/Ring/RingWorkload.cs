@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
-using ProcessMesh.Grains.Engines.Thread;
+using ProcessMesh.Grains.Engines.SharedMemory;
 using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Workloads.Ring;

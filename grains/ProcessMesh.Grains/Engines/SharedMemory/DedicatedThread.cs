@@ -1,4 +1,4 @@
-namespace ProcessMesh.Grains.Engines.Thread;
+namespace ProcessMesh.Grains.Engines.SharedMemory;
 
 /// <summary>Runs work on a new OS thread, outside the Orleans scheduler and the .NET thread pool, as a task to await.</summary>
 public static class DedicatedThread

@@ -1,4 +1,4 @@
-namespace ProcessMesh.Grains.Engines.Gil;
+namespace ProcessMesh.Grains.Engines.SharedMemory;
 
 /// <summary>No interpreter lock: threads run compute in parallel.</summary>
 public sealed class NoInterpreterLock : IInterpreterLock

@@ -1,8 +1,7 @@
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines.Gil;
 using ProcessMesh.Grains.Measurement;
 
-namespace ProcessMesh.Grains.Engines.Thread;
+namespace ProcessMesh.Grains.Engines.SharedMemory;
 
 /// <summary>
 /// What a workload's shared-memory protocol is given: the spec, the interpreter lock (a no-op for the

@@ -1,7 +1,6 @@
-using ProcessMesh.Grains.Engines.Gil;
 using ProcessMesh.Grains.Measurement;
 
-namespace ProcessMesh.Grains.Engines.Thread;
+namespace ProcessMesh.Grains.Engines.SharedMemory;
 
 /// <summary>
 /// Dedicated OS threads started together: each is started and parked at a gate before the clock starts, all are

@@ -1,8 +1,8 @@
-namespace ProcessMesh.Grains.Engines.Gil;
+namespace ProcessMesh.Grains.Engines.SharedMemory;
 
 /// <summary>
 /// The lock a pool's threads hold while they run compute steps. The <c>gil</c> model's is
-/// <see cref="InterpreterLock"/>, after CPython's; the <c>thread</c> model has none (<see cref="NoInterpreterLock"/>).
+/// <c>Engines/Gil/InterpreterLock</c>, after CPython's; the <c>thread</c> model has none (<see cref="NoInterpreterLock"/>).
 /// </summary>
 public interface IInterpreterLock
 {

@@ -1,9 +1,8 @@
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines.Gil;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 
-namespace ProcessMesh.Grains.Engines.Thread;
+namespace ProcessMesh.Grains.Engines.SharedMemory;
 
 /// <summary>
 /// A pool of dedicated OS threads that share one memory region, running one workload's shared-memory protocol.

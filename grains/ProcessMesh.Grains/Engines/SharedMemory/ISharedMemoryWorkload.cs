@@ -1,4 +1,4 @@
-namespace ProcessMesh.Grains.Engines.Thread;
+namespace ProcessMesh.Grains.Engines.SharedMemory;
 
 /// <summary>A workload's shared-memory protocol for one run: what each thread does, and the answer they reach together.</summary>
 public interface ISharedMemoryWorkload

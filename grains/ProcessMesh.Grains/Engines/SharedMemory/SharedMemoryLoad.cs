@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines.Gil;
 using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 
-namespace ProcessMesh.Grains.Engines.Thread;
+namespace ProcessMesh.Grains.Engines.SharedMemory;
 
 /// <summary>
 /// The thread models' side of a load test: the same population, as plain objects in shared memory (each with its

@@ -1,6 +1,6 @@
 using ProcessMesh.Contracts;
 
-namespace ProcessMesh.Grains.Engines.Thread;
+namespace ProcessMesh.Grains.Engines.SharedMemory;
 
 /// <summary>One 64-bit cell of the pool's shared memory, updated under the run's <see cref="SyncPrimitive"/>.</summary>
 public abstract class SharedCell
