@@ -20,6 +20,7 @@ up_timeout="${PROCESSMESH_UP_TIMEOUT:-90}"
 dll="$here/bin/Release/net10.0/ProcessMesh.Silo.dll"
 
 say() { echo "local-cluster: $*" >&2; }
+plural() { if [ "$1" = 1 ]; then echo "$2"; else echo "$2s"; fi; }
 die() { say "$*"; exit 1; }
 
 usage() {
@@ -97,9 +98,9 @@ down() {
   done
   if [ -f "$dir/redis.pid" ]; then
     stop_pid "$dir/redis.pid" redis-server 10
-    say "stopped $stopped silo(s) and the redis-server it started"
+    say "stopped $stopped $(plural "$stopped" silo) and the redis-server it started"
   else
-    say "stopped $stopped silo(s)"
+    say "stopped $stopped $(plural "$stopped" silo)"
   fi
   rm -f "$dir/redis"
 }
@@ -196,7 +197,7 @@ up() {
   done
 
   trap - EXIT
-  say "$n silo(s) active in $(( SECONDS - started )) s (cluster '$cluster_id', logs in $dir/logs)"
+  say "$n $(plural "$n" silo) active in $(( SECONDS - started )) s (cluster '$cluster_id', logs in $dir/logs)"
   local extra=""
   [ "$cluster_id" = processmesh ] || extra=" --cluster-id $cluster_id"
   echo "--redis $redis$extra"
@@ -222,7 +223,7 @@ status() {
   fi
   echo "membership table (cluster '$cluster_id'):"
   members | while read -r address code; do echo "  $address $(status_name "$code")"; done
-  echo "$running of $total silo(s) running; join with: --redis $redis"
+  echo "$running of $total $(plural "$total" silo) running; join with: --redis $redis"
   [ "$running" -eq "$total" ]
 }
 

@@ -88,7 +88,7 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
     }
 
     /// <summary>
-    /// Measures one spec: warm-ups, then repeats summarised by their median (by wall time) and spread. A repeat
+    /// Measures one spec: warm-ups, then repeats summarised by the median repeat by throughput, and the spread. A repeat
     /// that ends lost ends the spec: its record is returned, saying how many repeats completed before it.
     /// Throws <see cref="RunLostException"/> (with the lost record) when the client lost its way into the cluster.
     /// </summary>

@@ -81,7 +81,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                 answer = await phase.WaitAsync(stop.Token);
                 outcome = run.Recoveries > 0 ? Outcomes.Recovered : Outcomes.Completed;
                 failure = run.Recoveries > 0
-                    ? $"{await LostAsync(homes, run.LastFailure)} left the cluster during the run; {run.Recoveries} worker(s) started again on the survivors"
+                    ? $"{await LostAsync(homes, run.LastFailure)} left the cluster during the run; {run.Recoveries} worker{(run.Recoveries == 1 ? "" : "s")} started again on the survivors"
                     : null;
             }
             catch (Exception e) when (e is not ArgumentException)
