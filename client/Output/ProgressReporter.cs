@@ -112,13 +112,15 @@ internal sealed class ProgressReporter
         lock (_gate)
         {
             var rest = Remaining();
-            if (rest is null)
+            var current = _stepExpected is { } e && _inStep.IsRunning ? e - _inStep.Elapsed : TimeSpan.Zero;
+            if (rest is null || (_inStep.IsRunning && rest == TimeSpan.Zero && current <= TimeSpan.Zero))
             {
+                // No estimate; or only the step in flight is left and it has no estimate or has outrun its own:
+                // "about 0.0 s left" for a step still running would be a figure nobody measured.
                 return null;
             }
 
-            var current = _stepExpected is { } e ? Max(TimeSpan.Zero, e - _inStep.Elapsed) : TimeSpan.Zero;
-            return rest + current;
+            return rest + (current > TimeSpan.Zero ? current : TimeSpan.Zero);
         }
     }
 
@@ -177,8 +179,6 @@ internal sealed class ProgressReporter
     }
 
     private string Left() => EstimateLeft() is { } left ? $", about {Format(left)} left" : "";
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>A duration for people: 0.4 s, 12 s, 2 min 05 s.</summary>
     public static string Format(TimeSpan t) => t.TotalSeconds < 10 ? $"{t.TotalSeconds:0.0} s" : t.TotalSeconds < 60 ? $"{t.TotalSeconds:0} s" : $"{(int)t.TotalMinutes} min {t.Seconds:00} s";
