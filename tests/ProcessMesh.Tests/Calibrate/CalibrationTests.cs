@@ -31,7 +31,7 @@ public sealed class CalibrationTests : IDisposable
             Directory.Delete(_directory, recursive: true);
         }
 
-        CalibrationProcesses.AssertNoneLeft();
+        OwnedProcesses.Calibration.AssertNoneLeft();
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class CalibrationTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => calibration);
         Assert.False(File.Exists(new CalibrationCache(_directory).FilePath), "a stopped calibration was cached");
-        CalibrationProcesses.AssertNoneLeft();
+        OwnedProcesses.Calibration.AssertNoneLeft();
     }
 
     /// <summary>A calibration of <paramref name="machine"/> with every field set (the figures are shapes, not measurements: this checks the format).</summary>

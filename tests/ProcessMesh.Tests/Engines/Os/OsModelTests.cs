@@ -59,7 +59,7 @@ public sealed class OsModelTests(ClusterFixture fixture) : NoLeftoverWorkers
         var run = fixture.RunAsync(new RunSpec { Model = Models.Os, Workload = Workload.PingPong, Workers = 2, Work = 1_000_000_000, Ipc = "pipe" });
         int victim = 0;
         await Cluster.Loopback.WaitUntilAsync(
-            () => Task.FromResult(run.IsCompleted || (victim = WorkerProcesses.Leftovers().FirstOrDefault(InMeasuredPhase)) != 0),
+            () => Task.FromResult(run.IsCompleted || (victim = OwnedProcesses.Workers.Leftovers().FirstOrDefault(InMeasuredPhase)) != 0),
             Patience, "a worker process in its measured phase (a thread named mesh-phase)");
         Assert.False(run.IsCompleted, "the run ended before a worker could be killed");
         using (var process = Process.GetProcessById(victim))

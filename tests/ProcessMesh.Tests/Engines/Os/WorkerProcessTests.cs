@@ -79,15 +79,15 @@ public sealed class WorkerProcessTests : NoLeftoverWorkers
         using var bench = Process.Start(WorkerExecutable.StartInfo(["ipc-bench", "--ipc", "pipe", "--sizes", "8", "--seconds", "30"]))!;
         try
         {
-            await Cluster.Loopback.WaitUntilAsync(() => Task.FromResult(WorkerProcesses.Leftovers().Count >= 2), Patience, "the bench and its echo peer to run");
+            await Cluster.Loopback.WaitUntilAsync(() => Task.FromResult(OwnedProcesses.Workers.Leftovers().Count >= 2), Patience, "the bench and its echo peer to run");
             bench.Kill(entireProcessTree: false);
             await bench.WaitForExitAsync();
-            Assert.Single(WorkerProcesses.Leftovers());
+            Assert.Single(OwnedProcesses.Workers.Leftovers());
         }
         finally
         {
             WorkerExecutable.Kill(bench);
-            foreach (var pid in WorkerProcesses.Leftovers())
+            foreach (var pid in OwnedProcesses.Workers.Leftovers())
             {
                 // The killed bench could not remove its FIFO directory: the orphan's --connect names it.
                 var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
