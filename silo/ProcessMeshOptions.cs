@@ -45,27 +45,32 @@ public static class ProcessMeshOptions
     {
         using var services = new ServiceCollection().AddProcessMeshSettings(configuration, environment).BuildServiceProvider();
         var failures = new List<string>();
-        SiloSettings? silo = null;
-        HttpSettings? http = null;
-        try
-        {
-            silo = services.GetRequiredService<IOptions<SiloSettings>>().Value;
-        }
-        catch (OptionsValidationException e)
-        {
-            failures.AddRange(e.Failures);
-        }
-
-        try
-        {
-            http = services.GetRequiredService<IOptions<HttpSettings>>().Value;
-        }
-        catch (OptionsValidationException e)
-        {
-            failures.AddRange(e.Failures);
-        }
-
+        var silo = Value<SiloSettings>(services, failures);
+        var http = Value<HttpSettings>(services, failures);
         return failures.Count == 0 ? (silo!, http!) : throw new OptionsValidationException(SiloSettings.Section, typeof(SiloSettings), failures);
+    }
+
+    /// <summary>One of the settings types, bound and validated as the host does on start (a bad value throws, naming it).</summary>
+    public static T Read<T>(IConfiguration configuration, Func<string, string?>? environment = null)
+        where T : class
+    {
+        using var services = new ServiceCollection().AddProcessMeshSettings(configuration, environment).BuildServiceProvider();
+        var failures = new List<string>();
+        return Value<T>(services, failures) ?? throw new OptionsValidationException(SiloSettings.Section, typeof(T), failures);
+    }
+
+    private static T? Value<T>(IServiceProvider services, List<string> failures)
+        where T : class
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            failures.AddRange(e.Failures);
+            return null;
+        }
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public static class SiloHosting
     /// <paramref name="environment"/>: the process environment when null); a bad setting throws with a line naming it.
     /// </summary>
     public static SiloSettings ReadSettings(IConfiguration configuration, Func<string, string?>? environment = null) =>
-        ProcessMeshOptions.Read(configuration, environment).Silo;
+        ProcessMeshOptions.Read<SiloSettings>(configuration, environment);
 
     /// <summary>Adds an Orleans client that joins the silo of cluster <paramref name="clusterId"/> at <paramref name="gateway"/>.</summary>
     public static IHostApplicationBuilder AddProcessMeshClient(this IHostApplicationBuilder builder, IPEndPoint gateway, string clusterId) =>

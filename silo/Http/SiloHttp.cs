@@ -27,7 +27,7 @@ public static class SiloHttp
     /// <see cref="HttpSettings"/> bound from <paramref name="configuration"/> and validated as the host validates them on
     /// start (<see cref="ProcessMeshOptions"/>); a bad setting throws with a line naming it.
     /// </summary>
-    public static HttpSettings ReadSettings(IConfiguration configuration) => ProcessMeshOptions.Read(configuration).Http;
+    public static HttpSettings ReadSettings(IConfiguration configuration) => ProcessMeshOptions.Read<HttpSettings>(configuration);
 
     /// <summary>Adds the HTTP services to a silo host that <see cref="SiloHosting.AddProcessMeshSilo"/> configured.</summary>
     /// <remarks>
