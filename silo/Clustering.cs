@@ -223,7 +223,8 @@ public static class RedisEndpoint
                 await tcp.ConnectAsync(host, port, deadline.Token);
             }
 
-            await using var connection = await ConnectionMultiplexer.ConnectAsync(Options(text, timeout, password)).WaitAsync(deadline.Token);
+            // The client's own connect timeout ends first, so a refused password is reported as such, not as silence.
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(Options(text, timeout * 0.8, password)).WaitAsync(deadline.Token);
             await connection.GetDatabase().PingAsync().WaitAsync(deadline.Token);
             return null;
         }

@@ -42,7 +42,11 @@ public sealed class RedisMembershipTests(Xunit.Abstractions.ITestOutputHelper ou
                     () => string.Join("\n", cluster.Silos.Select(s => $"silo {s.SiloPort}: {s.Output}")));
             }
 
-            Assert.All(cluster.Silos, s => Assert.Contains(s.Log, l => l.Contains("registered again", StringComparison.Ordinal)));
+            // Each silo says so (its log reaches the test a moment after its row reaches Redis).
+            await Loopback.WaitUntilAsync(
+                () => Task.FromResult(cluster.Silos.All(s => s.Log.Any(l => l.Contains("registered again", StringComparison.Ordinal)))),
+                TimeSpan.FromSeconds(30),
+                "each silo's log line that it registered again");
 
             // A new client joins through the restarted Redis and runs on both silos.
             var run = await CliProcess.RunWithAsync(withPassword, _cliTimeout,
