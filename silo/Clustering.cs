@@ -89,6 +89,20 @@ public sealed record SiloIdentity(string? Name, IPAddress Advertised, IPAddress 
         return identity ?? throw new OptionsValidationException(SiloSettings.Section, typeof(SiloSettings), problems);
     }
 
+    /// <summary>Why a silo with <paramref name="settings"/> cannot stand anywhere (a missing pod variable, no address), each a line naming it; empty when it can.</summary>
+    public static IReadOnlyList<string> Problems(SiloSettings settings, Func<string, string?> environment)
+    {
+        try
+        {
+            Resolve(settings, environment);
+            return [];
+        }
+        catch (OptionsValidationException e)
+        {
+            return [.. e.Failures];
+        }
+    }
+
     /// <summary>This machine's first IPv4 address on an interface that is up and not loopback, or null.</summary>
     public static IPAddress? FirstNonLoopbackAddress() => NetworkInterface.GetAllNetworkInterfaces()
         .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
@@ -128,8 +142,17 @@ public static class RedisEndpoint
         return true;
     }
 
-    /// <summary>The StackExchange.Redis options that reach <paramref name="text"/> (already checked by <see cref="TryParse"/>).</summary>
-    public static ConfigurationOptions Options(string text, TimeSpan? connectTimeout = null)
+    /// <summary>
+    /// The environment variable (and, for the silo, the configuration key <c>ProcessMesh:RedisPassword</c>) that holds
+    /// the Redis password: one name the silo and the CLI both read, so it never goes on a command line.
+    /// </summary>
+    public const string PasswordVariable = "ProcessMesh__RedisPassword";
+
+    /// <summary>
+    /// The StackExchange.Redis options that reach <paramref name="text"/> (already checked by <see cref="TryParse"/>),
+    /// with <paramref name="password"/> when there is one.
+    /// </summary>
+    public static ConfigurationOptions Options(string text, TimeSpan? connectTimeout = null, string? password = null)
     {
         if (!TryParse(text, SiloSettings.DefaultRedisPort, out var host, out var port))
         {
@@ -138,6 +161,11 @@ public static class RedisEndpoint
 
         var options = new ConfigurationOptions { AbortOnConnectFail = true };
         options.EndPoints.Add(host, port);
+        if (!string.IsNullOrEmpty(password))
+        {
+            options.Password = password;
+        }
+
         if (connectTimeout is { } timeout)
         {
             options.ConnectTimeout = (int)timeout.TotalMilliseconds;
@@ -152,9 +180,9 @@ public static class RedisEndpoint
     /// <paramref name="clusterId"/> (Orleans keeps it under <c>{serviceId}/members/{clusterId}</c>), so a client that
     /// knows only the cluster id joins silos whatever service id they were given.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> ServiceIdsAsync(string text, string clusterId, TimeSpan timeout)
+    public static async Task<IReadOnlyList<string>> ServiceIdsAsync(string text, string clusterId, TimeSpan timeout, string? password = null)
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(Options(text, timeout));
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(Options(text, timeout, password));
         var database = connection.GetDatabase();
         var suffix = $"/members/{clusterId}";
         var found = new List<string>();
@@ -174,10 +202,11 @@ public static class RedisEndpoint
     }
 
     /// <summary>
-    /// Connects to the Redis at <paramref name="text"/> and pings it; null when it answered within
-    /// <paramref name="timeout"/>, otherwise why not, in a few words.
+    /// Connects to the Redis at <paramref name="text"/> (with <paramref name="password"/>, if any) and pings it; null
+    /// when it answered within <paramref name="timeout"/>, otherwise why not, in a few words that never include the
+    /// password.
     /// </summary>
-    public static async Task<string?> ProblemAsync(string text, TimeSpan timeout)
+    public static async Task<string?> ProblemAsync(string text, TimeSpan timeout, string? password = null)
     {
         if (!TryParse(text, SiloSettings.DefaultRedisPort, out var host, out var port))
         {
@@ -194,9 +223,16 @@ public static class RedisEndpoint
                 await tcp.ConnectAsync(host, port, deadline.Token);
             }
 
-            await using var connection = await ConnectionMultiplexer.ConnectAsync(Options(text, timeout)).WaitAsync(deadline.Token);
+            // The client's own connect timeout ends first, so a refused password is reported as such, not as silence.
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(Options(text, timeout * 0.8, password)).WaitAsync(deadline.Token);
             await connection.GetDatabase().PingAsync().WaitAsync(deadline.Token);
             return null;
+        }
+        catch (Exception e) when (IsAuthentication(e))
+        {
+            return string.IsNullOrEmpty(password)
+                ? $"the Redis at {text} asks for a password (set {PasswordVariable})"
+                : $"the Redis at {text} refused the password in {PasswordVariable}";
         }
         catch (OperationCanceledException)
         {
@@ -216,6 +252,12 @@ public static class RedisEndpoint
             return $"no Redis answered at {text} within {timeout.TotalSeconds:0.#} s ({FirstSentence(e.Message)})";
         }
     }
+
+    /// <summary>Whether <paramref name="e"/> says the password was missing or wrong (NOAUTH, WRONGPASS).</summary>
+    private static bool IsAuthentication(Exception e) =>
+        e is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+        || (e is RedisException && (e.Message.Contains("NOAUTH", StringComparison.Ordinal) || e.Message.Contains("WRONGPASS", StringComparison.Ordinal)))
+        || (e.InnerException is { } inner && IsAuthentication(inner));
 
     private static string FirstSentence(string message)
     {
@@ -244,7 +286,7 @@ public static class Clustering
             return silo;
         }
 
-        silo.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(settings.Redis, RedisEndpoint.ConnectTimeout));
+        silo.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(settings.Redis, RedisEndpoint.ConnectTimeout, settings.RedisPassword));
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;
@@ -293,7 +335,7 @@ public static class Clustering
     {
         if (access.Redis is { } redis)
         {
-            client.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(redis, RedisEndpoint.ConnectTimeout));
+            client.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(redis, RedisEndpoint.ConnectTimeout, access.RedisPassword));
         }
         else
         {
@@ -315,11 +357,18 @@ public static class Clustering
 /// </summary>
 public sealed record ClusterAccess(IReadOnlyList<IPEndPoint> Gateways, string? Redis, string ClusterId, string ServiceId = SiloSettings.DefaultClusterId)
 {
+    /// <summary>The password of <see cref="Redis"/>, if it has one; never printed (see <see cref="ToString"/>).</summary>
+    public string? RedisPassword { get; init; }
+
     /// <summary>Through one or more silos' gateways.</summary>
     public static ClusterAccess ThroughGateways(IReadOnlyList<IPEndPoint> gateways, string clusterId) => new(gateways, null, clusterId);
 
-    /// <summary>Through the membership table in the Redis at <paramref name="redis"/> (<c>host:port</c>).</summary>
-    public static ClusterAccess ThroughRedis(string redis, string clusterId) => new([], redis, clusterId);
+    /// <summary>
+    /// Through the membership table in the Redis at <paramref name="redis"/> (<c>host:port</c>), with the password in
+    /// <see cref="RedisEndpoint.PasswordVariable"/> when it is set (never on a command line).
+    /// </summary>
+    public static ClusterAccess ThroughRedis(string redis, string clusterId) =>
+        new([], redis, clusterId) { RedisPassword = Environment.GetEnvironmentVariable(RedisEndpoint.PasswordVariable) is { Length: > 0 } password ? password : null };
 
     /// <summary>For messages: "gateway 127.0.0.1:30000", "gateways a, b" or "redis 127.0.0.1:6379".</summary>
     public override string ToString() => Redis is { } redis

@@ -6,6 +6,7 @@ namespace ProcessMesh.Silo;
 /// <summary>
 /// Logs each change in the cluster's membership as one line (a silo joined, is leaving, left or was declared dead),
 /// so a silo's default log carries the events an operator needs while Orleans' own categories stay at warnings.
+/// This silo's own joining is the listening banner's line, not one of these.
 /// </summary>
 internal sealed class MembershipLog(IClusterMembershipService membership, ILocalSiloDetails self, ILogger<MembershipLog> logger) : BackgroundService
 {
@@ -24,6 +25,11 @@ internal sealed class MembershipLog(IClusterMembershipService membership, ILocal
                     }
 
                     known[address] = member.Status;
+                    if (address.Equals(self.SiloAddress) && member.Status == SiloStatus.Active)
+                    {
+                        continue; // the listening banner says it, in the one line a ready silo prints
+                    }
+
                     var change = member.Status switch
                     {
                         SiloStatus.Active => "joined (active)",

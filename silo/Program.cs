@@ -22,8 +22,8 @@ internal static class Program
         HttpSettings http;
         try
         {
-            settings = SiloHosting.ReadSettings(web.Configuration);
-            http = SiloHttp.ReadSettings(web.Configuration);
+            // The options the host binds and validates on start, read here too: the checks below need them before it is built.
+            (settings, http) = ProcessMeshOptions.Read(web.Configuration);
         }
         catch (OptionsValidationException e)
         {
@@ -36,7 +36,7 @@ internal static class Program
         }
 
         // Orleans would retry an unreachable membership table and log each try; say it once, and stop.
-        if (settings.UsesRedis && await RedisEndpoint.ProblemAsync(settings.Redis, RedisEndpoint.ConnectTimeout) is { } problem)
+        if (settings.UsesRedis && await RedisEndpoint.ProblemAsync(settings.Redis, RedisEndpoint.ConnectTimeout, settings.RedisPassword) is { } problem)
         {
             await Console.Error.WriteLineAsync($"silo: {SiloSettings.Section}:Redis: {problem}");
             return BadSetting;
@@ -55,7 +55,8 @@ internal static class Program
         // Left at its default, the HTTP port moves to a free one when another process (a second silo) holds it; set
         // explicitly, it must be free. The port is held from this check until just before the host starts, so silos
         // started together rarely race for it, and one that loses the race starts once more on a free port.
-        var httpDefault = web.Configuration.GetSection(SiloSettings.Section)[nameof(HttpSettings.HttpPort)] is null;
+        var httpKey = SiloSettings.Key(nameof(HttpSettings.HttpPort));
+        var httpDefault = web.Configuration[httpKey] is null;
         var claim = http.Enabled ? Ports.TryListen(http.HttpPort) : null;
         if (http.Enabled && claim is null)
         {
@@ -66,6 +67,7 @@ internal static class Program
             }
 
             http = await MovedAsync(http);
+            web.Configuration[httpKey] = Text(http.HttpPort);
         }
 
         var host = Build(web, args, settings, http);
@@ -77,7 +79,9 @@ internal static class Program
             await host.StopAsync().WaitAsync(settings.ShutdownTimeout).ContinueWith(_ => { }, TaskScheduler.Default);
             host.Dispose();
             http = await MovedAsync(http);
-            host = Build(WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }), args, settings, http);
+            var again = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+            again.Configuration[httpKey] = Text(http.HttpPort);
+            host = Build(again, args, settings, http);
             error = await StartAsync(host);
         }
 
@@ -109,7 +113,7 @@ internal static class Program
             return Configure(Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory }), settings).Build();
         }
 
-        Configure(web, settings).AddProcessMeshHttp(http);
+        Configure(web, settings).AddProcessMeshHttp(http, SiloIdentity.Resolve(settings, Environment.GetEnvironmentVariable).Listen);
         return web.Build().MapProcessMeshHttp(http);
     }
 
@@ -137,6 +141,8 @@ internal static class Program
         return http with { HttpPort = port };
     }
 
+    private static string Text(int number) => number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static T Configure<T>(T builder, SiloSettings settings)
         where T : IHostApplicationBuilder
     {
@@ -146,7 +152,7 @@ internal static class Program
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
-        builder.AddProcessMeshSilo(settings);
+        builder.AddProcessMeshSilo();
         builder.Services.AddHostedService<ListeningBanner>();
         builder.Services.AddHostedService<MembershipLog>();
         builder.Services.AddSingleton<IHostLifetime, SignalLifetime>();

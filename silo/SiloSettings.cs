@@ -32,6 +32,13 @@ public sealed record SiloSettings
     public string Redis { get; init; } = "";
 
     /// <summary>
+    /// The password of that Redis (its <c>requirepass</c>), from configuration or the environment
+    /// (<c>ProcessMesh__RedisPassword</c>, which the CLI reads too; in a pod, from a Secret); empty: none. Never
+    /// printed: not in the banner, a log line, an error or <see cref="ToString"/>.
+    /// </summary>
+    public string RedisPassword { get; init; } = "";
+
+    /// <summary>
     /// The IP address other silos and clients reach this one on. Empty: loopback for <c>localhost</c> clustering,
     /// the pod's IP for <c>kubernetes</c>, and this machine's first non-loopback IPv4 address for <c>redis</c>.
     /// </summary>
@@ -124,6 +131,13 @@ public sealed record SiloSettings
 
     /// <summary>Whether <see cref="Clustering"/> is <paramref name="mode"/> (any case).</summary>
     public bool IsMode(string mode) => string.Equals(Clustering, mode, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The configuration key of <paramref name="setting"/> (<c>ProcessMesh:SiloPort</c>).</summary>
+    public static string Key(string setting) => $"{Section}:{setting}";
+
+    /// <summary>Where the silo stands, for messages; never the Redis password.</summary>
+    public override string ToString() =>
+        $"{Clustering} clustering, cluster {ClusterId}, silo port {SiloPort}, gateway port {GatewayPort}{(UsesRedis ? $", membership in redis {Redis}" : "")}";
 
     /// <summary>Every problem with these settings, each a line that names the setting.</summary>
     public IEnumerable<string> Problems()

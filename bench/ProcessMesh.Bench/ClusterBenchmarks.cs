@@ -44,10 +44,9 @@ internal static class ClusterBenchmarks
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        SiloSettings settings;
         try
         {
-            settings = SiloHosting.ReadSettings(builder.Configuration);
+            builder.AddProcessMeshSilo();
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException e)
         {
@@ -55,7 +54,6 @@ internal static class ClusterBenchmarks
             return 2;
         }
 
-        builder.AddProcessMeshSilo(settings);
         using var host = builder.Build();
         await host.RunAsync();
         return 0;

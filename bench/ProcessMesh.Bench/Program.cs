@@ -126,7 +126,13 @@ internal static class Program
         var settings = new SiloSettings { ClusterId = "processmesh-bench", SiloPort = FreePort(), GatewayPort = FreePort() };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Error);
-        builder.AddProcessMeshSilo(settings);
+        builder.Configuration.AddSiloSettings(new()
+        {
+            [nameof(SiloSettings.ClusterId)] = settings.ClusterId,
+            [nameof(SiloSettings.SiloPort)] = settings.SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [nameof(SiloSettings.GatewayPort)] = settings.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.AddProcessMeshSilo();
         if (filter is not null)
         {
             builder.Services.AddSingleton(filter);

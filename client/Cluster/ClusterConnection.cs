@@ -47,13 +47,15 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder, verbose);
-        var settings = new SiloSettings
+        var clusterId = $"processmesh-embedded-{Environment.ProcessId}";
+        var gatewayPort = FreeLoopbackPort();
+        builder.Configuration.AddSiloSettings(new()
         {
-            ClusterId = $"processmesh-embedded-{Environment.ProcessId}",
-            SiloPort = FreeLoopbackPort(),
-            GatewayPort = FreeLoopbackPort(),
-        };
-        builder.AddProcessMeshSilo(settings);
+            [nameof(SiloSettings.ClusterId)] = clusterId,
+            [nameof(SiloSettings.SiloPort)] = FreeLoopbackPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [nameof(SiloSettings.GatewayPort)] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.AddProcessMeshSilo();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         if (!throughGateway)
@@ -61,10 +63,10 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
             return new ClusterConnection(host, "embedded silo");
         }
 
-        var gateway = new IPEndPoint(IPAddress.Loopback, settings.GatewayPort);
+        var gateway = new IPEndPoint(IPAddress.Loopback, gatewayPort);
         try
         {
-            var client = await StartClientAsync(ClusterAccess.ThroughGateways([gateway], settings.ClusterId), TimeSpan.FromSeconds(30), verbose, cancellationToken);
+            var client = await StartClientAsync(ClusterAccess.ThroughGateways([gateway], clusterId), TimeSpan.FromSeconds(30), verbose, cancellationToken);
             return new ClusterConnection(client, $"embedded silo through its gateway {gateway}", host);
         }
         catch
@@ -81,13 +83,13 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     public static async Task<ClusterConnection> ConnectAsync(ClusterAccess access, TimeSpan timeout, bool verbose, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        if (access.Redis is { } redis && await RedisEndpoint.ProblemAsync(redis, timeout) is { } problem)
+        if (access.Redis is { } redis && await RedisEndpoint.ProblemAsync(redis, timeout, access.RedisPassword) is { } problem)
         {
             throw new ClusterUnreachableException($"--redis: {problem}");
         }
 
         // Silos of one cluster id may have been given a service id of their own; their membership table says which.
-        if (access.Redis is { } table && await RedisEndpoint.ServiceIdsAsync(table, access.ClusterId, timeout) is { Count: > 0 } services && !services.Contains(access.ServiceId))
+        if (access.Redis is { } table && await RedisEndpoint.ServiceIdsAsync(table, access.ClusterId, timeout, access.RedisPassword) is { Count: > 0 } services && !services.Contains(access.ServiceId))
         {
             access = access with { ServiceId = services[0] };
         }

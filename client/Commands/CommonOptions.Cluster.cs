@@ -10,7 +10,8 @@ internal sealed partial class CommonOptions
 {
     public Option<string?> Redis { get; } = new("--redis")
     {
-        Description = "Join a running cluster through the Redis that holds its membership table (HOST:PORT); the gateways are read from it.",
+        Description = "Join a running cluster through the Redis that holds its membership table (HOST:PORT); the gateways are read from it. " +
+            "A Redis that asks for a password gets it from the ProcessMesh__RedisPassword variable, never from the command line.",
         HelpName = "HOST:PORT",
         CustomParser = r =>
         {

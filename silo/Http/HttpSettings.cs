@@ -10,7 +10,7 @@ public sealed record HttpSettings
     /// <summary>The port the standalone silo serves probes, metrics and the dashboard on, unless configured.</summary>
     public const int DefaultHttpPort = 8080;
 
-    /// <summary>The port for probes, <c>/metrics</c> and the dashboard, on every address; 0 serves no HTTP at all.</summary>
+    /// <summary>The port for probes, <c>/metrics</c> and the dashboard, on the address the silo port listens on; 0 serves no HTTP at all.</summary>
     public int HttpPort { get; init; } = DefaultHttpPort;
 
     /// <summary>Whether the Orleans Dashboard is served under <see cref="SiloEndpoints.Dashboard"/>.</summary>

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using ProcessMesh.Grains.Telemetry;
@@ -24,38 +23,20 @@ public static class SiloHttp
     private const string StartupTag = "startup";
     private const string ReadyTag = "ready";
 
-    /// <summary>Reads and checks <see cref="HttpSettings"/>; a bad setting throws with a message naming it.</summary>
-    public static HttpSettings ReadSettings(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(SiloSettings.Section);
-
-        // The binder would throw on "abc" with a stack trace; each unreadable value is a line of its own instead.
-        var unreadable = new List<string>();
-        if (section[nameof(HttpSettings.HttpPort)] is { } port && !int.TryParse(port, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
-        {
-            unreadable.Add($"{SiloSettings.Section}:{nameof(HttpSettings.HttpPort)}: '{port}' is not a whole number");
-        }
-
-        if (section[nameof(HttpSettings.Dashboard)] is { } dashboard && !bool.TryParse(dashboard, out _))
-        {
-            unreadable.Add($"{SiloSettings.Section}:{nameof(HttpSettings.Dashboard)}: '{dashboard}' is not true or false");
-        }
-
-        if (unreadable.Count > 0)
-        {
-            throw new OptionsValidationException(SiloSettings.Section, typeof(HttpSettings), unreadable);
-        }
-
-        var settings = section.Get<HttpSettings>() ?? new HttpSettings();
-        var problems = settings.Problems().ToList();
-        return problems.Count == 0 ? settings : throw new OptionsValidationException(SiloSettings.Section, typeof(HttpSettings), problems);
-    }
+    /// <summary>
+    /// <see cref="HttpSettings"/> bound from <paramref name="configuration"/> and validated as the host validates them on
+    /// start (<see cref="ProcessMeshOptions"/>); a bad setting throws with a line naming it.
+    /// </summary>
+    public static HttpSettings ReadSettings(IConfiguration configuration) => ProcessMeshOptions.Read<HttpSettings>(configuration);
 
     /// <summary>Adds the HTTP services to a silo host that <see cref="SiloHosting.AddProcessMeshSilo"/> configured.</summary>
-    public static WebApplicationBuilder AddProcessMeshHttp(this WebApplicationBuilder builder, HttpSettings settings)
+    /// <remarks>
+    /// HTTP listens on <paramref name="address"/>, where the silo and gateway ports listen (<see cref="SiloIdentity.Listen"/>):
+    /// loopback for a localhost silo, every address in a pod (the kubelet probes the pod IP, Prometheus scrapes it).
+    /// </remarks>
+    public static WebApplicationBuilder AddProcessMeshHttp(this WebApplicationBuilder builder, HttpSettings settings, System.Net.IPAddress address)
     {
-        // Every address: in a pod the kubelet probes the pod IP, and Prometheus scrapes it.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.HttpPort));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, settings.HttpPort));
 
         // The web server starts beside the silo, not after it (it is registered last): probes answer, 503 for
         // readiness, while the silo is still joining its cluster.

@@ -50,12 +50,16 @@ internal sealed class RedisServer : IAsyncDisposable
 {
     private Process _process;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(Process process, int port, string? password)
     {
         _process = process;
         Port = port;
+        Password = password;
         Endpoint = $"127.0.0.1:{port}";
     }
+
+    /// <summary>Its password (<c>requirepass</c>), or null for none.</summary>
+    public string? Password { get; }
 
     /// <summary><c>127.0.0.1:port</c>.</summary>
     public string Endpoint { get; }
@@ -76,16 +80,24 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts a new, empty redis-server on the same port (after <see cref="KillAsync"/>) and waits until it answers.</summary>
     public async Task StartAgainAsync()
     {
-        var again = await StartAsync(Port);
+        var again = await StartAsync(Port, Password);
         _process.Dispose();
         _process = again._process;
     }
 
-    /// <summary>Starts one (test.sh installs redis-server) and waits until it answers.</summary>
-    public static async Task<RedisServer> StartAsync(int? onPort = null)
+    /// <summary>
+    /// Starts one (test.sh installs redis-server) and waits until it answers; with <paramref name="password"/>, it asks
+    /// for it (given on standard input, as a configuration file, never on its command line).
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(int? onPort = null, string? password = null)
     {
         var port = onPort ?? Loopback.FreePort();
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = password is not null, UseShellExecute = false };
+        if (password is not null)
+        {
+            start.ArgumentList.Add("-"); // the configuration file: standard input
+        }
+
         foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
         {
             start.ArgumentList.Add(arg);
@@ -101,13 +113,19 @@ internal sealed class RedisServer : IAsyncDisposable
             throw new InvalidOperationException("redis-server is not installed (./test.sh installs it: apt-get install redis-server)", e);
         }
 
+        if (password is not null)
+        {
+            await process.StandardInput.WriteLineAsync($"requirepass {password}");
+            process.StandardInput.Close();
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
+        var server = new RedisServer(process, port, password);
         try
         {
             await Loopback.WaitUntilAsync(
-                async () => await ProcessMesh.Silo.RedisEndpoint.ProblemAsync(server.Endpoint, TimeSpan.FromSeconds(2)) is null,
+                async () => await ProcessMesh.Silo.RedisEndpoint.ProblemAsync(server.Endpoint, TimeSpan.FromSeconds(2), password) is null,
                 TimeSpan.FromSeconds(20),
                 $"redis-server to answer on {server.Endpoint}");
         }
@@ -297,9 +315,9 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
     /// Starts Redis and <paramref name="count"/> silos (run by <paramref name="command"/>, see <see cref="SiloProcess.Start"/>),
     /// and waits until the membership table lists every one as active.
     /// </summary>
-    public static async Task<RedisSiloCluster> StartAsync(int count, TimeSpan timeout, IReadOnlyList<string>? command = null, string? serviceId = null)
+    public static async Task<RedisSiloCluster> StartAsync(int count, TimeSpan timeout, IReadOnlyList<string>? command = null, string? serviceId = null, string? redisPassword = null)
     {
-        var redis = await RedisServer.StartAsync();
+        var redis = await RedisServer.StartAsync(password: redisPassword);
         var clusterId = $"test-{Guid.NewGuid():N}";
         var settings = new Dictionary<string, string>
         {
@@ -309,6 +327,11 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
             ["ClusterId"] = clusterId,
             ["ServiceId"] = serviceId ?? ProcessMesh.Silo.SiloSettings.DefaultClusterId,
         };
+        if (redisPassword is not null)
+        {
+            settings["RedisPassword"] = redisPassword;
+        }
+
         var silos = new List<SiloProcess>();
         var cluster = new RedisSiloCluster(redis, clusterId, silos) { ServiceId = settings["ServiceId"], Settings = settings, Command = command };
         try
@@ -318,7 +341,7 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
                 silos.Add(SiloProcess.Start(settings, command));
             }
 
-            await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(ProcessMesh.Silo.RedisEndpoint.Options(redis.Endpoint));
+            await using var connection = await cluster.ConnectAsync();
             await Loopback.WaitUntilAsync(
                 async () => (await cluster.ActivePortsAsync(connection)).IsSupersetOf(silos.Select(s => s.SiloPort)),
                 timeout,
@@ -331,6 +354,14 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A connection to this cluster's Redis (with its password, if it has one).</summary>
+    public async Task<StackExchange.Redis.ConnectionMultiplexer> ConnectAsync()
+    {
+        var options = ProcessMesh.Silo.RedisEndpoint.Options(Redis.Endpoint, password: Redis.Password);
+        options.AbortOnConnectFail = false; // outlives a Redis restart
+        return await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
     }
 
     /// <summary>The silo ports the membership table lists as active.</summary>

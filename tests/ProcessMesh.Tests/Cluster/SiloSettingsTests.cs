@@ -106,6 +106,34 @@ public sealed class SiloSettingsTests
     }
 
     [Theory]
+    [InlineData("SiloPort", "70000", "ProcessMesh:SiloPort: 70000 is not a TCP port")]
+    [InlineData("HttpPort", "abc", "ProcessMesh:HttpPort: 'abc' is not a whole number")]
+    [InlineData("Dashboard", "maybe", "ProcessMesh:Dashboard: 'maybe' is not true or false")]
+    public async Task A_host_with_the_settings_as_options_does_not_start_on_a_bad_one_and_names_it(string setting, string value, string expected)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddProcessMeshSettings(Configuration(new() { [setting] = value }), _noEnvironment.GetValueOrDefault);
+        using var host = builder.Build();
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.StartsWith(expected, Assert.Single(e.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_options_bind_every_setting_from_configuration_and_the_redis_password_is_never_printed()
+    {
+        var (silo, http) = ProcessMeshOptions.Read(
+            Configuration(new() { ["Clustering"] = "redis", ["Redis"] = "127.0.0.1:6390", ["RedisPassword"] = "s3cret-9d1", ["AdvertisedAddress"] = "127.0.0.1", ["ProbeTimeout"] = "00:00:03", ["HttpPort"] = "9090", ["Dashboard"] = "true" }),
+            _noEnvironment.GetValueOrDefault);
+
+        Assert.Equal(("127.0.0.1:6390", "s3cret-9d1", TimeSpan.FromSeconds(3), 9090, true), (silo.Redis, silo.RedisPassword, silo.ProbeTimeout, http.HttpPort, http.Dashboard));
+        Assert.DoesNotContain("s3cret-9d1", silo.ToString(), StringComparison.Ordinal);
+        var access = ClusterAccess.ThroughRedis(silo.Redis, silo.ClusterId) with { RedisPassword = silo.RedisPassword };
+        Assert.DoesNotContain("s3cret-9d1", access.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("127.0.0.1:6379", "127.0.0.1", 6379)]
     [InlineData("redis", "redis", 6379)]
     [InlineData("redis.default.svc:7000", "redis.default.svc", 7000)]

@@ -16,6 +16,9 @@ public sealed partial class ManifestTests
 {
     private const string SiloName = "processmesh-silo";
 
+    /// <summary>What the tests give a variable that a pod takes from a Secret (the Redis password).</summary>
+    internal const string SecretValue = "test-redis-password-3f9c";
+
     [Theory]
     [MemberData(nameof(Manifests.OverlayData), MemberType = typeof(Manifests))]
     public async Task Every_overlay_renders_and_validates_against_the_kubernetes_schema(string overlay)
@@ -194,6 +197,50 @@ public sealed partial class ManifestTests
 
     [Theory]
     [MemberData(nameof(Manifests.OverlayData), MemberType = typeof(Manifests))]
+    public async Task The_membership_store_asks_for_a_password_from_a_secret_that_silos_and_the_client_read_and_jobs_end(string overlay)
+    {
+        var objects = Manifests.Load(await Manifests.RenderAsync(overlay));
+        var redis = objects.Single<V1Deployment>("processmesh-redis").Spec.Template.Spec.Containers.Single();
+        var silo = objects.Single<V1Deployment>(SiloName).Spec.Template.Spec.Containers.Single();
+        var job = objects.OfType<V1Job>().Single();
+        var client = job.Spec.Template.Spec.Containers.Single();
+
+        // Redis requires the password it reads from a Secret, in its own shell (never a $(VAR) that the kubelet would
+        // expand onto the command line), and is no longer told to drop protected mode.
+        var redisCommand = string.Join(' ', (redis.Command ?? []).Concat(redis.Args ?? []));
+        Assert.DoesNotContain("protected-mode", redisCommand, StringComparison.Ordinal);
+        var redisSecret = SecretOf(redis, "REDIS_PASSWORD");
+        Assert.Contains("requirepass $REDIS_PASSWORD", redisCommand, StringComparison.Ordinal);
+        Assert.DoesNotContain("$(REDIS_PASSWORD)", redisCommand, StringComparison.Ordinal);
+
+        // The silos and the client take the same secret from the variable both read; no argument carries a password.
+        Assert.Equal(redisSecret, SecretOf(silo, RedisEndpoint.PasswordVariable));
+        Assert.Equal(redisSecret, SecretOf(client, RedisEndpoint.PasswordVariable));
+        Assert.DoesNotContain(client.Args, a => a.Contains("password", StringComparison.OrdinalIgnoreCase));
+
+        // The sweep Job ends: a deadline, and it is cleaned up after it finished.
+        Assert.True(job.Spec.ActiveDeadlineSeconds > 0, $"the sweep Job in k8s/overlays/{overlay} has no activeDeadlineSeconds");
+        Assert.True(job.Spec.TtlSecondsAfterFinished > 0, $"the sweep Job in k8s/overlays/{overlay} has no ttlSecondsAfterFinished");
+
+        // Images: the release kustomize sets (the CLI's version), never a moving tag.
+        var version = System.Xml.Linq.XDocument.Load(Path.Combine(Manifests.RepoRoot, "client", "ProcessMesh.Client.csproj"))
+            .Descendants("Version").Single().Value;
+        foreach (var image in new[] { silo.Image, client.Image })
+        {
+            Assert.Equal(version, image.Split(':').Last());
+        }
+    }
+
+    /// <summary>The Secret and key that <paramref name="container"/>'s variable <paramref name="name"/> comes from.</summary>
+    private static (string Secret, string Key) SecretOf(V1Container container, string name)
+    {
+        var reference = container.Env?.SingleOrDefault(e => e.Name == name)?.ValueFrom?.SecretKeyRef;
+        Assert.True(reference is not null, $"container {container.Name} takes no {name} from a Secret");
+        return (reference.Name, reference.Key);
+    }
+
+    [Theory]
+    [MemberData(nameof(Manifests.OverlayData), MemberType = typeof(Manifests))]
     public async Task The_client_jobs_command_line_is_one_the_cli_accepts(string overlay)
     {
         var job = Manifests.Load(await Manifests.RenderAsync(overlay)).OfType<V1Job>().Single();
@@ -225,7 +272,7 @@ public sealed partial class ManifestTests
 
     /// <summary>The environment the kubelet would give <paramref name="container"/> in a pod at <paramref name="podIp"/>.</summary>
     internal static Dictionary<string, string> PodEnvironment(V1PodTemplateSpec pod, V1Container container, string podIp, string podName = "processmesh-silo-7d4b9-x2k8q") =>
-        container.Env.ToDictionary(e => e.Name, e => e.Value ?? e.ValueFrom.FieldRef.FieldPath switch
+        container.Env.ToDictionary(e => e.Name, e => e.Value ?? (e.ValueFrom.SecretKeyRef is not null ? SecretValue : null) ?? e.ValueFrom.FieldRef.FieldPath switch
         {
             "metadata.name" => podName,
             "metadata.namespace" => "processmesh",

@@ -20,7 +20,8 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
         var pod = Manifests.Load(await Manifests.RenderAsync("local")).Single<V1Deployment>("processmesh-silo").Spec.Template;
         var container = pod.Spec.Containers.Single();
         var clusterId = $"pod-{Guid.NewGuid():N}";
-        await using var redis = await Cluster.RedisServer.StartAsync();
+        // The pods read the Redis password from a Secret; this Redis asks for what the test gives that Secret.
+        await using var redis = await Cluster.RedisServer.StartAsync(password: ManifestTests.SecretValue);
         var redisAnswered = Stopwatch.StartNew();
 
         Dictionary<string, string> Environment(string podName)
@@ -43,7 +44,7 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
 
         // While Redis takes no writes, silo b cannot enter the membership table: it serves HTTP, but is neither
         // started nor ready until the writes resume.
-        Assert.Equal("+OK", await RedisCommand.SendAsync(redis.Endpoint, "CLIENT", "PAUSE", "120000", "WRITE"));
+        Assert.Equal("+OK", await RedisCommand.SendAsync(redis, "CLIENT", "PAUSE", "120000", "WRITE"));
         var environmentB = Environment("processmesh-silo-b");
         await using var b = ProbedSilo.Start(silo, environmentB);
         try
@@ -54,7 +55,7 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
         }
         finally
         {
-            Assert.Equal("+OK", await RedisCommand.SendAsync(redis.Endpoint, "CLIENT", "UNPAUSE"));
+            Assert.Equal("+OK", await RedisCommand.SendAsync(redis, "CLIENT", "UNPAUSE"));
         }
 
         await b.WaitForAsync(SiloEndpoints.Startup, 200, TimeSpan.FromMinutes(1));
@@ -96,7 +97,7 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
     /// </summary>
     private static async Task LeaveAsync(ProbedSilo silo, Cluster.RedisServer redis)
     {
-        Assert.Equal("+OK", await RedisCommand.SendAsync(redis.Endpoint, "CLIENT", "PAUSE", "120000", "WRITE"));
+        Assert.Equal("+OK", await RedisCommand.SendAsync(redis, "CLIENT", "PAUSE", "120000", "WRITE"));
         try
         {
             silo.Terminate();
@@ -105,7 +106,7 @@ public sealed class PodEnvironmentTests(ITestOutputHelper output)
         }
         finally
         {
-            Assert.Equal("+OK", await RedisCommand.SendAsync(redis.Endpoint, "CLIENT", "UNPAUSE"));
+            Assert.Equal("+OK", await RedisCommand.SendAsync(redis, "CLIENT", "UNPAUSE"));
         }
 
         Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"the silo did not exit after SIGTERM:\n{silo.Log}");
