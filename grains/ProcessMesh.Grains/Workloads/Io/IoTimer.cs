@@ -6,7 +6,7 @@ namespace ProcessMesh.Grains.Workloads.Io;
 /// Completes waits at their deadlines from one dedicated thread that sleeps with <see cref="PreciseSleep"/>, its
 /// timer slack set to 1 ns (<see cref="PreciseSleep.TightenTimerSlack"/>), so it wakes within a few microseconds of a
 /// deadline, not the kernel's default 50 µs: the awaiting side of <see cref="IoKernel"/>, and the waits of an
-/// emulated process's messages (<see cref="WaitAsync"/>). <c>Task.Delay</c> cannot do either: its granularity is
+/// emulated process's messages (<see cref="WaitAsync(long, WaitLedger)"/>). <c>Task.Delay</c> cannot do either: its granularity is
 /// about a millisecond. The thread sleeps at most a millisecond at a time, so a wait that arrives with an earlier
 /// deadline than the one it sleeps towards is at most that late; it parks when idle.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class IoTimer
     /// <summary>The one timer of this process.</summary>
     public static IoTimer Shared { get; } = new();
 
-    /// <summary>The running mean of how late a <see cref="WaitAsync"/> resumes, ticks.</summary>
+    /// <summary>The running mean of how late a <see cref="WaitAsync(long)"/> resumes, ticks.</summary>
     public long LateTicks => Volatile.Read(ref _lateTicks);
 
     /// <summary>A task that completes once <paramref name="timestamp"/> has passed (late by the thread's wake-up).</summary>
@@ -64,6 +64,38 @@ public sealed class IoTimer
         var at = Stopwatch.GetTimestamp() + ticks - Math.Min(LateTicks, ticks / 2);
         await At(at);
         Learn(Stopwatch.GetTimestamp() - at);
+    }
+
+    /// <summary>
+    /// Waits <paramref name="ticks"/> so that the waits of one <paramref name="ledger"/> sum to what they asked: a wait
+    /// ends late by the thread's wake-up and the continuation's dispatch (on a busy machine, tens of microseconds, more
+    /// than the few a message's wait may ask), and the ledger carries that overrun to its next waits, which are that
+    /// much shorter; a wait the overrun already covers completes at once, without the timer. Over many waits, a
+    /// ledger's waiter waits what it asked, in total, within one wait's lateness.
+    /// </summary>
+    public Task WaitAsync(long ticks, WaitLedger ledger)
+    {
+        if (ticks <= 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var owed = Interlocked.Read(ref ledger.OverrunTicks);
+        if (owed >= ticks)
+        {
+            Interlocked.Add(ref ledger.OverrunTicks, -ticks);
+            return Task.CompletedTask;
+        }
+
+        Interlocked.Add(ref ledger.OverrunTicks, -owed);
+        return AfterAsync(ticks - owed, ledger);
+    }
+
+    private async Task AfterAsync(long ticks, WaitLedger ledger)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await At(start + ticks);
+        Interlocked.Add(ref ledger.OverrunTicks, Math.Clamp(Stopwatch.GetTimestamp() - start - ticks, 0, _slice));
     }
 
     private void Serve()

@@ -18,6 +18,7 @@ internal sealed class EmulatedProcess
     private readonly long _receiverTicks;
     private readonly long _overlappedTicks;
     private readonly long _waitTicks;
+    private readonly WaitLedger _waits = new();
     private byte[] _footprint;
 
     private EmulatedProcess(CostModel costs, RunSpec spec, int index)
@@ -61,24 +62,24 @@ internal sealed class EmulatedProcess
     /// Carries one incoming message and, unless the call is one-way, its reply, as two processes would: the sender's
     /// CPU on the message's path burned, the latency beyond it waited (on the <see cref="IoTimer"/>, holding no core),
     /// the receiver's CPU on the path burned; then the call; then the same for the reply. The CPU the real processes
-    /// overlap with the path (<see cref="CostModel.Paid"/>) is burned beside it on another thread, started with the
-    /// first leg and awaited at the end, so it takes a core but not the path's time. Everything runs in the receiving
-    /// worker's turn (see docs/emulation.md for what that does and does not model).
+    /// overlap with the path (<see cref="CostModel.Paid"/>) is burned beside it, queued to the thread pool as the call
+    /// arrives and not waited for, so it takes a core but not the path's time. The waits of one worker sum to what
+    /// they asked (<see cref="WaitLedger"/>). Everything runs in the receiving worker's turn (see docs/emulation.md for
+    /// what that does and does not model).
     /// </summary>
     public async Task CarryAsync(IIncomingGrainCallContext context)
     {
         var legs = _oneWay.GetOrAdd(context.InterfaceMethod, m => m.GetCustomAttribute<OneWayAttribute>() is not null) ? 1 : 2;
-        var overlapped = _overlappedTicks > 0 ? Task.Run(() => CpuBurn.For(legs * _overlappedTicks)) : null;
+        if (_overlappedTicks > 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static ticks => CpuBurn.For(ticks), legs * _overlappedTicks, preferLocal: false);
+        }
+
         await LegAsync();
         await context.Invoke();
         if (legs == 2)
         {
             await LegAsync();
-        }
-
-        if (overlapped is not null)
-        {
-            await overlapped;
         }
     }
 
@@ -96,7 +97,7 @@ internal sealed class EmulatedProcess
 
     private async Task AfterWaitAsync()
     {
-        await IoTimer.Shared.WaitAsync(_waitTicks);
+        await IoTimer.Shared.WaitAsync(_waitTicks, _waits);
         CpuBurn.For(_receiverTicks);
     }
 
