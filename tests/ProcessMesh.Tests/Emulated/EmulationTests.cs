@@ -146,7 +146,7 @@ public sealed class EmulationTests(ClusterFixture cluster)
         foreach (var result in new[] { first, second })
         {
             Assert.True(result.Correct);
-            Assert.Contains(result.Notes, n => n.Contains($"the fastest of {Grains.Engines.Process.Emulated.ProcessCosts.ProbeRounds} rounds", StringComparison.Ordinal)
+            Assert.Contains(result.Notes, n => n.Contains($"{Grains.Engines.Process.Emulated.ProcessCosts.ProbeRounds} rounds of {Grains.Engines.Process.Emulated.ProcessCosts.ProbeRoundTrips} round trips", StringComparison.Ordinal)
                                                && n.Contains("measured for this run", StringComparison.Ordinal));
         }
     }
