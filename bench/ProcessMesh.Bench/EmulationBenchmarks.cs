@@ -19,8 +19,14 @@ internal static class EmulationBenchmarks
 {
     private const double Target = 0.15;
 
-    /// <summary>Runs every comparison; true when each is within 15 %.</summary>
-    public static async Task<bool> RunAsync(IGrainFactory grains, IServiceProvider services, int trials)
+    /// <summary>The grain-call probe's one-way figure in an emulated run's notes.</summary>
+    private static readonly System.Text.RegularExpressions.Regex _probe = new(@"\(([0-9.]+) µs one way, [0-9.]+ µs of CPU: [0-9]+ rounds");
+
+    /// <summary>The comparisons <c>--only</c> can pick, in the order they run.</summary>
+    public static readonly string[] Parts = ["pingpong", "ring", "cpu", "memory", "python"];
+
+    /// <summary>Runs the comparisons in <paramref name="parts"/>; true when each is within 15 %.</summary>
+    public static async Task<bool> RunAsync(IGrainFactory grains, IServiceProvider services, int trials, IReadOnlySet<string> parts)
     {
         var started = Stopwatch.GetTimestamp();
         var calibration = await services.GetRequiredService<ICalibrationSource>().GetAsync(quick: false, CancellationToken.None);
@@ -33,20 +39,29 @@ internal static class EmulationBenchmarks
             }
 
             var costs = CostModel.For(profile, "pipe", calibration)!;
-            var grain = await services.GetRequiredService<Grains.Engines.Process.Emulated.ProcessCosts>().GrainCallAsync();
+            var grain = await services.GetRequiredService<Grains.Engines.Process.Emulated.ProcessCosts>().ProbeGrainCallAsync();
             var paid = costs.WithGrainCall(grain.OneWayMicros, grain.CpuMicros).Paid(sizeof(long));
+            var (startCpu, startWait) = costs.StartPaid();
             Console.WriteLine(
                 $"  {profile} over a pipe, 8 B: one way {costs.OneWayMicros(8):0.0} µs, CPU sender {costs.SenderCpuMicros(8):0.0} + receiver {costs.ReceiverCpuMicros(8):0.0} µs; "
-                + $"start {process.StartMicros / 1000:0.0} ms, footprint {process.ResidentBytesPerExtra / 1048576.0:0.0} MiB");
+                + $"start {process.StartMicros / 1000:0.0} ms wall, {process.StartCpuMicros / 1000:0.0} ms CPU (crowd of 8: {process.Crowds.FirstOrDefault(c => c.Running == 8)?.StartMicros / 1000 ?? 0:0.0} ms a process); "
+                + $"footprint (Pss) with 8 running {costs.FootprintBytesFor(8) / 1048576.0:0.0} MiB, with 64 {costs.FootprintBytesFor(64) / 1048576.0:0.0} MiB");
             Console.WriteLine(
-                $"    a grain call here costs {grain.OneWayMicros:0.0} µs one way, {grain.CpuMicros:0.0} µs CPU; each message pays on top: CPU {paid.SenderMicros:0.0} + {paid.ReceiverMicros:0.0} µs, wait {paid.WaitMicros:0.0} µs");
+                $"    a grain call here now costs {grain.OneWayMicros:0.0} µs one way, {grain.CpuMicros:0.0} µs CPU (each run probes again); each message pays on top: CPU on its path {paid.SenderMicros:0.0} + {paid.ReceiverMicros:0.0} µs, "
+                + $"beside it {paid.OverlappedMicros:0.0} µs, wait {paid.WaitMicros:0.0} µs; a start burns {startCpu / 1000:0.0} ms and waits {startWait / 1000:0.0} ms");
         }
 
         var ok = true;
         var rows = new List<string>();
+        var probes = new List<double>();
         async Task<RunResult> Run(RunSpec spec)
         {
             var result = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
+            if (result.Notes.Select(n => _probe.Match(n)).FirstOrDefault(m => m.Success) is { } probe)
+            {
+                probes.Add(double.Parse(probe.Groups[1].Value, CultureInfo.InvariantCulture));
+            }
+
             return result.Correct ? result : throw new InvalidOperationException($"{spec.Model} {spec.Workload} {spec.Workers}: wrong answer ({result.Outcome}: {result.Failure})");
         }
 
@@ -71,12 +86,19 @@ internal static class EmulationBenchmarks
             ok &= Row(rows, what, emulated, real, v => $"{v:N0}/s");
         }
 
-        await Rate("pingpong, 1 pair (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = 20_000 });
-        await Rate("pingpong, 8 pairs (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 16, Work = 40_000 });
-        await Rate("ring, 16 workers (hops/s)", new RunSpec { Workload = Workload.Ring, Workers = 16, Work = 20_000 });
+        if (parts.Contains("pingpong"))
+        {
+            await Rate("pingpong, 1 pair (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = 20_000 });
+            await Rate("pingpong, 8 pairs (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 16, Work = 40_000 });
+        }
+
+        if (parts.Contains("ring"))
+        {
+            await Rate("ring, 16 workers (hops/s)", new RunSpec { Workload = Workload.Ring, Workers = 16, Work = 20_000 });
+        }
 
         // Speedups: wall at 1 worker over wall at n, per trial, each model's pair run back to back.
-        foreach (var workers in new[] { 2, 4 })
+        foreach (var workers in parts.Contains("cpu") ? new[] { 2, 4 } : [])
         {
             var (emulated, real) = (new List<double>(), new List<double>());
             var cpu = new RunSpec { Workload = Workload.Cpu, Work = 600_000 };
@@ -94,9 +116,10 @@ internal static class EmulationBenchmarks
             ok &= Row(rows, $"cpu speedup, {workers} workers", emulated, real, v => $"{v:0.00}x");
         }
 
-        // Memory and start: a short cpu run; the emulation's memory per worker against the real processes' Pss (what
-        // each adds to the machine) and their resident set (shown).
-        foreach (var workers in new[] { 8, 64 })
+        // Memory and start: a short cpu run; the emulation's memory per worker (its held footprint: the calibrated mean
+        // Pss per process with that many running) against the real processes' mean Pss, the same definition; their
+        // resident set shown. Start per worker: startSeconds over the workers in both.
+        foreach (var workers in parts.Contains("memory") ? new[] { 8, 64 } : [])
         {
             var (memory, realPss, realRss, start, realStart) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
             var cpu = new RunSpec { Workload = Workload.Cpu, Workers = workers, Work = workers * 1_000L };
@@ -111,12 +134,16 @@ internal static class EmulationBenchmarks
                 realStart.Add((r.StartSeconds ?? 0) * 1000 / workers);
             }
 
-            ok &= Row(rows, $"memory per worker, {workers} workers, vs Pss (MiB)", memory, realPss, v => $"{v:0.0} MiB");
+            ok &= Row(rows, $"memory per worker, {workers} workers, Pss (MiB)", memory, realPss, v => $"{v:0.0} MiB");
             rows.Add($"  (real resident set per worker {Median(realRss):0.0} MiB)");
             ok &= Row(rows, $"start per worker, {workers} workers (ms)", start, realStart, v => $"{v:0.00} ms");
         }
 
-        ok &= await PythonPingPong(grains, calibration, trials, rows);
+        if (parts.Contains("python"))
+        {
+            ok &= await PythonPingPong(grains, calibration, trials, rows, probes);
+        }
+
         Console.WriteLine();
         Console.WriteLine($"emulated (process model, --emulate dotnet --ipc pipe) against real (--model os --ipc pipe); error = emulated / real - 1, median of per-trial errors over {trials} trials after a warm-up; target within {Target:P0}");
         foreach (var row in rows)
@@ -124,12 +151,18 @@ internal static class EmulationBenchmarks
             Console.WriteLine(row);
         }
 
+        if (probes.Count > 0)
+        {
+            var sorted = probes.Order().ToList();
+            Console.WriteLine($"  the grain-call probe of each emulated run (one way, µs, taken off what a message pays): min {sorted[0]:0.0}, median {Median(probes):0.0}, max {sorted[^1]:0.0} over {probes.Count} runs");
+        }
+
         Console.WriteLine($"  {ClusterBenchmarks.LoadAverage()}; {Stopwatch.GetElapsedTime(started).TotalMinutes:0.0} min");
         return ok;
     }
 
     /// <summary>Emulated python pingpong, 1 pair, against calibrate.py's multiprocessing.Pipe ping-pong at 8 B, alternating.</summary>
-    private static async Task<bool> PythonPingPong(IGrainFactory grains, Calibration calibration, int trials, List<string> rows)
+    private static async Task<bool> PythonPingPong(IGrainFactory grains, Calibration calibration, int trials, List<string> rows, List<double> probes)
     {
         if (Python3.Find() is not { } python || calibration.Process(Emulation.Python) is null)
         {
@@ -142,6 +175,11 @@ internal static class EmulationBenchmarks
         for (var trial = 0; trial <= trials; trial++)
         {
             var e = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
+            if (e.Notes.Select(n => _probe.Match(n)).FirstOrDefault(m => m.Success) is { } probe)
+            {
+                probes.Add(double.Parse(probe.Groups[1].Value, CultureInfo.InvariantCulture));
+            }
+
             var r = await CPythonRoundTripsPerSecond(python, seconds: 1.5);
             if (trial > 0)
             {

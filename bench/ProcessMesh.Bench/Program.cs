@@ -21,7 +21,7 @@ namespace ProcessMesh.Bench;
 /// <c>kill</c>, <c>cross-silo</c> and <c>spread</c>. <c>emulation</c> (not in <c>all</c>) measures the emulation of
 /// processes against real ones (<see cref="EmulationBenchmarks"/>) and checks it costs nothing when there is nothing to pay.
 /// Usage: dotnet run --project bench/ProcessMesh.Bench -c Release -- [harness|gil|p99|grains|all|kill|cross-silo|spread|emulation]
-/// [--grains N] [--tries N] [--trials N] [--work N]
+/// [--grains N] [--tries N] [--trials N] [--work N] [--only pingpong,ring,cpu,memory,python,zero (emulation)]
 /// </summary>
 internal static class Program
 {
@@ -86,8 +86,17 @@ internal static class Program
 
         if (mode == "emulation")
         {
+            // --only pingpong,ring,cpu,memory,python,zero: a quicker subset (default: all of them).
+            var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : [.. EmulationBenchmarks.Parts, "zero"];
+            if (only.FirstOrDefault(p => p != "zero" && !EmulationBenchmarks.Parts.Contains(p)) is { } unknown)
+            {
+                await Console.Error.WriteLineAsync($"bench: --only: unknown part '{unknown}' (of {string.Join(", ", EmulationBenchmarks.Parts)}, zero)");
+                return 2;
+            }
+
+            var parts = only.ToHashSet();
             ok &= await WithSilo(null, async (grains, _, services) =>
-                await EmulationBenchmarks.RunAsync(grains, services, (int)trials) & await ZeroCostAgainstBareOrleans(grains, services));
+                await EmulationBenchmarks.RunAsync(grains, services, (int)trials, parts) & (!parts.Contains("zero") || await ZeroCostAgainstBareOrleans(grains, services)));
         }
 
         if (mode is "gil" or "all")
@@ -211,7 +220,7 @@ internal static class Program
         var calibration = await services.GetRequiredService<ProcessMesh.Grains.Calibrate.ICalibrationSource>().GetAsync(quick: false, CancellationToken.None);
         var zero = calibration with
         {
-            Processes = [.. calibration.Processes.Select(p => p with { StartMicros = 0, ResidentBytesPerExtra = 0 })],
+            Processes = [.. calibration.Processes.Select(p => p with { StartMicros = 0, StartCpuMicros = 0, ResidentBytesPerExtra = 0, Crowds = [] })],
             Messages = [.. calibration.Messages.Select(m => m with { OneWayMicros = 0, SenderCpuMicros = 0, ReceiverCpuMicros = 0 })],
         };
         Console.WriteLine();
@@ -333,7 +342,7 @@ internal static class Program
         return !target || ok;
     }
 
-    /// <summary>How late <see cref="Pacer"/> wakes at <paramref name="rate"/> per second with nothing else to do, in µs.</summary>
+    /// <summary>How late <see cref="ProcessMesh.Grains.Workloads.Io.PreciseSleep"/> wakes at <paramref name="rate"/> per second with nothing else to do, in µs.</summary>
     private static LatencySummary PacerAlone(double rate, TimeSpan duration)
     {
         var lateness = new LatencyRecorder();
@@ -343,7 +352,7 @@ internal static class Program
             for (long i = 1; i < rate * duration.TotalSeconds; i++)
             {
                 var due = t0 + (long)(i / rate * Stopwatch.Frequency);
-                Pacer.SleepUntil(due);
+                ProcessMesh.Grains.Workloads.Io.PreciseSleep.Until(due);
                 lateness.RecordSince(due);
             }
         });

@@ -7,11 +7,15 @@ namespace ProcessMesh.Cli.Commands;
 /// <summary><c>--calibration FILE</c>: a calibration the user names, used instead of the machine's cached one.</summary>
 internal sealed partial class CommonOptions
 {
-    /// <summary>The calibration FILE holds; a file that is missing, corrupt or from another machine is a parse error naming the option.</summary>
+    /// <summary>
+    /// The calibration FILE holds; a file that is missing or corrupt is a parse error naming the option. Whether it
+    /// describes the right machine is the silo's to say (<see cref="CalibrationJson.WhyNotFor"/>): the CLI's host need
+    /// not be the cluster's.
+    /// </summary>
     public Option<Calibration?> CalibrationFile { get; } = new("--calibration")
     {
-        Description = "Use the calibration in FILE ('processmesh calibrate --out FILE' writes one) instead of this machine's cached one. " +
-                      "It must describe this machine. Checked before anything runs.",
+        Description = "Use the calibration in FILE ('processmesh calibrate --out FILE' writes one) instead of the silo's cached one. " +
+                      "It must describe the machine of the silo that uses it: checked there, before anything runs.",
         HelpName = "FILE",
         CustomParser = r => ReadCalibration(r, r.Tokens.Single().Value),
     };
@@ -38,12 +42,6 @@ internal sealed partial class CommonOptions
         if (CalibrationJson.TryRead(text, out var problem) is not { } calibration)
         {
             r.AddError($"--calibration: {path} is {problem}");
-            return null;
-        }
-
-        if (!CalibrationJson.DescribesThisMachine(calibration))
-        {
-            r.AddError($"--calibration: {path} describes machine '{calibration.Machine.Name}', not this one ('{Environment.MachineName}'); 'processmesh calibrate' measures this one");
             return null;
         }
 

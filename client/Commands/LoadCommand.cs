@@ -114,6 +114,7 @@ internal static class LoadCommand
                 Ramp = parse.GetValue(ramp),
                 Timeout = parse.GetValue(timeout),
                 Path = parse.GetValue(path)!,
+                Calibration = parse.GetValue(common.CalibrationFile),
             };
             if (common.Embedded(parse) && Admission.Check(spec, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } refusal)
             {

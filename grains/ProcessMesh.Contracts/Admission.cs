@@ -21,7 +21,7 @@ public static class Admission
     /// </summary>
     public static double EstimateBytes(RunSpec spec, CostModel? costs = null)
     {
-        var perWorker = Models.UsesThreads(spec.Model) ? ThreadOverheadBytes : ProcessOverheadBytes + (double)spec.MemoryBytes + (costs?.FootprintBytes ?? 0);
+        var perWorker = Models.UsesThreads(spec.Model) ? ThreadOverheadBytes : ProcessOverheadBytes + (double)spec.MemoryBytes + (costs?.FootprintBytesFor(spec.Workers) ?? 0);
         return spec.Workers * perWorker;
     }
 
@@ -52,7 +52,7 @@ public static class Admission
 
         var what = held is null
             ? $"{spec.Workers:N0} {spec.Model} workers"
-            : $"{spec.Workers:N0} emulated {held.Profile} processes ({Bytes.Format(held.FootprintBytes)} footprint each, held)";
+            : $"{spec.Workers:N0} emulated {held.Profile} processes ({Bytes.Format(held.FootprintBytesFor(spec.Workers))} footprint each, held)";
         return $"--memory/--workers: {what} need about {Bytes.Format(need)}, " +
                $"more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)" +
                (held is null ? "" : "; --footprint modelled counts it without allocating it");

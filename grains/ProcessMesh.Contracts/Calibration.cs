@@ -86,6 +86,12 @@ public sealed record ProcessCalibration
 
     /// <summary>Memory per process with 1, 8 and 64 running at once.</summary>
     [Id(5)] public IReadOnlyList<ProcessCrowd> Crowds { get; init; } = [];
+
+    /// <summary>
+    /// CPU one process burns from spawn to its first answered message, microseconds (median; every thread of it, from
+    /// <c>/proc/PID/task/*/schedstat</c>); 0 when not measured (older calibrations).
+    /// </summary>
+    [Id(6)] public double StartCpuMicros { get; init; }
 }
 
 /// <summary>Memory per process with <see cref="Running"/> idle processes of one kind running at once.</summary>
@@ -100,6 +106,13 @@ public sealed record ProcessCrowd
 
     /// <summary>Mean Pss per process, bytes.</summary>
     [Id(2)] public long PssBytes { get; init; }
+
+    /// <summary>
+    /// Wall time from spawning the processes that joined this crowd, all at once, to the last one's first answered
+    /// message, over their number, microseconds: a start per process as <c>--model os</c> measures it (its
+    /// <c>startSeconds</c> over its workers); 0 when not measured.
+    /// </summary>
+    [Id(3)] public double StartMicros { get; init; }
 }
 
 /// <summary>What one kind of thread costs to start and to keep.</summary>

@@ -49,6 +49,16 @@ public static class CalibrationJson
         return problem is null ? calibration : null;
     }
 
+    /// <summary>
+    /// Null when a calibration the user named (<paramref name="given"/>, null: none) describes the machine of the silo
+    /// that calls this, which will use it; else why not, in one line naming <c>--calibration</c>. Checked where it is
+    /// used, not where the command line runs: a client on one machine may drive a cluster on another.
+    /// </summary>
+    public static string? WhyNotFor(Calibration? given) =>
+        given is null || DescribesThisMachine(given)
+            ? null
+            : $"--calibration: the file describes machine '{given.Machine.Name}', not '{Environment.MachineName}', the silo that would use it ('processmesh calibrate' on that machine measures it)";
+
     /// <summary>Whether <paramref name="calibration"/> describes this machine (by host name).</summary>
     public static bool DescribesThisMachine(Calibration calibration) =>
         string.Equals(calibration.Machine.Name, Environment.MachineName, StringComparison.OrdinalIgnoreCase);

@@ -9,6 +9,7 @@ namespace ProcessMesh.Contracts;
 public sealed class CostModel
 {
     private readonly MessageCalibration[] _points;
+    private readonly ProcessCalibration _process;
 
     private CostModel(string profile, string ipc, Calibration calibration, ProcessCalibration process, MessageCalibration[] points)
     {
@@ -17,6 +18,7 @@ public sealed class CostModel
         Calibration = calibration;
         StartMicros = process.StartMicros;
         FootprintBytes = process.ResidentBytesPerExtra;
+        _process = process;
         _points = points;
     }
 
@@ -28,25 +30,29 @@ public sealed class CostModel
 
     /// <summary>This model with <paramref name="oneWayMicros"/> and <paramref name="cpuMicros"/> as what a grain call already costs.</summary>
     public CostModel WithGrainCall(double oneWayMicros, double cpuMicros) =>
-        new(Profile, Ipc, Calibration, new ProcessCalibration { StartMicros = StartMicros, ResidentBytesPerExtra = FootprintBytes }, _points)
+        new(Profile, Ipc, Calibration, _process, _points)
         {
             GrainCall = (Math.Max(0, oneWayMicros), Math.Max(0, cpuMicros)),
         };
 
     /// <summary>
     /// What one message of <paramref name="bytes"/> pays on top of the grain call that carries it, microseconds, so
-    /// that the call and the payment together cost what the calibration says: CPU <c>S + R − c</c> (shared between
-    /// the sides as S and R are), and a wait that makes the one-way latency <c>oneWay</c>:
-    /// <c>max(0, oneWay − l − S′ − R′)</c>, where <c>l</c> and <c>c</c> are <see cref="GrainCall"/>'s latency and CPU.
+    /// that the call and the payment together cost what the calibration says (docs/emulation.md, "The cost model").
+    /// CPU to burn <c>X = max(0, S + R − c)</c>; latency to add <c>Y = max(0, oneWay − l)</c>, where <c>l</c> and
+    /// <c>c</c> are <see cref="GrainCall"/>'s latency and CPU. On the message's path goes as much of <c>X</c> as the
+    /// latency holds, <c>P = min(X, Y)</c>, shared between the sides as S and R are (<c>S′</c>, <c>R′</c>); the rest,
+    /// <c>O = X − P</c>, is the CPU the two real processes must have run at once (their CPU exceeds the latency), and
+    /// is burned beside the path, not on it; what the latency holds beyond <c>P</c> is waited, <c>W′ = Y − P</c>.
     /// </summary>
-    public (double SenderMicros, double ReceiverMicros, double WaitMicros) Paid(int bytes)
+    public (double SenderMicros, double ReceiverMicros, double OverlappedMicros, double WaitMicros) Paid(int bytes)
     {
         var (s, r) = (SenderCpuMicros(bytes), ReceiverCpuMicros(bytes));
         var (l, c) = GrainCall;
         var burned = Math.Max(0, s + r - c);
-        var share = s + r > 0 ? burned / (s + r) : 0;
-        var (sender, receiver) = (s * share, r * share);
-        return (sender, receiver, Math.Max(0, OneWayMicros(bytes) - l - sender - receiver));
+        var latency = Math.Max(0, OneWayMicros(bytes) - l);
+        var onPath = Math.Min(burned, latency);
+        var share = s + r > 0 ? onPath / (s + r) : 0;
+        return (s * share, r * share, burned - onPath, latency - onPath);
     }
 
     /// <summary><c>dotnet</c> or <c>python</c>.</summary>
@@ -61,8 +67,47 @@ public sealed class CostModel
     /// <summary>From spawn to the first answered message, microseconds: what starting one process costs.</summary>
     public double StartMicros { get; }
 
-    /// <summary>What each process adds to the machine's memory (Pss per process with many running), bytes.</summary>
+    /// <summary>What each process adds to the machine's memory (Pss per process with the most calibrated running), bytes.</summary>
     public long FootprintBytes { get; }
+
+    /// <summary>
+    /// What each process holds when <paramref name="running"/> of its kind run at once, bytes: the mean Pss per process
+    /// the calibration measured with 1, 8 and 64 running, the definition <c>--model os</c> reports (its workers' mean
+    /// Pss). Pss is a process's private pages plus its share of the pages it shares, so with n running it is
+    /// <c>a + b / n</c>: fitted through the two calibrated crowds around <paramref name="running"/> (beyond the largest,
+    /// the last two's fit, tending to the private part <c>a</c>; below the smallest, the smallest's). Without crowds,
+    /// <see cref="FootprintBytes"/>.
+    /// </summary>
+    public long FootprintBytesFor(int running)
+    {
+        var crowds = _process.Crowds.Where(c => c.Running > 0 && c.PssBytes > 0).OrderBy(c => c.Running).ToArray();
+        if (crowds.Length < 2 || running <= crowds[0].Running)
+        {
+            return crowds.Length == 0 ? FootprintBytes : crowds[0].PssBytes;
+        }
+
+        var i = 1;
+        while (i < crowds.Length - 1 && crowds[i].Running < running)
+        {
+            i++;
+        }
+
+        var (m, n) = (crowds[i - 1], crowds[i]);
+        var b = (m.PssBytes - n.PssBytes) / ((1.0 / m.Running) - (1.0 / n.Running));
+        var a = n.PssBytes - (b / n.Running);
+        return (long)Math.Max(0, a + (b / running));
+    }
+
+    /// <summary>
+    /// What starting one process pays, microseconds: the CPU its start burns (burned) and the rest of a lone start's
+    /// wall time, from spawn to its first answered message (waited): <c>(C, max(0, W − C))</c>. Started n at once on
+    /// k cores, the burns share the cores and the waits overlap, so the n starts take about <c>n × C / k + (W − C)</c>, as
+    /// n real processes do. A calibration without the start's CPU (older files) burns all of <c>W</c>.
+    /// </summary>
+    public (double CpuMicros, double WaitMicros) StartPaid() =>
+        _process.StartCpuMicros > 0
+            ? (_process.StartCpuMicros, Math.Max(0, StartMicros - _process.StartCpuMicros))
+            : (StartMicros, 0);
 
     /// <summary>The payload sizes calibrated for this IPC, ascending.</summary>
     public IReadOnlyList<int> CalibratedSizes => [.. _points.Select(p => p.PayloadBytes)];

@@ -44,6 +44,12 @@ public sealed record LoadSpec
     /// <summary>The shared-memory primitive the thread models guard each object with.</summary>
     [Id(11)] public SyncPrimitive Sync { get; init; } = SyncPrimitive.Lock;
 
+    /// <summary>
+    /// The calibration the user named (<c>--calibration FILE</c>), as a run carries it; null: the silo's own. Each silo
+    /// that would use it checks that it describes its machine (<see cref="CalibrationJson.WhyNotFor"/>).
+    /// </summary>
+    [Id(12)] public Calibration? Calibration { get; init; }
+
     /// <summary>Whether this is an open-loop test.</summary>
     public bool IsOpen => Rate > 0;
 }

@@ -72,16 +72,20 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         if (costs is not null)
         {
             notes.Add($"{costs.Describe()}; each message pays its calibrated cost less what a grain call already costs here " +
-                      $"({costs.GrainCall.OneWayMicros:0.0} µs one way, {costs.GrainCall.CpuMicros:0.0} µs of CPU, measured on the coordinator's silo)");
+                      (processCosts.GrainCallOf(run.RunId) is { } call
+                          ? $"({call.OneWayMicros:0.0} µs one way, {call.CpuMicros:0.0} µs of CPU: {ProcessCosts.ProbeRounds} rounds of {ProcessCosts.ProbeRoundTrips} round trips, half the median one and the fastest round's CPU, measured for this run on the coordinator's silo)"
+                          : "(measured for this run on each silo that holds workers)"));
         }
 
         var modelled = costs is not null && spec.Footprint == Emulation.Modelled;
-        var modelledStart = modelled ? spec.Workers * costs!.StartMicros / 1e6 / Math.Max(1, machine.ClusterCores) : 0;
+        var footprint = costs?.FootprintBytesFor(spec.Workers) ?? 0;
+        var startCpu = costs?.StartPaid().CpuMicros ?? 0;
+        var modelledStart = modelled ? spec.Workers * startCpu / 1e6 / Math.Max(1, machine.ClusterCores) : 0;
         if (modelled)
         {
-            notes.Add($"footprint modelled, not allocated: memory per worker adds {Bytes.Format(costs!.FootprintBytes)} per {costs.Profile} process; " +
+            notes.Add($"footprint modelled, not allocated: memory per worker adds {Bytes.Format(footprint)} per {costs!.Profile} process; " +
                       $"a real deployment of {spec.Workers:N0} would need about {Bytes.Format(Admission.EstimateBytes(spec, costs))}; " +
-                      $"start modelled too: {spec.Workers:N0} × {costs.StartMicros / 1000:0.#} ms of CPU over {machine.ClusterCores} cores added to startSeconds");
+                      $"start modelled too: {spec.Workers:N0} × {startCpu / 1000:0.#} ms of CPU over {machine.ClusterCores} cores added to startSeconds");
         }
 
         return Telemetry.ProcessMeshMetrics.Record(new RunResult
@@ -101,7 +105,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             SpeedupApplies = workload.HasSpeedup,
             Messages = run.Silos.Sum(s => s.Messages),
             PayloadBytes = run.Silos.Sum(s => s.PayloadBytes),
-            MemoryPerWorkerBytes = run.Memory.ResidentPerWorker + (modelled ? costs!.FootprintBytes : 0),
+            MemoryPerWorkerBytes = run.Memory.ResidentPerWorker + (modelled ? footprint : 0),
             HeapPerWorkerBytes = run.Memory.HeapPerWorker,
             MemoryBelowResolution = run.Memory.BelowResolution,
             MemoryResolutionBytes = run.Memory.ResolutionPerWorker,
@@ -137,6 +141,11 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
 
     public async Task<RunResult> RunLoad(string model, LoadSpec spec, int workers)
     {
+        if (CalibrationJson.WhyNotFor(spec.Calibration) is { } elsewhere)
+        {
+            throw new ArgumentException(elsewhere);
+        }
+
         var engine = Engine(model);
         var machine = await Describe();
         if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)

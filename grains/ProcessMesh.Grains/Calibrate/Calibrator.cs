@@ -62,9 +62,9 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
         {
             // A .NET start takes a tenth of a second of CPU, a CPython one a twentieth; crowds start together on the cores.
             var startCost = kind.Kind == Emulation.DotNet ? 0.15 : 0.06;
-            double startMicros = 0;
+            (double Wall, double Cpu) start = default;
             steps.Add(new($"{kind.Label}: start to first answer ({plan.StartRepeats} starts)", plan.StartRepeats * startCost, async ct =>
-                startMicros = await ProcessFootprints.StartAsync(kind, plan.StartRepeats, ct)));
+                start = await ProcessFootprints.StartAsync(kind, plan.StartRepeats, ct)));
             var crowds = new List<ProcessCrowd>();
             steps.Add(new($"{kind.Label}: memory with {string.Join(", ", plan.Crowds)} running", plan.Crowds.Max() * startCost / Math.Max(1, Environment.ProcessorCount) + 1, async ct =>
             {
@@ -73,7 +73,8 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
                 _processes.Add(new ProcessCalibration
                 {
                     Kind = kind.Kind,
-                    StartMicros = startMicros,
+                    StartMicros = start.Wall,
+                    StartCpuMicros = start.Cpu,
                     ResidentBytes = alone.ResidentBytes,
                     PssBytes = alone.PssBytes,
                     ResidentBytesPerExtra = crowds.MaxBy(c => c.Running)!.PssBytes,

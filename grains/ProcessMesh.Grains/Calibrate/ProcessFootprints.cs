@@ -11,12 +11,13 @@ internal static class ProcessFootprints
     private static readonly TimeSpan _grace = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// The median time from spawn to the first answered message (<c>ping</c>, <c>pong</c>) over
-    /// <paramref name="repeats"/> starts, microseconds.
+    /// The median wall time from spawn to the first answered message (<c>ping</c>, <c>pong</c>) over
+    /// <paramref name="repeats"/> lone starts, and the median CPU the process burned by then (all its threads),
+    /// microseconds.
     /// </summary>
-    public static async Task<double> StartAsync(ProcessKind kind, int repeats, CancellationToken cancellationToken)
+    public static async Task<(double WallMicros, double CpuMicros)> StartAsync(ProcessKind kind, int repeats, CancellationToken cancellationToken)
     {
-        var times = new List<double>();
+        var (times, cpus) = (new List<double>(), new List<double>());
         for (var i = 0; i < repeats; i++)
         {
             var clock = Stopwatch.StartNew();
@@ -25,16 +26,19 @@ internal static class ProcessFootprints
             await child.WriteLineAsync("ping");
             await child.ExpectAsync("pong", _answer, cancellationToken);
             times.Add(clock.Elapsed.TotalMicroseconds);
+            cpus.Add(ProcCpu.Micros(child.Id));
             await child.StopAsync(_grace);
         }
 
-        return Median(times);
+        return (Median(times), Median(cpus));
     }
 
     /// <summary>
     /// Memory per process with each of <paramref name="crowds"/> idle processes running at once (1, 8, 64: the
     /// smaller crowds are the first of the larger, so a crowd is grown, not started again), each read once it has
-    /// answered a message: mean resident set and mean Pss (the resident set where the kernel gives no Pss).
+    /// answered a message: mean resident set and mean Pss (the resident set where the kernel gives no Pss), and the wall
+    /// time from spawning those that joined, all at once, to the last one's answer, over their number (as
+    /// <c>--model os</c> measures its workers' start).
     /// </summary>
     public static async Task<IReadOnlyList<ProcessCrowd>> CrowdsAsync(ProcessKind kind, IReadOnlyList<int> crowds, CancellationToken cancellationToken)
     {
@@ -45,6 +49,7 @@ internal static class ProcessFootprints
             foreach (var running in crowds.Order())
             {
                 var joining = new List<ChildProcess>();
+                var clock = Stopwatch.StartNew();
                 while (children.Count < running)
                 {
                     var child = ChildProcess.Start(kind.Start(["idle"]), $"an idle {kind.Label} process ({children.Count + 1} of {running})");
@@ -63,6 +68,7 @@ internal static class ProcessFootprints
                     await child.ExpectAsync("pong", _answer, cancellationToken);
                 }
 
+                var start = joining.Count == 0 ? 0 : clock.Elapsed.TotalMicroseconds / joining.Count;
                 long rss = 0, pss = 0;
                 foreach (var child in children)
                 {
@@ -71,7 +77,7 @@ internal static class ProcessFootprints
                     pss += ProcMemory.PssBytes(child.Id) is > 0 and var p ? p : resident;
                 }
 
-                figures.Add(new ProcessCrowd { Running = running, ResidentBytes = rss / running, PssBytes = pss / running });
+                figures.Add(new ProcessCrowd { Running = running, ResidentBytes = rss / running, PssBytes = pss / running, StartMicros = start });
             }
 
             await Task.WhenAll(children.Select(c => c.StopAsync(_grace)));

@@ -87,7 +87,7 @@ internal sealed class Drive(LoadSpec spec, int share = 0, int shares = 1)
     /// <summary>
     /// Paces the open loop on a dedicated thread, outside the Orleans scheduler: a grain's timers and turns
     /// run milliseconds late under load, and a late pacer would count its own lateness as the silo's. The
-    /// <see cref="Pacer"/> sleeps to each call's due time without spinning. The task completes when the last
+    /// <see cref="Workloads.Io.PreciseSleep"/> sleeps to each call's due time without spinning. The task completes when the last
     /// call has settled.
     /// </summary>
     private Task OpenLoopAsync(ILoadGrain[] population, byte[] payload, CancellationToken cancellationToken)
@@ -119,7 +119,7 @@ internal sealed class Drive(LoadSpec spec, int share = 0, int shares = 1)
         for (long i = share; !cancellationToken.IsCancellationRequested && schedule.TryDue(i, Stopwatch.Frequency, out var offset); i += shares)
         {
             var due = t0 + offset;
-            Pacer.SleepUntil(due);
+            Workloads.Io.PreciseSleep.Until(due);
 
             // Timed from when the call was due: a call sent late (the silo or the pacer fell behind) carries
             // that lateness into its latency (coordinated omission corrected). A pacer so far behind that the

@@ -33,4 +33,7 @@ public sealed record EngineRun
 
     /// <summary>The IPC the workers talked over (os model); null otherwise.</summary>
     [Id(9)] public string? Ipc { get; init; }
+
+    /// <summary>The run's identity on the silos (process model: the key its workers' costs are kept under); null otherwise.</summary>
+    [Id(10)] public string? RunId { get; init; }
 }

@@ -38,12 +38,64 @@ public sealed class CostModelTests
     {
         // 8 B over a pipe: 20 µs one way, 6 + 8 µs of CPU. A grain call of 3 µs one way, 2 µs of CPU.
         var costs = CostModel.For("dotnet", "pipe", TwoSizes())!.WithGrainCall(3, 2);
-        var (sender, receiver, wait) = costs.Paid(8);
+        var (sender, receiver, overlapped, wait) = costs.Paid(8);
 
+        Assert.Equal(0, overlapped); // 12 µs of CPU fit in the 17 µs the call leaves: none beside the path
         Assert.Equal(14 - 2, sender + receiver, 6); // CPU: the call's 2 µs and the payment's make the calibrated 14 µs
         Assert.Equal(6.0 / 14, sender / (sender + receiver), 6); // shared between the sides as calibrated
         Assert.Equal(20, 3 + sender + wait + receiver, 6); // latency: the call's 3 µs and the payment make the calibrated 20 µs
-        Assert.Equal((6, 8, 6), CostModel.For("dotnet", "pipe", TwoSizes())!.Paid(8)); // nothing measured: nothing taken off
+        Assert.Equal((6, 8, 0, 6), CostModel.For("dotnet", "pipe", TwoSizes())!.Paid(8)); // nothing measured: nothing taken off
+    }
+
+    [Fact]
+    public void Cpu_beyond_the_latency_is_burned_beside_the_path_not_on_it()
+    {
+        // 8 B over TCP: 5 µs one way, 4 + 4 µs of CPU: the two real processes ran 3 µs of it at once.
+        var (sender, receiver, overlapped, wait) = CostModel.For("dotnet", "tcp", TwoSizes())!.Paid(8);
+        Assert.Equal(5, sender + receiver, 6); // on the path: as much as the latency holds
+        Assert.Equal(3, overlapped, 6); // beside it: S + R − oneWay
+        Assert.Equal(0, wait);
+
+        // A grain call of 2 µs one way and 1 µs of CPU: 7 µs left to burn, 3 µs of latency to add.
+        (sender, receiver, overlapped, wait) = CostModel.For("dotnet", "tcp", TwoSizes())!.WithGrainCall(2, 1).Paid(8);
+        Assert.Equal(3, sender + receiver, 6);
+        Assert.Equal(4, overlapped, 6);
+        Assert.Equal(8, 1 + sender + receiver + overlapped, 6); // every calibrated microsecond of CPU is still burned
+        Assert.Equal(5, 2 + sender + receiver + wait, 6); // and the path takes the calibrated latency
+    }
+
+    [Fact]
+    public void The_footprint_is_the_mean_pss_with_as_many_running_fitted_as_private_plus_shared_over_n()
+    {
+        var calibration = TwoSizes() with
+        {
+            Processes =
+            [
+                new ProcessCalibration
+                {
+                    Kind = "dotnet", ResidentBytesPerExtra = 4_500_000,
+                    // private 4 MB and 8 MB shared among n: 12, 5, 4.125 MB
+                    Crowds = [new() { Running = 1, PssBytes = 12_000_000 }, new() { Running = 8, PssBytes = 5_000_000 }, new() { Running = 64, PssBytes = 4_125_000 }],
+                },
+            ],
+        };
+        var costs = CostModel.For("dotnet", "pipe", calibration)!;
+
+        Assert.Equal(12_000_000, costs.FootprintBytesFor(1));
+        Assert.Equal(5_000_000, costs.FootprintBytesFor(8));
+        Assert.InRange(costs.FootprintBytesFor(4), 6_000_000 - 2, 6_000_000 + 2); // 4 + 8/4 between 1 and 8
+        Assert.InRange(costs.FootprintBytesFor(32), 4_250_000 - 2, 4_250_000 + 2); // 4 + 8/32 between 8 and 64
+        Assert.InRange(costs.FootprintBytesFor(1000), 4_008_000 - 2, 4_008_000 + 2); // beyond: along the last fit, towards the private 4 MB
+        Assert.Equal(21_000_000, CostModel.For("dotnet", "pipe", TwoSizes())!.FootprintBytesFor(8)); // no crowds: the per-extra figure
+    }
+
+    [Fact]
+    public void A_start_burns_its_calibrated_cpu_and_waits_the_rest_of_its_wall_time()
+    {
+        var calibration = TwoSizes() with { Processes = [new ProcessCalibration { Kind = "dotnet", StartMicros = 70_000, StartCpuMicros = 50_000 }] };
+
+        Assert.Equal((50_000, 20_000), CostModel.For("dotnet", "pipe", calibration)!.StartPaid());
+        Assert.Equal((61_000, 0), CostModel.For("dotnet", "pipe", TwoSizes())!.StartPaid()); // no CPU calibrated: all of it burned
     }
 
     [Fact]

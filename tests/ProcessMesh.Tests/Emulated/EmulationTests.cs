@@ -119,6 +119,39 @@ public sealed class EmulationTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_calibration_of_another_machine_than_the_silos_is_refused_there_before_anything_runs()
+    {
+        var elsewhere = SyntheticCalibration.With() with { Machine = new CalibratedMachine { Name = "elsewhere", Cores = 2 } };
+
+        foreach (var spec in new[] { PingPong(Contracts.Emulation.DotNet, elsewhere), PingPong(Contracts.Emulation.Grain, elsewhere) with { Model = Models.Thread } })
+        {
+            var refusal = await Assert.ThrowsAsync<ArgumentException>(() => cluster.RunAsync(spec));
+            Assert.StartsWith("--calibration: ", refusal.Message, StringComparison.Ordinal);
+            Assert.Contains("'elsewhere'", refusal.Message, StringComparison.Ordinal);
+            Assert.Contains(Environment.MachineName, refusal.Message, StringComparison.Ordinal);
+        }
+
+        var load = new LoadSpec { Grains = 4, Duration = TimeSpan.FromMilliseconds(100), Calibration = elsewhere };
+        var loadRefusal = await Assert.ThrowsAsync<ArgumentException>(() => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).RunLoad(Models.Process, load, 1));
+        Assert.StartsWith("--calibration: ", loadRefusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_run_probes_the_grain_call_again_and_names_the_figure_it_took_off()
+    {
+        var calibration = SyntheticCalibration.With(startMicros: 0);
+        var first = await cluster.RunAsync(PingPong(Contracts.Emulation.DotNet, calibration, rounds: 20));
+        var second = await cluster.RunAsync(PingPong(Contracts.Emulation.DotNet, calibration, rounds: 20));
+
+        foreach (var result in new[] { first, second })
+        {
+            Assert.True(result.Correct);
+            Assert.Contains(result.Notes, n => n.Contains($"{Grains.Engines.Process.Emulated.ProcessCosts.ProbeRounds} rounds of {Grains.Engines.Process.Emulated.ProcessCosts.ProbeRoundTrips} round trips", StringComparison.Ordinal)
+                                               && n.Contains("measured for this run", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Emulating_on_a_thread_model_is_refused()
     {
         var spec = PingPong(Contracts.Emulation.DotNet, SyntheticCalibration.With()) with { Model = Models.Thread };
@@ -129,13 +162,29 @@ public sealed class EmulationTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task The_delay_line_waits_at_least_half_of_what_it_is_asked()
+    public async Task A_wait_that_earlier_waits_overran_by_enough_completes_at_once_and_the_overrun_is_spent()
+    {
+        var timer = Grains.Workloads.Io.IoTimer.Shared;
+        var ledger = new Grains.Workloads.Io.WaitLedger { OverrunTicks = 3_000 };
+
+        var covered = timer.WaitAsync(1_000, ledger);
+        Assert.True(covered.IsCompletedSuccessfully); // no timer: the overrun paid for it
+        Assert.Equal(2_000, ledger.OverrunTicks);
+
+        var partly = timer.WaitAsync(Stopwatch.Frequency / 1_000 + 2_000, ledger); // 1 ms + 2,000 ticks: 1 ms left to wait
+        Assert.InRange(ledger.OverrunTicks, 0, 0); // all of the overrun taken off this wait
+        await partly.WaitAsync(TimeSpan.FromSeconds(30)); // a TimeoutException here: a 1 ms IoTimer wait never ended
+        Assert.True(ledger.OverrunTicks >= 0, "a wait that ended late left a negative overrun");
+    }
+
+    [Fact]
+    public async Task The_timer_waits_at_least_half_of_what_it_is_asked()
     {
         var ticks = Stopwatch.Frequency / 5_000; // 200 µs
         var start = Stopwatch.GetTimestamp();
-        var waits = Enumerable.Range(0, 50).Select(_ => Grains.Engines.Process.Emulated.DelayLine.Shared.WaitAsync(ticks)).ToArray();
+        var waits = Enumerable.Range(0, 50).Select(_ => Grains.Workloads.Io.IoTimer.Shared.WaitAsync(ticks)).ToArray();
 
-        await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(30)); // a TimeoutException names no wait: 50 delay-line waits of 200 µs
+        await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(30)); // a TimeoutException names no wait: 50 IoTimer waits of 200 µs
         Assert.True(Stopwatch.GetTimestamp() - start >= ticks / 2, "a 200 µs wait ended before 100 µs");
     }
 }

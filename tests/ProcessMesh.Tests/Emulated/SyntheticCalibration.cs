@@ -8,7 +8,8 @@ namespace ProcessMesh.Tests.Emulated;
 /// </summary>
 internal static class SyntheticCalibration
 {
-    public const string Machine = "synthetic-test-machine";
+    /// <summary>This machine: a silo uses a calibration the run names only when it describes the silo's machine.</summary>
+    public static readonly string Machine = Environment.MachineName;
 
     public static readonly DateTimeOffset MeasuredAt = new(2026, 12, 7, 4, 0, 0, TimeSpan.Zero);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ProcessMesh.Grains.Load;
+using ProcessMesh.Grains.Workloads.Io;
 
 namespace ProcessMesh.Tests.Load;
 
@@ -18,7 +19,7 @@ public sealed class PacingTests
         foreach (var seconds in new[] { 0.000_001, 0.5, 9.2, 9.3, 10.954_451_150, 60, 3600, 86_400 })
         {
             var ticks = (long)(seconds * frequency);
-            var (whole, nanoseconds) = Pacer.SleepRequest(ticks, frequency);
+            var (whole, nanoseconds) = PreciseSleep.SleepRequest(ticks, frequency);
             Assert.InRange(nanoseconds, 0, 999_999_999);
             Assert.Equal((long)seconds, whole);
             Assert.Equal(ticks * 1e9 / frequency, (whole * 1e9) + nanoseconds, 0);
@@ -47,7 +48,7 @@ public sealed class PacingTests
         Assert.Contains(gaps, gap => gap > 10 * Linux);
         foreach (var gap in gaps)
         {
-            var (seconds, nanoseconds) = Pacer.SleepRequest(gap, Linux);
+            var (seconds, nanoseconds) = PreciseSleep.SleepRequest(gap, Linux);
             Assert.True(seconds >= 0 && nanoseconds is >= 0 and < 1_000_000_000, $"a {gap}-tick gap asked nanosleep for {seconds} s {nanoseconds} ns");
             Assert.Equal(gap, (seconds * Linux) + nanoseconds);
         }

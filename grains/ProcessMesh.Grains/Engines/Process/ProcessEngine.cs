@@ -113,6 +113,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                 Outcome = outcome,
                 Failure = failure,
                 StartSeconds = startSeconds,
+                RunId = runId,
             };
         }
         finally

@@ -72,7 +72,7 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
         _memory = PrivateMemory.Allocate(setup.Spec.MemoryBytes, (byte)setup.Index);
         if (setup.Spec.Emulate != Emulation.Grain)
         {
-            _emulated = EmulatedProcess.Start(await ServiceProvider.GetRequiredService<ProcessCosts>().ForAsync(setup.Spec), setup.Spec, setup.Index);
+            _emulated = await EmulatedProcess.StartAsync(await ServiceProvider.GetRequiredService<ProcessCosts>().ForRunAsync(setup.Spec, setup.RunId), setup.Spec, setup.Index);
         }
 
         return silo.SiloAddress;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Workloads;
+using ProcessMesh.Grains.Workloads.Io;
 
 namespace ProcessMesh.Grains.Engines.Process.Emulated;
 
@@ -15,43 +16,68 @@ internal sealed class EmulatedProcess
     private static readonly ConcurrentDictionary<MethodInfo, bool> _oneWay = new();
     private readonly long _senderTicks;
     private readonly long _receiverTicks;
+    private readonly long _overlappedTicks;
     private readonly long _waitTicks;
+    private readonly WaitLedger _waits = new();
     private byte[] _footprint;
 
     private EmulatedProcess(CostModel costs, RunSpec spec, int index)
     {
-        var (sender, receiver, wait) = costs.Paid(CostModel.MessageBytes(spec));
+        var (sender, receiver, overlapped, wait) = costs.Paid(CostModel.MessageBytes(spec));
         _senderTicks = CpuBurn.Ticks(sender);
         _receiverTicks = CpuBurn.Ticks(receiver);
+        _overlappedTicks = CpuBurn.Ticks(overlapped);
         _waitTicks = CpuBurn.Ticks(wait);
 
         // A held footprint is really committed, as the process's own pages are; a modelled one is only counted, and
         // its start with it (a hundred thousand modelled starts would take hours of CPU: see docs/emulation.md).
         var held = spec.Footprint != Emulation.Modelled;
-        _footprint = held ? PrivateMemory.Allocate(costs.FootprintBytes, (byte)(index | 1)) : [];
-        if (held)
-        {
-            CpuBurn.For(CpuBurn.Ticks(costs.StartMicros));
-        }
+        _footprint = held ? PrivateMemory.Allocate(costs.FootprintBytesFor(spec.Workers), (byte)(index | 1)) : [];
     }
 
     /// <summary>
     /// Starts worker <paramref name="index"/> as a process of <paramref name="costs"/>' kind: holds its footprint and
-    /// burns its start (both only when the footprint is held). Null for <c>grain</c>: nothing to pay.
+    /// pays its start (both only when the footprint is held): the start's CPU burned, the rest of its wall time waited.
+    /// Null for <c>grain</c>: nothing to pay.
     /// </summary>
-    public static EmulatedProcess? Start(CostModel? costs, RunSpec spec, int index) => costs is null ? null : new EmulatedProcess(costs, spec, index);
+    public static async Task<EmulatedProcess?> StartAsync(CostModel? costs, RunSpec spec, int index)
+    {
+        if (costs is null)
+        {
+            return null;
+        }
+
+        var process = new EmulatedProcess(costs, spec, index);
+        if (spec.Footprint != Emulation.Modelled)
+        {
+            var (cpu, wait) = costs.StartPaid();
+            CpuBurn.For(CpuBurn.Ticks(cpu));
+            await IoTimer.Shared.WaitAsync(CpuBurn.Ticks(wait));
+        }
+
+        return process;
+    }
 
     /// <summary>
     /// Carries one incoming message and, unless the call is one-way, its reply, as two processes would: the sender's
-    /// CPU burned, the latency beyond both CPUs waited (on the <see cref="DelayLine"/>, holding no core), the
-    /// receiver's CPU burned; then the call; then the same for the reply. Everything runs in the receiving worker's
-    /// turn (see docs/emulation.md for what that does and does not model).
+    /// CPU on the message's path burned, the latency beyond it waited (on the <see cref="IoTimer"/>, holding no core),
+    /// the receiver's CPU on the path burned; then the call; then the same for the reply. The CPU the real processes
+    /// overlap with the path (<see cref="CostModel.Paid"/>) is burned beside it, queued to the thread pool as the call
+    /// arrives and not waited for, so it takes a core but not the path's time. The waits of one worker sum to what
+    /// they asked (<see cref="WaitLedger"/>). Everything runs in the receiving worker's turn (see docs/emulation.md for
+    /// what that does and does not model).
     /// </summary>
     public async Task CarryAsync(IIncomingGrainCallContext context)
     {
+        var legs = _oneWay.GetOrAdd(context.InterfaceMethod, m => m.GetCustomAttribute<OneWayAttribute>() is not null) ? 1 : 2;
+        if (_overlappedTicks > 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static ticks => CpuBurn.For(ticks), legs * _overlappedTicks, preferLocal: false);
+        }
+
         await LegAsync();
         await context.Invoke();
-        if (!_oneWay.GetOrAdd(context.InterfaceMethod, m => m.GetCustomAttribute<OneWayAttribute>() is not null))
+        if (legs == 2)
         {
             await LegAsync();
         }
@@ -71,7 +97,7 @@ internal sealed class EmulatedProcess
 
     private async Task AfterWaitAsync()
     {
-        await DelayLine.Shared.WaitAsync(_waitTicks);
+        await IoTimer.Shared.WaitAsync(_waitTicks, _waits);
         CpuBurn.For(_receiverTicks);
     }
 

@@ -7,8 +7,8 @@ namespace ProcessMesh.Grains.Engines.Process.Emulated;
 /// </summary>
 public interface IGrainCallProbeGrain : IGrainWithGuidKey
 {
-    /// <summary>Calls <paramref name="partner"/> <paramref name="rounds"/> times, one call at a time.</summary>
-    Task Bounce(IGrainCallProbeGrain partner, int rounds);
+    /// <summary>Calls <paramref name="partner"/> <paramref name="rounds"/> times, one call at a time; each round trip's <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
+    Task<long[]> Bounce(IGrainCallProbeGrain partner, int rounds);
 
     /// <summary>Answers a call.</summary>
     Task<long> Echo(long value);
@@ -18,12 +18,17 @@ public interface IGrainCallProbeGrain : IGrainWithGuidKey
 [PreferLocalPlacement]
 internal sealed class GrainCallProbeGrain : Grain, IGrainCallProbeGrain, IIncomingGrainCallFilter
 {
-    public async Task Bounce(IGrainCallProbeGrain partner, int rounds)
+    public async Task<long[]> Bounce(IGrainCallProbeGrain partner, int rounds)
     {
+        var times = new long[rounds];
         for (var i = 0; i < rounds; i++)
         {
+            var start = System.Diagnostics.Stopwatch.GetTimestamp();
             await partner.Echo(i);
+            times[i] = System.Diagnostics.Stopwatch.GetTimestamp() - start;
         }
+
+        return times;
     }
 
     public Task<long> Echo(long value) => Task.FromResult(value + 1);

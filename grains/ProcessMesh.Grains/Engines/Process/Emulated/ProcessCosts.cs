@@ -7,67 +7,121 @@ namespace ProcessMesh.Grains.Engines.Process.Emulated;
 /// <summary>
 /// A silo's source of the costs an emulated process pays: the run's own calibration (<c>--calibration FILE</c>) when
 /// it carries one, else this silo's (<see cref="ICalibrationSource"/>, quick allowed), read once and kept; less what
-/// a grain call already costs on this silo (<see cref="GrainCallAsync"/>), measured once and kept.
+/// a grain call already costs on this silo, measured again for each run (<see cref="ForRunAsync"/>), so a busy moment
+/// at one run's start is not paid for by every later run.
 /// </summary>
 public sealed class ProcessCosts(IServiceProvider services)
 {
+    /// <summary>Rounds of the grain-call probe; the fastest is kept.</summary>
+    public const int ProbeRounds = 8;
+
+    /// <summary>Round trips in each round of the grain-call probe.</summary>
+    public const int ProbeRoundTrips = 100;
+
+    /// <summary>How many recent runs' costs a silo keeps (their workers start within moments of each other).</summary>
+    private const int RunsKept = 16;
+
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call)>> _runs = [];
+    private readonly Queue<string> _order = new();
+    private readonly (Guid Pinger, Guid Ponger) _probe = (Guid.NewGuid(), Guid.NewGuid());
     private Task<Calibration>? _silo;
-    private Task<(double, double)>? _grainCall;
 
     /// <summary>
-    /// The cost model of <paramref name="spec"/>'s profile and IPC; null for <c>grain</c>. Throws
-    /// <see cref="ArgumentException"/> with one line naming the option when there is nothing to emulate from.
+    /// The cost model of <paramref name="spec"/>'s profile and IPC, nothing taken off for the grain call (for admission
+    /// and the record); null for <c>grain</c>. Throws <see cref="ArgumentException"/> with one line naming the option
+    /// when there is nothing to emulate from, or when the run's calibration (<c>--calibration FILE</c>) describes
+    /// another machine than this silo's, whether or not the run emulates.
     /// </summary>
     public async Task<CostModel?> ForAsync(RunSpec spec)
+    {
+        if (CalibrationJson.WhyNotFor(spec.Calibration) is { } elsewhere)
+        {
+            throw new ArgumentException(elsewhere);
+        }
+
+        return spec.Emulate == Emulation.Grain ? null : CostModel.For(spec.Emulate, spec.Ipc, spec.Calibration ?? await SiloCalibrationAsync(spec.Emulate));
+    }
+
+    /// <summary>
+    /// The cost model a worker of run <paramref name="runId"/> pays on this silo: <see cref="ForAsync"/>'s, less what a
+    /// grain call costs here, probed once per run on this silo when its first worker starts (before any of them
+    /// runs), the others of the run sharing it. Null for <c>grain</c>.
+    /// </summary>
+    public async Task<CostModel?> ForRunAsync(RunSpec spec, string runId)
     {
         if (spec.Emulate == Emulation.Grain)
         {
             return null;
         }
 
-        var calibration = spec.Calibration ?? await SiloCalibrationAsync(spec.Emulate);
-        var costs = CostModel.For(spec.Emulate, spec.Ipc, calibration)!;
-        var (oneWay, cpu) = await GrainCallAsync();
-        return costs.WithGrainCall(oneWay, cpu);
+        Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call)>? run;
+        lock (_gate)
+        {
+            if (!_runs.TryGetValue(runId, out run) || run.IsFaulted || run.IsCanceled)
+            {
+                if (run is null)
+                {
+                    _order.Enqueue(runId);
+                }
+
+                run = _runs[runId] = MeasureAsync(spec);
+                while (_order.Count > RunsKept)
+                {
+                    _runs.Remove(_order.Dequeue());
+                }
+            }
+        }
+
+        return (await run).Costs;
     }
 
-    /// <summary>
-    /// What one grain call between two workers costs on this silo, one way: latency and CPU, microseconds. Measured
-    /// once, at the first emulated run (before any worker starts, while the silo is quiet): the fastest of a few
-    /// batches of round trips, so a busy moment does not make the emulation pay too little.
-    /// </summary>
-    public Task<(double OneWayMicros, double CpuMicros)> GrainCallAsync()
+    /// <summary>What a grain call cost on this silo when run <paramref name="runId"/>'s workers started here (one way, microseconds); null when none started here.</summary>
+    public (double OneWayMicros, double CpuMicros)? GrainCallOf(string? runId)
     {
         lock (_gate)
         {
-            if (_grainCall is null || _grainCall.IsFaulted || _grainCall.IsCanceled)
-            {
-                _grainCall = MeasureGrainCallAsync();
-            }
-
-            return _grainCall;
+            return runId is not null && _runs.TryGetValue(runId, out var run) && run.IsCompletedSuccessfully ? run.Result.Call : null;
         }
     }
 
-    private async Task<(double, double)> MeasureGrainCallAsync()
+    /// <summary>
+    /// What one grain call between two workers costs on this silo now, one way: latency and CPU, microseconds. A pair of
+    /// probe grains (kept warm for the silo's life) bounce <see cref="ProbeRounds"/> rounds of
+    /// <see cref="ProbeRoundTrips"/> round trips, 1,600 calls, a few milliseconds. The latency is half the median round
+    /// trip, as the calibration's <c>oneWay</c> is (so the two are taken one from the other on one definition), which a
+    /// busy moment in a minority of the calls does not move; the CPU, which the process clock gives only per round, is
+    /// the fastest round's, so a busy moment makes the emulation pay too much CPU rather than too little.
+    /// </summary>
+    public async Task<(double OneWayMicros, double CpuMicros)> ProbeGrainCallAsync()
     {
-        const int Rounds = 2_000;
         var grains = services.GetRequiredService<IGrainFactory>();
-        var pinger = grains.GetGrain<IGrainCallProbeGrain>(Guid.NewGuid());
-        var ponger = grains.GetGrain<IGrainCallProbeGrain>(Guid.NewGuid());
-        await pinger.Bounce(ponger, Rounds / 4); // warm: activations, JIT
-        var (oneWay, cpu) = (double.MaxValue, double.MaxValue);
-        for (var batch = 0; batch < 3; batch++)
+        var (pinger, ponger) = (grains.GetGrain<IGrainCallProbeGrain>(_probe.Pinger), grains.GetGrain<IGrainCallProbeGrain>(_probe.Ponger));
+        await pinger.Bounce(ponger, ProbeRoundTrips / 4); // warm: activations, JIT
+        var cpu = double.MaxValue;
+        var times = new List<long>(ProbeRounds * ProbeRoundTrips);
+        for (var round = 0; round < ProbeRounds; round++)
         {
             var clock = Measurement.PhaseClock.Start();
-            await pinger.Bounce(ponger, Rounds);
-            var (wall, used) = clock.Stop();
-            oneWay = Math.Min(oneWay, wall * 1e6 / (2 * Rounds));
-            cpu = Math.Min(cpu, used * 1e6 / (2 * Rounds));
+            times.AddRange(await pinger.Bounce(ponger, ProbeRoundTrips));
+            var (_, used) = clock.Stop();
+            cpu = Math.Min(cpu, used * 1e6 / (2 * ProbeRoundTrips));
         }
 
-        return (oneWay, cpu);
+        times.Sort();
+        return (times[times.Count / 2] * 1e6 / System.Diagnostics.Stopwatch.Frequency / 2, cpu);
+    }
+
+    private async Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call)> MeasureAsync(RunSpec spec)
+    {
+        var costs = await ForAsync(spec);
+        if (costs is null)
+        {
+            return (null, null);
+        }
+
+        var call = await ProbeGrainCallAsync();
+        return (costs.WithGrainCall(call.OneWayMicros, call.CpuMicros), call);
     }
 
     private Task<Calibration> SiloCalibrationAsync(string profile)
