@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using ProcessMesh.Grains.Measurement;
 
@@ -35,6 +36,47 @@ public static class CpuBurn
         while (Stopwatch.GetTimestamp() < until)
         {
             System.Threading.Thread.SpinWait(8);
+        }
+    }
+
+    /// <summary>Burns waiting their turn on the dedicated burning threads.</summary>
+    private static readonly BlockingCollection<(long Ticks, TaskCompletionSource Done)> _elsewhere = [];
+
+    private static readonly Lazy<bool> _burners = new(() =>
+    {
+        for (var i = 0; i < Environment.ProcessorCount; i++)
+        {
+            new System.Threading.Thread(Serve) { IsBackground = true, Name = $"processmesh-burn-{i}" }.Start();
+        }
+
+        return true;
+    });
+
+    /// <summary>
+    /// Burns <paramref name="ticks"/> of CPU on one of a few dedicated OS threads (one per core), not on the caller's:
+    /// what a process's start burns runs in the new process, which the OS time-slices with the silo's own threads.
+    /// Burned in a grain turn it would hold a pool thread, and a thousand starts would starve the silo's scheduler
+    /// (its membership probes and its answers to the client) for minutes.
+    /// </summary>
+    public static Task ElsewhereAsync(long ticks)
+    {
+        if (ticks <= 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        _ = _burners.Value;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _elsewhere.Add((ticks, done));
+        return done.Task;
+    }
+
+    private static void Serve()
+    {
+        foreach (var (ticks, done) in _elsewhere.GetConsumingEnumerable())
+        {
+            For(ticks);
+            done.SetResult();
         }
     }
 

@@ -51,7 +51,7 @@ internal sealed class EmulatedProcess
         if (spec.Footprint != Emulation.Modelled)
         {
             var (cpu, wait) = costs.StartPaid();
-            CpuBurn.For(CpuBurn.Ticks(cpu));
+            await CpuBurn.ElsewhereAsync(CpuBurn.Ticks(cpu));
             await IoTimer.Shared.WaitAsync(CpuBurn.Ticks(wait));
         }
 
