@@ -145,7 +145,7 @@ internal static class Noise
     /// How many of <paramref name="repeats"/> repeats are set aside at each end before a band is read: the most, k,
     /// for which the (k+1)-th lowest to the (k+1)-th highest repeat still covers the median with probability
     /// <see cref="Coverage"/> or more, whatever the distribution: 1 − 2·P(Binomial(n, ½) ≤ k). None up to 6 repeats,
-    /// 1 from 7 to 9, 2 from 10 to 12.
+    /// 1 from 7 to 9, 2 at 10 and 11, 3 at 12 and 13.
     /// </summary>
     public static int SetAside(int repeats)
     {
