@@ -11,8 +11,11 @@ namespace ProcessMesh.Cli.Scenarios;
 /// </summary>
 internal sealed class GranularityScenario : IScenario
 {
-    /// <summary>Units of work each run starts from; sized up until no run is under 0.2 s.</summary>
-    private const long Work = 60_000;
+    /// <summary>Messages per lane a run starts from (its work: this many times the granularity, at most <see cref="MaxWork"/>); sized up until no run is under 0.2 s.</summary>
+    private const long Messages = 1_500;
+
+    /// <summary>The most units a run starts from.</summary>
+    private const long MaxWork = 600_000;
 
     /// <summary>What "real dotnet" is called in the figures: the os model.</summary>
     private const string Real = "os";
@@ -22,7 +25,7 @@ internal sealed class GranularityScenario : IScenario
     /// <summary>Processes match threads when their time per unit is not beyond noise above this multiple of the threads'.</summary>
     public const double Level = 1.1;
 
-    /// <summary>A match whose median ratio is above this is a match only by its spread: too wide to call.</summary>
+    /// <summary>A band that reaches <see cref="Level"/> with a median above this is level only by its spread: too wide to call.</summary>
     public const double WideAbove = 1.25;
 
     public string Name => "granularity";
@@ -47,8 +50,8 @@ internal sealed class GranularityScenario : IScenario
                 break;
             }
 
-            var spec = new RunSpec { Workload = Workload.Cpu, Workers = workers, Work = Work, Granularity = g };
-            List<RunSpec> specs = [spec with { Model = Models.Thread }, .. open.Select(k => k == Real ? AsProcess.Real(spec) : AsProcess.Emulated(spec, k))];
+            var spec = new RunSpec { Workload = Workload.Cpu, Workers = workers, Work = Math.Min(MaxWork, Messages * workers * g), Granularity = g };
+            List<RunSpec> specs = [spec with { Model = Models.Thread }, .. open.Select(k => k == Real ? AsProcess.Real(spec) : AsProcess.Emulated(spec, k, held: false))];
             var measured = await context.MeasureAllAsync(specs, cancellationToken, Sizing.Each);
             runs.AddRange(measured);
             var thread = PerUnit(measured[0]);
@@ -58,7 +61,7 @@ internal sealed class GranularityScenario : IScenario
                 points[kind].Add(new Point(g, PerUnit(measured[i + 1]), thread));
                 if (points[kind].Count == 1 ? Noise.Larger(points[kind][0].Process, thread) != Verdict.Holds : Matches(points[kind][^1]))
                 {
-                    open.Remove(kind);
+                    open.Remove(kind); // no cost to catch up, or caught up: past here it tells nothing more
                 }
             }
         }
@@ -107,7 +110,8 @@ internal sealed class GranularityScenario : IScenario
     /// <summary>
     /// The claim on one kind's time per unit by granularity, finest first, judged by the noise rule: processes are
     /// slower beyond noise at the finest granularity, and the crossover is the first granularity at which they match
-    /// the threads (their time is not beyond noise above <see cref="Level"/> times the threads').
+    /// the threads (<see cref="Matches"/>). Without one, the claim does not hold when the last granularity is still
+    /// beyond noise above <see cref="Level"/>, and is inconclusive when only the spread kept it from matching.
     /// </summary>
     public static Judgement Judge(IReadOnlyList<Point> points)
     {
@@ -121,23 +125,24 @@ internal sealed class GranularityScenario : IScenario
             return new(behind, $"{start}: no cost for a crossover to catch up", null);
         }
 
-        if (crossover is not null && crossover.Ratio.Median > WideAbove)
-        {
-            return new(Verdict.Inconclusive, $"{start}; at {crossover.Granularity:N0} units per message {Cells.Times(crossover.Ratio.Median)} thread time, " +
-                                             "level with it only because the spread is too wide to call it caught up", null);
-        }
-
         if (crossover is not null)
         {
             return new(Verdict.Holds, $"{start}; crossover at {crossover.Granularity:N0} units per message ({Cells.Times(crossover.Ratio.Median)} thread time)", crossover.Granularity);
         }
 
         var last = points[^1];
-        return new(Verdict.DoesNotHold, $"{start}; no crossover: still above {Level}× beyond noise at {last.Granularity:N0} units per message ({Cells.Times(last.Ratio.Median)})", null);
+        return Noise.AtLeast(last.Ratio, Level) == Verdict.Holds
+            ? new(Verdict.DoesNotHold, $"{start}; no crossover: still above {Level}× beyond noise at {last.Granularity:N0} units per message ({Cells.Times(last.Ratio.Median)})", null)
+            : new(Verdict.Inconclusive, $"{start}; at {last.Granularity:N0} units per message {Cells.Times(last.Ratio.Median)} thread time, " +
+                                        $"within noise of {Level}× only because the spread is too wide to call it caught up", null);
     }
 
-    /// <summary>Whether processes match threads at <paramref name="point"/>: not beyond noise above <see cref="Level"/> times their time.</summary>
-    public static bool Matches(Point point) => Noise.AtLeast(point.Ratio, Level) != Verdict.Holds;
+    /// <summary>
+    /// Whether processes match threads at <paramref name="point"/>: their time is not beyond noise above
+    /// <see cref="Level"/> times the threads', and its median is no more than <see cref="WideAbove"/> times it (a
+    /// wider band is too wide to call level).
+    /// </summary>
+    public static bool Matches(Point point) => Noise.AtLeast(point.Ratio, Level) != Verdict.Holds && point.Ratio.Median <= WideAbove;
 
     private static string Agreement(Judgement emulated, Judgement real) =>
         Verdicts.Agrees(emulated.Verdict, real.Verdict) +

@@ -19,7 +19,7 @@ internal sealed class MemoryFootprintScenario : IScenario
     private const int Grains = 300;
 
     /// <summary>Emulated and real processes of each kind.</summary>
-    private const int ProcessCount = 4;
+    private const int ProcessCount = 2;
 
     /// <summary>"Costs more": a process at least twice a thread.</summary>
     public const double MoreThan = 2;
@@ -39,7 +39,7 @@ internal sealed class MemoryFootprintScenario : IScenario
         var threadMemory = Memory(threads);
         List<IReadOnlyList<string>> rows =
         [
-            ["OS thread (model: thread)", Cells.Count(Threads), Cells.Size(threadMemory), "", "resident-set growth / parked thread", ""],
+            ["OS thread (model: thread)", Cells.Count(Threads), Cells.Size(threadMemory), "", "RSS growth", ""],
         ];
         var runs = new List<RunResult> { ExperimentRunner.Summarise(threads) };
         var emulated = new Dictionary<string, Verdict>();
@@ -52,7 +52,7 @@ internal sealed class MemoryFootprintScenario : IScenario
             var record = ExperimentRunner.Summarise(repeats[i + 1]);
             runs.Add(record);
             rows.Add([$"{AsProcess.Label(profile)} (model: process)", Cells.Count(record.Workers), Cells.Size(memory), "",
-                      profile == Emulation.Grain ? "heap growth / started grain" : "growth / worker, calibrated footprint held", Noise.Describe(judged)]);
+                      profile == Emulation.Grain ? "heap growth" : "growth, footprint held", Noise.Describe(judged)]);
         }
 
         var real = new Dictionary<string, Verdict>();
@@ -63,7 +63,7 @@ internal sealed class MemoryFootprintScenario : IScenario
         var osMemory = Memory(os);
         real[Emulation.DotNet] = Judge(osMemory, threadMemory);
         var pss = os.All(r => r.PssPerWorkerBytes is > 0) ? Sample.Of(os.Select(r => (double)r.PssPerWorkerBytes!.Value)) : (Sample?)null;
-        rows.Add(["real dotnet process (model: os)", Cells.Count(ProcessCount), Cells.Size(osMemory), pss is { } p ? Cells.Size(p) : "", "VmRSS (and Pss) / worker process", Noise.Describe(real[Emulation.DotNet])]);
+        rows.Add(["real dotnet process (model: os)", Cells.Count(ProcessCount), Cells.Size(osMemory), pss is { } p ? Cells.Size(p) : "", "VmRSS, Pss", Noise.Describe(real[Emulation.DotNet])]);
 
         if (OsProcesses.Python(context.Python) is { } python)
         {
@@ -84,7 +84,7 @@ internal sealed class MemoryFootprintScenario : IScenario
 
                 var rssPy = Sample.Of(rss);
                 real[Emulation.Python] = Judge(rssPy, threadMemory);
-                rows.Add(["real python3 process (idle)", Cells.Count(ProcessCount), Cells.Size(rssPy), pssPy.Count == rss.Count ? Cells.Size(Sample.Of(pssPy)) : "", "VmRSS (and Pss) from /proc", Noise.Describe(real[Emulation.Python])]);
+                rows.Add(["real python3 process (idle)", Cells.Count(ProcessCount), Cells.Size(rssPy), pssPy.Count == rss.Count ? Cells.Size(Sample.Of(pssPy)) : "", "VmRSS, Pss", Noise.Describe(real[Emulation.Python])]);
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or System.ComponentModel.Win32Exception)
             {
@@ -102,9 +102,10 @@ internal sealed class MemoryFootprintScenario : IScenario
 
         foreach (var profile in profiles.Where(p => p != Emulation.Grain))
         {
-            rows.Add([$"emulated {profile} against real {profile}", "", "", "", "does the emulated verdict agree?", Verdicts.Agrees(emulated[profile], real.TryGetValue(profile, out var r) ? r : null)]);
+            rows.Add([$"emulated {profile} against real {profile}", "", "", "", "verdicts agree?", Verdicts.Agrees(emulated[profile], real.TryGetValue(profile, out var r) ? r : null)]);
         }
 
+        notes.Add("memory per worker: a parked thread's resident-set growth, a started grain's heap growth, an emulated process's growth holding its calibrated footprint; a real process's VmRSS (/proc/PID/status) and Pss (/proc/PID/smaps_rollup)");
         if (runs.FirstOrDefault(r => r.Calibration is not null)?.Calibration is { } calibration)
         {
             notes.Add($"emulated processes hold the footprint calibrated on {calibration.Machine}, {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC (residentBytesPerExtra: the Pss each extra process adds with 64 running)");
@@ -112,7 +113,7 @@ internal sealed class MemoryFootprintScenario : IScenario
 
         var (verdict, reason) = Judge(emulated, real, threadMemory);
         return new ScenarioResult(Name, Claim, verdict, reason,
-            new Evidence($"memory per worker, measured ({context.Repeats} repeats; band: see docs/scenarios.md)", ["worker", "count", "memory / worker (band)", "Pss (band)", "measured as", $"≥ {MoreThan}× a thread"], rows),
+            new Evidence($"memory per worker, measured ({context.Repeats} repeats; band: see docs/scenarios.md)", ["worker", "count", "memory / worker (band)", "Pss (band)", "measured as", $"≥ {MoreThan}× thread"], rows),
             runs, notes);
     }
 

@@ -85,6 +85,21 @@ public sealed class VerdictTests
     }
 
     [Fact]
+    public void Granularity_level_only_by_a_wide_band_is_no_crossover_and_leaves_the_claim_inconclusive()
+    {
+        // At 100 units a message the band reaches down to 1.09×, but the median is 1.70×: too wide to call it caught up.
+        var judged = GranularityScenario.Judge(
+        [
+            new(1, new Sample(40, 38, 42, 7), new Sample(1.0, 0.95, 1.05, 7)),
+            new(100, new Sample(1.7, 1.2, 2.0, 7), new Sample(1.0, 0.9, 1.1, 7)),
+        ]);
+
+        Assert.False(GranularityScenario.Matches(new(100, new Sample(1.7, 1.2, 2.0, 7), new Sample(1.0, 0.9, 1.1, 7))));
+        Assert.Equal(Verdict.Inconclusive, judged.Verdict);
+        Assert.Null(judged.Crossover);
+    }
+
+    [Fact]
     public void Granularity_without_a_crossover_does_not_hold_and_without_a_cost_is_inconclusive()
     {
         var slower = (new Sample(0.58, 0.48, 0.63, 3), new Sample(0.23, 0.20, 0.32, 3));
