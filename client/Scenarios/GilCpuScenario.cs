@@ -63,7 +63,7 @@ internal sealed class GilCpuScenario : IScenario
         }
 
         return new ScenarioResult(Name, Claim, model, reason,
-            new Evidence($"cpu-bound work: {gil1.Work:N0} units (model), the same shape in CPython", ["who", "workers", "wall s (range)", "speedup (range)"], rows),
+            new Evidence($"cpu-bound work: {gil1.Work:N0} units (model), the same shape in CPython", ["who", "workers", "wall s (band)", "speedup (band)"], rows),
             [gil1, gil2, proc1, proc2], notes, reference);
     }
 

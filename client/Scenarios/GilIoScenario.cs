@@ -51,7 +51,7 @@ internal sealed class GilIoScenario : IScenario
         }
 
         return new ScenarioResult(Name, Claim, model, reason,
-            new Evidence($"{one.Work:N0} waits of {WaitMs} ms in all (model)", ["who", "threads", "wall s (range)", "speedup (range)"], rows),
+            new Evidence($"{one.Work:N0} waits of {WaitMs} ms in all (model)", ["who", "threads", "wall s (band)", "speedup (band)"], rows),
             [one, many], notes, reference);
     }
 

@@ -44,7 +44,7 @@ internal sealed class GilNativeScenario : IScenario
         }
 
         return new ScenarioResult(Name, Claim, model, reason,
-            new Evidence($"cpu-bound work: {native1.Work:N0} units (model); 1 MiB sha256 blocks (CPython)", ["who", "workers", "wall s (range)", "speedup (range)"], rows),
+            new Evidence($"cpu-bound work: {native1.Work:N0} units (model); 1 MiB sha256 blocks (CPython)", ["who", "workers", "wall s (band)", "speedup (band)"], rows),
             [native1, native2, held2], notes, reference);
     }
 

@@ -63,7 +63,7 @@ internal sealed class RacesScenario : IScenario
         }
 
         return new ScenarioResult(Name, Claim, verdict, reason,
-            new Evidence("2 workers add to one counter", ["who", "increments", "lost per repeat", "ns / increment (range)", "answer"], rows),
+            new Evidence("2 workers add to one counter", ["who", "increments", "lost per repeat", "ns / increment (band)", "answer"], rows),
             measured.Select(m => m.Runs.OrderBy(r => r.WallSeconds).ElementAt(m.Runs.Count / 2)).ToList(), notes, reference);
     }
 

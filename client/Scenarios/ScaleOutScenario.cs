@@ -47,7 +47,7 @@ internal sealed class ScaleOutScenario : IScenario
                 : $"one machine here ({context.Cluster}, {Figures.Count(machine.Silos, "silo")} sharing its {cores} cores): run 'processmesh scenario run scale-out --redis HOST:PORT' against silos on several machines for the claim's second half",
         };
         return new ScenarioResult(Name, Claim, verdict, reason,
-            new Evidence($"cpu work, {thread1.Work:N0} units, {Figures.Count(machine.Silos, "silo")} on {Figures.Count(machines, "machine")}, {wide} cores", ["model", "workers", "wall s (range)", "speedup (range)"], rows),
+            new Evidence($"cpu work, {thread1.Work:N0} units, {Figures.Count(machine.Silos, "silo")} on {Figures.Count(machines, "machine")}, {wide} cores", ["model", "workers", "wall s (band)", "speedup (band)"], rows),
             [thread1, threadWide, process1, processWide], notes);
     }
 

@@ -170,4 +170,20 @@ public sealed class NoiseTests
         Assert.All(changed.Where(c => c.Figure is "wall s" or "throughput/s"), c => Assert.Equal(Difference.BeyondNoise, c.Noise));
         Assert.Equal(2, changed.Count(c => c.Figure is "wall s" or "throughput/s"));
     }
+
+    [Fact]
+    public void Report_baseline_compares_an_emulated_run_only_with_the_same_emulation()
+    {
+        static RunResult Record(string emulate, double wall) => new()
+        {
+            Model = "process", Workload = "cpu", Workers = 2, Work = 1000, Granularity = 1, Repeats = 3, Emulate = emulate, Ipc = "pipe",
+            WallSeconds = wall, WallSecondsMin = wall * 0.99, WallSecondsMax = wall * 1.01, Throughput = 1000 / wall,
+        };
+
+        var changes = ProcessMesh.Cli.Output.FigureChange.Compare([Record("dotnet", 1.0), Record("python", 3.0)], [Record("dotnet", 1.0), Record("python", 3.0)]);
+
+        var walls = changes.Where(c => c.Figure == "wall s").ToList();
+        Assert.Equal(2, walls.Count);
+        Assert.All(walls, c => Assert.Equal(c.Baseline, c.Current));
+    }
 }
