@@ -61,13 +61,13 @@ internal static class OptionParsing
         CustomParser = r => OneOf(r, "--columns", ["default", AllColumns]),
     }, "default", "default");
 
-    /// <summary>--repeats: measured repeats, summarised by their median and spread.</summary>
-    public static Option<int> Repeats() => Defaulted(new Option<int>("--repeats")
+    /// <summary>--repeats: measured repeats, summarised by their median and spread (<paramref name="byDefault"/> when not given).</summary>
+    public static Option<int> Repeats(int byDefault = 3) => Defaulted(new Option<int>("--repeats")
     {
         Description = "Measured repeats of each point; the median is reported with the spread.",
         HelpName = "N",
         CustomParser = r => (int)Whole(r, "--repeats", r.Tokens.Single().Value, 1, 1000),
-    }, 3, "3");
+    }, byDefault, byDefault.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>--warmup: unmeasured runs before the repeats.</summary>
     public static Option<int> Warmup() => Defaulted(new Option<int>("--warmup")

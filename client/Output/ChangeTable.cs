@@ -9,7 +9,7 @@ namespace ProcessMesh.Cli.Output;
 internal static class ChangeTable
 {
     /// <summary>What the noise column's words mean.</summary>
-    public const string Caption = "beyond noise: the repeats' ranges do not overlap; no spread: one reading each, nothing to judge it by";
+    public const string Caption = "beyond noise: the repeats' bands (their range, the most extreme set aside from 7 repeats) do not overlap; no spread: one reading each, nothing to judge it by";
 
     public static Table Build(IReadOnlyList<FigureChange> changes, int width)
     {

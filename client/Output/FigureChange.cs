@@ -29,7 +29,7 @@ internal enum FigureUnit
 
 /// <summary>
 /// One figure of one point, in a baseline run and in this one, and whether the change is beyond the run-to-run
-/// spread (<see cref="Running.Noise"/>): a figure whose repeats' ranges overlap has not changed measurably.
+/// spread (<see cref="Running.Noise"/>): a figure whose repeats' bands overlap has not changed measurably.
 /// </summary>
 internal sealed record FigureChange(string Point, string Figure, double Baseline, double Current, Difference Noise = Difference.NoSpread, FigureUnit Unit = FigureUnit.Rate)
 {
@@ -117,9 +117,11 @@ internal sealed record FigureChange(string Point, string Figure, double Baseline
         : $"{r.Model} {r.Workload} ×{r.Workers}, {Bytes.Format(r.PayloadBytesPerMessage)}, {r.Granularity:N0}/msg";
 
     /// <summary>
-    /// What names a point in both runs: its inputs. A load record's work is the calls it completed, an
-    /// outcome that differs from run to run, so it is not part of a load point's name.
+    /// What names a point in both runs: its inputs (how a process worker was a process among them: an emulated
+    /// dotnet and an emulated python run of one workload are two points). A load record's work is the calls it
+    /// completed, an outcome that differs from run to run, so it is not part of a load point's name.
     /// </summary>
     private static string Key(RunResult r) =>
-        $"{r.Model}|{r.Workload}|{r.Grains}|{r.Concurrency}|{r.Workers}|{r.PayloadBytesPerMessage}|{r.Granularity}|{r.Sync}|{r.MemoryBytesRequested}|{(r.Grains is null ? r.Work : null)}|{r.LoadMode}|{r.Path}";
+        $"{r.Model}|{r.Workload}|{r.Grains}|{r.Concurrency}|{r.Workers}|{r.PayloadBytesPerMessage}|{r.Granularity}|{r.Sync}|{r.MemoryBytesRequested}|{(r.Grains is null ? r.Work : null)}|{r.LoadMode}|{r.Path}" +
+        $"|{(r.Emulate is null or Emulation.Grain ? null : r.Emulate)}|{r.Ipc}|{(r.Footprint == Emulation.Modelled ? r.Footprint : null)}";
 }

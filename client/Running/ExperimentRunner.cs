@@ -224,6 +224,7 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
             Repeats = repeats.Count,
             WallSecondsMin = repeats.Min(r => r.WallSeconds),
             WallSecondsMax = repeats.Max(r => r.WallSeconds),
+            WallSecondsRepeats = repeats.Count > 1 ? [.. repeats.Select(r => r.WallSeconds)] : null,
             MemoryPerWorkerBytesMin = repeats.Min(r => r.MemoryPerWorkerBytes),
             MemoryPerWorkerBytesMax = repeats.Max(r => r.MemoryPerWorkerBytes),
             Correct = repeats.All(r => r.Correct),

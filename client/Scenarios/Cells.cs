@@ -3,7 +3,7 @@ using ProcessMesh.Cli.Running;
 
 namespace ProcessMesh.Cli.Scenarios;
 
-/// <summary>Evidence cells: each figure in its unit, with the range of its repeats beside it, in three significant digits.</summary>
+/// <summary>Evidence cells: each figure in its unit, with its noise band (<see cref="Noise"/>) beside it, in three significant digits.</summary>
 internal static class Cells
 {
     /// <summary>"0.540 (0.527–0.632)" seconds.</summary>
@@ -26,8 +26,8 @@ internal static class Cells
             _ => (1.0, "B"),
         };
         var scaled = s.Scale(1 / scale);
-        return s.HasSpread && s.Max > s.Min
-            ? $"{Significant(scaled.Median)} {unit} ({Significant(scaled.Min)}–{Significant(scaled.Max)})"
+        return s.HasSpread && s.High > s.Low
+            ? $"{Significant(scaled.Median)} {unit} ({Significant(scaled.Low)}–{Significant(scaled.High)})"
             : $"{Significant(scaled.Median)} {unit}";
     }
 
@@ -48,5 +48,5 @@ internal static class Cells
     };
 
     private static string Ranged(Sample s, Func<double, string> format, string unit) =>
-        s.HasSpread ? $"{format(s.Median)}{unit} ({format(s.Min)}–{format(s.Max)})" : $"{format(s.Median)}{unit}";
+        s.HasSpread ? $"{format(s.Median)}{unit} ({format(s.Low)}–{format(s.High)})" : $"{format(s.Median)}{unit}";
 }

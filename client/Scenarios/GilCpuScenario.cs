@@ -6,7 +6,7 @@ namespace ProcessMesh.Cli.Scenarios;
 /// <summary>gil-cpu: 1 and 2 workers of the gil and process models on the same CPU-bound work, beside CPython.</summary>
 internal sealed class GilCpuScenario : IScenario
 {
-    /// <summary>Units of the cpu workload (about a microsecond each): under a fifth of a second on one idle core.</summary>
+    /// <summary>Units of the cpu workload (about a microsecond each) to start from; sized up until no run is under 0.2 s.</summary>
     private const long Work = 150_000;
 
     /// <summary>At most this speedup counts as "does not speed up".</summary>
@@ -26,7 +26,7 @@ internal sealed class GilCpuScenario : IScenario
         var spec = new RunSpec { Workload = Workload.Cpu, Work = Work };
         var measured = await context.MeasureAllAsync(
             [spec with { Model = Models.Gil, Workers = 1 }, spec with { Model = Models.Gil, Workers = 2 }, spec with { Model = Models.Process, Workers = 1 }, spec with { Model = Models.Process, Workers = 2 }],
-            cancellationToken);
+            cancellationToken, Sizing.Together);
         var (gil1, gil2, proc1, proc2) = (measured[0], measured[1], measured[2], measured[3]);
         var gilSpeedup = Noise.Ratio(Sample.Wall(gil1), Sample.Wall(gil2));
         var procSpeedup = Noise.Ratio(Sample.Wall(proc1), Sample.Wall(proc2));
@@ -63,7 +63,7 @@ internal sealed class GilCpuScenario : IScenario
         }
 
         return new ScenarioResult(Name, Claim, model, reason,
-            new Evidence($"cpu-bound work: {Work:N0} units (model), the same shape in CPython", ["who", "workers", "wall s (range)", "speedup (range)"], rows),
+            new Evidence($"cpu-bound work: {gil1.Work:N0} units (model), the same shape in CPython", ["who", "workers", "wall s (band)", "speedup (band)"], rows),
             [gil1, gil2, proc1, proc2], notes, reference);
     }
 

@@ -17,7 +17,7 @@ internal sealed class GilNativeScenario : IScenario
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
         var spec = new RunSpec { Model = Models.Gil, Workload = Workload.Cpu, Work = Work };
-        var measured = await context.MeasureAllAsync([spec with { Workers = 1, Native = true }, spec with { Workers = 2, Native = true }, spec with { Workers = 2 }], cancellationToken);
+        var measured = await context.MeasureAllAsync([spec with { Workers = 1, Native = true }, spec with { Workers = 2, Native = true }, spec with { Workers = 2 }], cancellationToken, Sizing.Together);
         var (native1, native2, held2) = (measured[0], measured[1], measured[2]);
         var speedup = Noise.Ratio(Sample.Wall(native1), Sample.Wall(native2));
         var heldSpeedup = Noise.Ratio(Sample.Wall(native1), Sample.Wall(held2));
@@ -44,7 +44,7 @@ internal sealed class GilNativeScenario : IScenario
         }
 
         return new ScenarioResult(Name, Claim, model, reason,
-            new Evidence($"cpu-bound work: {Work:N0} units (model); 1 MiB sha256 blocks (CPython)", ["who", "workers", "wall s (range)", "speedup (range)"], rows),
+            new Evidence($"cpu-bound work: {native1.Work:N0} units (model); 1 MiB sha256 blocks (CPython)", ["who", "workers", "wall s (band)", "speedup (band)"], rows),
             [native1, native2, held2], notes, reference);
     }
 

@@ -4,10 +4,11 @@ using ProcessMesh.Contracts;
 namespace ProcessMesh.Cli.Scenarios;
 
 /// <summary>
-/// memory-footprint: memory per worker of OS threads (the thread model), of grains (the process model), and of
-/// real idle OS processes of two runtimes (python3, dotnet), and a grain given a real process's weight with
-/// <c>--memory</c>. The verdict is about real OS processes against OS threads; the grains are the model's own
-/// figure, shown beside it.
+/// memory-footprint: memory per worker of OS threads (the thread model) against processes in every way ProcessMesh
+/// has them: grains (the process model as it is), emulated .NET and CPython processes (their calibrated footprint
+/// held), and beside them the real thing: .NET worker processes (<c>--model os</c>) and idle python3 processes. Each
+/// is judged on the claim; the scenario's verdict is the emulated processes', and a row says whether each agrees
+/// with the real processes of its kind.
 /// </summary>
 internal sealed class MemoryFootprintScenario : IScenario
 {
@@ -17,11 +18,8 @@ internal sealed class MemoryFootprintScenario : IScenario
     /// <summary>Grains activated at once.</summary>
     private const int Grains = 300;
 
-    /// <summary>Real processes of each runtime.</summary>
-    private const int OsProcessCount = 4;
-
-    /// <summary>Workers of the --memory demonstration.</summary>
-    private const int HeavyGrains = 8;
+    /// <summary>Emulated and real processes of each kind.</summary>
+    private const int ProcessCount = 2;
 
     /// <summary>"Costs more": a process at least twice a thread.</summary>
     public const double MoreThan = 2;
@@ -34,84 +32,109 @@ internal sealed class MemoryFootprintScenario : IScenario
 
     public async Task<ScenarioResult> RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
-        var repeats = await context.RunRepeatsAsync([Idle(Models.Thread, Threads), Idle(Models.Process, Grains)], cancellationToken);
-        var (threads, grains) = (repeats[0], repeats[1]);
-        var threadMemory = Sample.Of(threads.Select(r => (double)r.MemoryPerWorkerBytes));
-        var grainMemory = Sample.Of(grains.Select(r => (double)r.MemoryPerWorkerBytes));
+        var profiles = AsProcess.Profiles(context);
+        List<RunSpec> specs = [Idle(Models.Thread, Threads), .. profiles.Select(p => AsProcess.Emulated(Idle(Models.Process, p == Emulation.Grain ? Grains : ProcessCount), p)), AsProcess.Real(Idle(Models.Os, ProcessCount))];
+        var repeats = await context.RunRepeatsAsync(specs, cancellationToken);
+        var threads = repeats[0];
+        var threadMemory = Memory(threads);
         List<IReadOnlyList<string>> rows =
         [
-            ["OS thread (model: thread)", Cells.Count(Threads), Cells.Size(threadMemory), "", "resident-set growth / parked thread"],
-            ["grain (model: process)", Cells.Count(Grains), Cells.Size(grainMemory), "", "heap growth / started grain"],
+            ["OS thread (model: thread)", Cells.Count(Threads), Cells.Size(threadMemory), "", "RSS growth", ""],
         ];
-        var notes = new List<string>();
-        var real = new List<(string Name, Sample Rss)>();
-        foreach (var runtime in new[] { OsProcesses.Python(context.Python), OsProcesses.DotNet() })
+        var runs = new List<RunResult> { ExperimentRunner.Summarise(threads) };
+        var emulated = new Dictionary<string, Verdict>();
+        for (var i = 0; i < profiles.Count; i++)
         {
-            context.Progress.Begin($"{OsProcessCount} idle {runtime?.Name ?? "python3"} processes");
+            var profile = profiles[i];
+            var memory = Memory(repeats[i + 1]);
+            var judged = Judge(memory, threadMemory);
+            emulated[profile] = judged;
+            var record = ExperimentRunner.Summarise(repeats[i + 1]);
+            runs.Add(record);
+            rows.Add([$"{AsProcess.Label(profile)} (model: process)", Cells.Count(record.Workers), Cells.Size(memory), "",
+                      profile == Emulation.Grain ? "heap growth" : "growth, footprint held", Noise.Describe(judged)]);
+        }
+
+        var real = new Dictionary<string, Verdict>();
+        var notes = new List<string>();
+        var os = repeats[^1];
+        var osRecord = ExperimentRunner.Summarise(os);
+        runs.Add(osRecord);
+        var osMemory = Memory(os);
+        real[Emulation.DotNet] = Judge(osMemory, threadMemory);
+        var pss = os.All(r => r.PssPerWorkerBytes is > 0) ? Sample.Of(os.Select(r => (double)r.PssPerWorkerBytes!.Value)) : (Sample?)null;
+        rows.Add(["real dotnet process (model: os)", Cells.Count(ProcessCount), Cells.Size(osMemory), pss is { } p ? Cells.Size(p) : "", "VmRSS, Pss", Noise.Describe(real[Emulation.DotNet])]);
+
+        if (OsProcesses.Python(context.Python) is { } python)
+        {
+            context.Progress.Begin($"{ProcessCount} idle python3 processes, {context.Repeats} times");
             try
             {
-                if (runtime is null)
+                var rss = new List<double>();
+                var pssPy = new List<double>();
+                for (var i = 0; i < context.Repeats; i++)
                 {
-                    notes.Add("python3 is not on PATH: no CPython process measured");
-                    continue;
+                    var resident = await OsProcesses.MeasureAsync(python, ProcessCount, cancellationToken);
+                    rss.Add(resident.Average(r => (double)r.RssBytes));
+                    if (resident.All(r => r.PssBytes is not null))
+                    {
+                        pssPy.Add(resident.Average(r => (double)r.PssBytes!.Value));
+                    }
                 }
 
-                var resident = await OsProcesses.MeasureAsync(runtime, OsProcessCount, cancellationToken);
-                var rss = Sample.Of(resident.Select(r => (double)r.RssBytes));
-                var pss = resident.All(r => r.PssBytes is not null) ? Sample.Of(resident.Select(r => (double)r.PssBytes!.Value)) : (Sample?)null;
-                real.Add((runtime.Name, rss));
-                rows.Add([$"{runtime.Name} process (real, idle)", Cells.Count(OsProcessCount), Cells.Size(rss), pss is { } p ? Cells.Size(p) : "", "VmRSS (and Pss) from /proc"]);
+                var rssPy = Sample.Of(rss);
+                real[Emulation.Python] = Judge(rssPy, threadMemory);
+                rows.Add(["real python3 process (idle)", Cells.Count(ProcessCount), Cells.Size(rssPy), pssPy.Count == rss.Count ? Cells.Size(Sample.Of(pssPy)) : "", "VmRSS, Pss", Noise.Describe(real[Emulation.Python])]);
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException or System.ComponentModel.Win32Exception)
             {
-                notes.Add($"could not measure idle {runtime!.Name} processes: {e.Message}");
+                notes.Add($"could not measure idle python3 processes: {e.Message}");
             }
             finally
             {
                 context.Progress.End();
             }
         }
-
-        var runs = new List<RunResult> { Median(threads), Median(grains) };
-        if (real.Count > 0)
+        else
         {
-            // A grain that carries a real process's weight: --memory as large as the first runtime's resident set.
-            var weight = (long)Math.Ceiling(real[0].Rss.Median / (1 << 20)) << 20;
-            var heavy = await context.MeasureAsync(Idle(Models.Process, HeavyGrains) with { MemoryBytes = weight }, cancellationToken);
-            runs.Add(heavy);
-            rows.Add([$"grain, --memory {Bytes.Format(weight)}", Cells.Count(HeavyGrains), Bytes.Format(heavy.MemoryPerWorkerBytes), "", $"as heavy as a {real[0].Name} process"]);
+            notes.Add("python3 is not on PATH: no CPython process emulated or measured");
         }
 
-        var (verdict, reason) = Judge(real.FirstOrDefault(), threadMemory, grainMemory);
+        foreach (var profile in profiles.Where(p => p != Emulation.Grain))
+        {
+            rows.Add([$"emulated {profile} against real {profile}", "", "", "", "verdicts agree?", Verdicts.Agrees(emulated[profile], real.TryGetValue(profile, out var r) ? r : null)]);
+        }
+
+        notes.Add("memory per worker: a parked thread's resident-set growth, a started grain's heap growth, an emulated process's growth holding its calibrated footprint; a real process's VmRSS (/proc/PID/status) and Pss (/proc/PID/smaps_rollup)");
+        if (runs.FirstOrDefault(r => r.Calibration is not null)?.Calibration is { } calibration)
+        {
+            notes.Add($"emulated processes hold the footprint calibrated on {calibration.Machine}, {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC (residentBytesPerExtra: the Pss each extra process adds with 64 running)");
+        }
+
+        var (verdict, reason) = Judge(emulated, real, threadMemory);
         return new ScenarioResult(Name, Claim, verdict, reason,
-            new Evidence("memory per worker, measured", ["worker", "count", "memory / worker (range)", "Pss (range)", "measured as"], rows),
+            new Evidence($"memory per worker, measured ({context.Repeats} repeats; band: see docs/scenarios.md)", ["worker", "count", "memory / worker (band)", "Pss (band)", "measured as", $"≥ {MoreThan}× thread"], rows),
             runs, notes);
     }
 
+    /// <summary>The claim for one kind of process worker: its memory at least <see cref="MoreThan"/> times a thread's, beyond noise.</summary>
+    public static Verdict Judge(Sample process, Sample thread) =>
+        thread.Median <= 0 ? Verdict.Inconclusive : Noise.AtLeast(Noise.Ratio(process, thread), MoreThan);
+
     /// <summary>
-    /// The claim on measured figures: a real OS process's resident set against an OS thread's. The grain's figure
-    /// is reported beside it, not judged: a grain is the model's process, and it is lighter than a thread.
+    /// The scenario's verdict: the emulated processes' (every profile but grain: all must hold), with the grain's
+    /// and the agreement with the real processes in the reason.
     /// </summary>
-    public static (Verdict Verdict, string Reason) Judge((string Name, Sample Rss) process, Sample thread, Sample grain)
+    public static (Verdict Verdict, string Reason) Judge(IReadOnlyDictionary<string, Verdict> emulated, IReadOnlyDictionary<string, Verdict> real, Sample thread)
     {
-        var model = $"in the model a grain costs {Bytes.Format(grain.Median)} against a thread's {Bytes.Format(thread.Median)} (lighter: the model's process is not an OS process)";
-        if (process.Name is null)
-        {
-            return (Verdict.Inconclusive, $"no real OS process could be measured here; {model}");
-        }
-
-        if (thread.Median <= 0)
-        {
-            return (Verdict.Inconclusive, $"a parked thread's memory was below the resolution of the resident-set reading; {model}");
-        }
-
-        var ratio = Noise.Ratio(process.Rss, thread);
-        return (Noise.AtLeast(ratio, MoreThan),
-            $"the verdict is about real OS processes: an idle {process.Name} process holds {Bytes.Format(process.Rss.Median)} resident, " +
-            $"{ratio.Median:N0}× an OS thread's {Bytes.Format(thread.Median)} (claim: ≥ {MoreThan}×); {model}");
+        var processes = emulated.Where(e => e.Key != Emulation.Grain).ToList();
+        var verdict = processes.Count == 0 ? Verdict.Inconclusive : Verdicts.All([.. processes.Select(e => e.Value)]);
+        var parts = processes.Select(e => $"emulated {e.Key}: {Noise.Describe(e.Value)} (real: {(real.TryGetValue(e.Key, out var r) ? Noise.Describe(r) : "not measured")}; {Verdicts.Agrees(e.Value, real.TryGetValue(e.Key, out var r2) ? r2 : null)})");
+        var grain = emulated.TryGetValue(Emulation.Grain, out var g) ? $"; a grain: {Noise.Describe(g)} (a grain is not an OS process: it is lighter than a thread)" : "";
+        return (verdict, $"against an OS thread's {Bytes.Format(thread.Median)}, {string.Join("; ", parts)}{grain}");
     }
 
-    private static RunSpec Idle(string model, int workers) => new() { Model = model, Workload = Workload.Cpu, Workers = workers, Work = workers, Granularity = 1 };
+    private static Sample Memory(IReadOnlyList<RunResult> runs) => Sample.Of(runs.Select(r => (double)r.MemoryPerWorkerBytes));
 
-    private static RunResult Median(IReadOnlyList<RunResult> runs) => runs.OrderBy(r => r.MemoryPerWorkerBytes).ElementAt(runs.Count / 2);
+    private static RunSpec Idle(string model, int workers) => new() { Model = model, Workload = Workload.Cpu, Workers = workers, Work = workers, Granularity = 1 };
 }

@@ -20,9 +20,6 @@ internal static class OsProcesses
     public static Runtime? Python(PythonReference? python) => python is null ? null
                 : new("python3", python.Executable, ["-c", "import sys; print('ready', flush=True); sys.stdin.read()"]);
 
-    /// <summary>.NET: this program's hidden idle verb (the runtime, the JIT and an idle Main), started as a child.</summary>
-    public static Runtime DotNet() => new("dotnet", "dotnet", [Path.Combine(AppContext.BaseDirectory, "processmesh.dll"), "scenario", ScenarioCommand.IdleVerb]);
-
     /// <summary>Starts <paramref name="count"/> idle processes at once, reads each one's memory, and stops them.</summary>
     public static async Task<IReadOnlyList<Resident>> MeasureAsync(Runtime runtime, int count, CancellationToken cancellationToken)
     {

@@ -31,10 +31,20 @@ internal sealed class PythonReference(string executable, string script)
     }
 
     /// <summary>Runs one experiment of the script and returns its JSON.</summary>
-    public async Task<JsonElement> RunAsync(string experiment, int repeats, CancellationToken cancellationToken)
+    /// <param name="experiment">The script's experiment (gil-cpu, ipc-cost, ...).</param>
+    /// <param name="repeats">Timed repeats of each variant.</param>
+    /// <param name="sized">Whether the script scales its work until no timed run is under <see cref="ScenarioContext.MinSeconds"/>.</param>
+    /// <param name="cancellationToken">Stops it (the child is killed).</param>
+    public async Task<JsonElement> RunAsync(string experiment, int repeats, bool sized, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Script, experiment, "--repeats", repeats.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        string[] args = [Script, experiment, "--repeats", repeats.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (sized)
+        {
+            args = [.. args, "--min-seconds", ScenarioContext.MinSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        }
+
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }

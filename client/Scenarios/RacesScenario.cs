@@ -41,7 +41,7 @@ internal sealed class RacesScenario : IScenario
         var rows = measured.Select(m => Row(m.Who, m.Runs.Sum(r => r.Work) / m.Runs.Count, m.Runs.Select(r => r.LostUpdates).ToList(), Sample.Of(m.Runs.Select(NanosPerIncrement)), m.Runs.All(r => r.Correct))).ToList();
         var (verdict, reason) = Judge(measured[0].Runs.Select(r => r.LostUpdates).ToList(), measured.Skip(1).Select(m => (m.Who, m.Runs.All(r => r.Correct))).ToList());
         var notes = new List<string>();
-        var reference = await ScenarioPython.RunAsync(context, "races", notes, cancellationToken);
+        var reference = await ScenarioPython.RunAsync(context, "races", notes, cancellationToken, sized: false);
         if (reference is { } py)
         {
             foreach (var (key, who) in new[] { ("plain", "CPython, counter += 1"), ("withCall", "CPython, read; call; write"), ("locked", "CPython, threading.Lock") })
@@ -63,7 +63,7 @@ internal sealed class RacesScenario : IScenario
         }
 
         return new ScenarioResult(Name, Claim, verdict, reason,
-            new Evidence("2 workers add to one counter", ["who", "increments", "lost per repeat", "ns / increment (range)", "answer"], rows),
+            new Evidence("2 workers add to one counter", ["who", "increments", "lost per repeat", "ns / increment (band)", "answer"], rows),
             measured.Select(m => m.Runs.OrderBy(r => r.WallSeconds).ElementAt(m.Runs.Count / 2)).ToList(), notes, reference);
     }
 

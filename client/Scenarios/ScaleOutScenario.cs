@@ -28,7 +28,7 @@ internal sealed class ScaleOutScenario : IScenario
         var spec = new RunSpec { Workload = Workload.Cpu, Work = Work };
         var measured = await context.MeasureAllAsync(
             [spec with { Model = Models.Thread, Workers = 1 }, spec with { Model = Models.Thread, Workers = wide }, spec with { Model = Models.Process, Workers = 1 }, spec with { Model = Models.Process, Workers = wide }],
-            cancellationToken);
+            cancellationToken, Sizing.Together);
         var (thread1, threadWide, process1, processWide) = (measured[0], measured[1], measured[2], measured[3]);
         var threadSpeedup = Noise.Ratio(Sample.Wall(thread1), Sample.Wall(threadWide));
         var processSpeedup = Noise.Ratio(Sample.Wall(process1), Sample.Wall(processWide));
@@ -47,7 +47,7 @@ internal sealed class ScaleOutScenario : IScenario
                 : $"one machine here ({context.Cluster}, {Figures.Count(machine.Silos, "silo")} sharing its {cores} cores): run 'processmesh scenario run scale-out --redis HOST:PORT' against silos on several machines for the claim's second half",
         };
         return new ScenarioResult(Name, Claim, verdict, reason,
-            new Evidence($"cpu work, {Work:N0} units, {Figures.Count(machine.Silos, "silo")} on {Figures.Count(machines, "machine")}, {wide} cores", ["model", "workers", "wall s (range)", "speedup (range)"], rows),
+            new Evidence($"cpu work, {thread1.Work:N0} units, {Figures.Count(machine.Silos, "silo")} on {Figures.Count(machines, "machine")}, {wide} cores", ["model", "workers", "wall s (band)", "speedup (band)"], rows),
             [thread1, threadWide, process1, processWide], notes);
     }
 

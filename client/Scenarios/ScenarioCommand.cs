@@ -10,9 +10,6 @@ namespace ProcessMesh.Cli.Scenarios;
 /// <summary><c>processmesh scenario list|run</c>: the classic claims, each an experiment with evidence and a verdict.</summary>
 internal static class ScenarioCommand
 {
-    /// <summary>The hidden verb an idle .NET child process runs (memory-footprint measures it).</summary>
-    public const string IdleVerb = "idle";
-
     public static Command Create()
     {
         var command = new Command("scenario", """
@@ -27,7 +24,6 @@ internal static class ScenarioCommand
             """);
         command.Subcommands.Add(List());
         command.Subcommands.Add(Run());
-        command.Subcommands.Add(Idle());
         return command;
     }
 
@@ -53,11 +49,15 @@ internal static class ScenarioCommand
             Description = $"Also write DIR/{ScenarioOutput.JsonFile} (every record and verdict), the charts (PNG and SVG) and DIR/{ScenarioOutput.HtmlFile}.",
             HelpName = "DIR",
         };
-        var repeats = OptionParsing.Repeats();
+        // Seven: the fewest from which the noise rule sets one repeat aside at each end, so one outlier cannot open a band.
+        var repeats = OptionParsing.Repeats(byDefault: 7);
         var command = new Command("run", """
             Run one scenario, or all of them, and print each claim's evidence and verdict. Every figure is measured
-            --repeats times after a warm-up; a verdict rests on the range of the repeats, not on one reading.
-            With python3 on PATH, gil-cpu, gil-io, gil-native and races also run the same experiment in CPython.
+            --repeats times after a warm-up, each run sized to last at least 0.2 s; a verdict rests on the band of
+            the repeats (their range with the most extreme set aside: one at each end from 7), not on one reading.
+            memory-footprint, ipc-cost and granularity answer for processes as a grain, as emulated .NET and CPython
+            processes (from this machine's calibration, or --calibration FILE) and beside real ones (--model os).
+            With python3 on PATH, gil-cpu, gil-io, gil-native, races and ipc-cost also run the same experiment in CPython.
 
             Examples:
               processmesh scenario run races
@@ -91,13 +91,13 @@ internal static class ScenarioCommand
             }
 
             return Execution.WithConnectionAsync(parse, common, connection =>
-                RunAsync(connection.Grains, connection.Description, scenarios, parse.GetValue(repeats), format, dir, parse.GetValue(common.Quiet), cancellationToken), cancellationToken);
+                RunAsync(connection.Grains, connection.Description, scenarios, parse.GetValue(repeats), parse.GetValue(common.CalibrationFile), format, dir, parse.GetValue(common.Quiet), cancellationToken), cancellationToken);
         });
         return command;
     }
 
     /// <summary>Runs the scenarios in order, printing each as it finishes (tables) or all at the end (JSON).</summary>
-    private static async Task<int> RunAsync(IGrainFactory grains, string cluster, IReadOnlyList<IScenario> scenarios, int repeats, OutputFormat format, DirectoryInfo? dir, bool quiet, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(IGrainFactory grains, string cluster, IReadOnlyList<IScenario> scenarios, int repeats, Calibration? calibration, OutputFormat format, DirectoryInfo? dir, bool quiet, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var loadBefore = ScenarioDocument.LoadAverage();
@@ -108,7 +108,7 @@ internal static class ScenarioCommand
             await Console.Error.WriteLineAsync($"processmesh: {absent}");
         }
 
-        var context = new ScenarioContext(grains, machine, cluster, repeats, python);
+        var context = new ScenarioContext(grains, machine, cluster, repeats, python, calibration);
         var results = new List<ScenarioResult>();
         var failed = 0;
         for (var i = 0; i < scenarios.Count; i++)
@@ -158,19 +158,5 @@ internal static class ScenarioCommand
         }
 
         return failed > 0 ? Execution.RunFailed : Execution.Ok;
-    }
-
-    /// <summary>The idle child: says it is ready, then waits for its standard input to close.</summary>
-    private static Command Idle()
-    {
-        var command = new Command(IdleVerb, "An idle .NET process whose memory memory-footprint reads.") { Hidden = true };
-        command.SetAction(_ =>
-        {
-            Console.Out.WriteLine("ready");
-            Console.Out.Flush();
-            Console.In.ReadToEnd();
-            return Execution.Ok;
-        });
-        return command;
     }
 }

@@ -6,7 +6,12 @@ namespace ProcessMesh.Cli.Scenarios;
 internal static class ScenarioPython
 {
     /// <summary>The script's JSON, or null (with a note saying why) when CPython is absent or failed.</summary>
-    public static async Task<JsonElement?> RunAsync(ScenarioContext context, string experiment, List<string> notes, CancellationToken cancellationToken)
+    /// <param name="context">The scenario's context (repeats, progress, CPython).</param>
+    /// <param name="experiment">The script's experiment.</param>
+    /// <param name="notes">Where a note on how it ran goes.</param>
+    /// <param name="cancellationToken">Stops it.</param>
+    /// <param name="sized">Whether the script sizes its runs for steady state (none under <see cref="ScenarioContext.MinSeconds"/>); false where the figures are counts.</param>
+    public static async Task<JsonElement?> RunAsync(ScenarioContext context, string experiment, List<string> notes, CancellationToken cancellationToken, bool sized = true)
     {
         context.Progress.Begin($"CPython reference: {experiment}");
         try
@@ -17,7 +22,7 @@ internal static class ScenarioPython
                 return null;
             }
 
-            var result = await python.RunAsync(experiment, context.Repeats, cancellationToken);
+            var result = await python.RunAsync(experiment, context.Repeats, sized, cancellationToken);
             notes.Add($"CPython ran python/reference.py {experiment} ({python.Script}) on this machine, outside the silo");
             return result;
         }

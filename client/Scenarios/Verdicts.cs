@@ -16,6 +16,17 @@ internal static class Verdicts
         : parts.Contains(Verdict.Inconclusive) ? Verdict.Inconclusive
         : Verdict.Holds;
 
+    /// <summary>
+    /// The cell of an agreement row: whether the verdict on emulated processes is the verdict on the real processes
+    /// measured beside them ("agrees (both: holds)", "disagrees", "cannot tell: real inconclusive"), or that nothing
+    /// real was measured.
+    /// </summary>
+    public static string Agrees(Verdict emulated, Verdict? real) =>
+        real is not { } r ? "no real processes measured"
+        : emulated == r ? $"agrees (both: {Noise.Describe(r)})"
+        : emulated == Verdict.Inconclusive || r == Verdict.Inconclusive ? $"cannot tell: {(emulated == Verdict.Inconclusive ? "emulated" : "real")} inconclusive"
+        : "disagrees";
+
     /// <summary>Whether two verdicts on the same claim (the model's, the interpreter's) agree.</summary>
     public static string Agreement(Verdict model, Verdict interpreter) =>
         model == interpreter ? $"the model agrees with CPython on this machine (both: {Noise.Describe(model)})"

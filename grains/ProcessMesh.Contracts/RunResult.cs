@@ -249,6 +249,12 @@ public sealed record RunResult
 
     /// <summary>Mean Pss per worker process, bytes (os model only: shared pages divided among the processes sharing them).</summary>
     [Id(70)] public long? PssPerWorkerBytes { get; init; }
+
+    /// <summary>
+    /// Every measured repeat's wall time, seconds, in the order they ran (null on a record of one run): the noise
+    /// rule reads its band from them rather than from the fastest and slowest alone.
+    /// </summary>
+    [Id(71)] public IReadOnlyList<double>? WallSecondsRepeats { get; init; }
 }
 
 /// <summary>Which calibration a record's emulation was read from.</summary>

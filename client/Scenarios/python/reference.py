@@ -7,9 +7,13 @@ Runs the experiments of ProcessMesh's scenarios in CPython itself and prints one
   gil-io      blocking waits (time.sleep): 1 thread against N threads, same total waits
   gil-native  work in a C extension that releases the lock (hashlib.sha256 on 1 MiB buffers): 1 against 2 threads
   races       two threads add to one shared counter, unguarded and under threading.Lock
+  ipc-cost    a message between 2 processes (multiprocessing.Pipe, pickled) against a hand-off between 2 threads
+              (queue.Queue), bounced back and forth at 8 B and 1 MiB
 
 Every timing is repeated; each figure is {"median", "min", "max", "values"} in seconds.
-Usage: python3 reference.py EXPERIMENT [--repeats N] [--scale X]
+With --min-seconds S, each experiment first runs once to size itself: its work is scaled until no timed run is
+shorter than S (aiming at 1.5 S), so every figure is taken at steady state; "scale" in the output says by how much.
+Usage: python3 reference.py EXPERIMENT [--repeats N] [--scale X] [--min-seconds S]
 """
 import argparse
 import hashlib
@@ -158,7 +162,66 @@ def races(repeats, scale):
     return result
 
 
-EXPERIMENTS = {"gil-cpu": gil_cpu, "gil-io": gil_io, "gil-native": gil_native, "races": races}
+def _echo(conn):
+    """The far process of a ping-pong: sends back every message until it receives None."""
+    while True:
+        message = conn.recv()
+        if message is None:
+            return
+        conn.send(message)
+
+
+def ipc_cost(repeats, scale):
+    # Round trips per variant, chosen so that the variants last about as long as each other (a process message
+    # costs a few times a thread hand-off at 8 B, and a 1 MiB message is pickled and copied through the pipe).
+    sizes = {8: (int(4000 * scale), int(5000 * scale)), 1 << 20: (max(1, int(40 * scale)), int(5000 * scale))}
+    context = multiprocessing.get_context("fork")
+    ours, theirs = context.Pipe()
+    peer = context.Process(target=_echo, args=(theirs,), daemon=True)
+    peer.start()
+    try:
+        def by_process(payload, rounds):
+            def run():
+                for _ in range(rounds):
+                    ours.send(payload)
+                    ours.recv()
+            return run
+
+        def by_thread(payload, rounds):
+            import queue
+            there, back = queue.Queue(), queue.Queue()
+
+            def pong():
+                for _ in range(rounds):
+                    back.put(there.get())
+
+            def run():
+                t = threading.Thread(target=pong)
+                t.start()
+                for _ in range(rounds):
+                    there.put(payload)
+                    back.get()
+                t.join()
+            return run
+
+        variants = {}
+        for size, (process_rounds, thread_rounds) in sizes.items():
+            payload = os.urandom(size)
+            by_process(payload, 10)()  # warm-up
+            variants[f"process{size}"] = by_process(payload, process_rounds)
+            variants[f"thread{size}"] = by_thread(payload, thread_rounds)
+        result = timed(variants, repeats)
+        result["rounds"] = {name: (sizes[int(name[7:])][0] if name.startswith("process") else sizes[int(name[6:])][1]) for name in variants}
+        result["sizes"] = list(sizes)
+        return result
+    finally:
+        ours.send(None)
+        peer.join(5)
+        if peer.is_alive():
+            peer.kill()
+
+
+EXPERIMENTS = {"gil-cpu": gil_cpu, "gil-io": gil_io, "gil-native": gil_native, "races": races, "ipc-cost": ipc_cost}
 
 
 def main():
@@ -166,9 +229,16 @@ def main():
     parser.add_argument("experiment", choices=sorted(EXPERIMENTS))
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--min-seconds", type=float, default=0.0)
     args = parser.parse_args()
-    result = EXPERIMENTS[args.experiment](args.repeats, args.scale)
-    result.update({"experiment": args.experiment, "python": platform.python_version(),
+    experiment, scale = EXPERIMENTS[args.experiment], args.scale
+    if args.min_seconds > 0:
+        probe = experiment(1, scale)
+        shortest = min(v["median"] for v in probe.values() if isinstance(v, dict) and "median" in v)
+        if shortest < args.min_seconds:
+            scale *= min(200.0, 1.5 * args.min_seconds / max(shortest, 1e-6))
+    result = experiment(args.repeats, scale)
+    result.update({"scale": scale, "experiment": args.experiment, "python": platform.python_version(),
                    "implementation": platform.python_implementation(), "cores": os.cpu_count(),
                    "switchInterval": sys.getswitchinterval()})
     json.dump(result, sys.stdout)

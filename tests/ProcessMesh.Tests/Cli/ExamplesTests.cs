@@ -127,6 +127,11 @@ public sealed partial class ExamplesTests(ITestOutputHelper output) : IDisposabl
             }
         }
 
+        if (verb == "scenario" && args.Contains("run") && !args.Contains("--repeats"))
+        {
+            args.AddRange(["--repeats", "1"]); // the default 7 repeats of every scenario take minutes
+        }
+
         if (verb == "calibrate" && !args.Contains("--quick"))
         {
             args.Add("--quick"); // the full calibration takes about 90 s; the quick one measures the same kinds of thing

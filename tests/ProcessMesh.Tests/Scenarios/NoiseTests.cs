@@ -3,7 +3,7 @@ using ProcessMesh.Contracts;
 
 namespace ProcessMesh.Tests.Scenarios;
 
-/// <summary>The one noise rule: a difference counts only when the repeats' ranges do not overlap.</summary>
+/// <summary>The one noise rule: a difference counts only when the bands of the repeats (their range, the most extreme set aside from 7 repeats) do not overlap.</summary>
 public sealed class NoiseTests
 {
     [Fact]
@@ -85,5 +85,105 @@ public sealed class NoiseTests
         Assert.Equal(2, handOff.CrossSiloExtraNoiseMicros);
         Assert.Equal(2, handOff.CrossingNoiseMicros);
         Assert.Equal(Difference.BeyondNoise, handOff.CrossSiloExtraVerdict);
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(3, 0)]
+    [InlineData(6, 0)]
+    [InlineData(7, 1)]
+    [InlineData(9, 1)]
+    [InlineData(10, 2)]
+    [InlineData(11, 2)]
+    [InlineData(12, 3)]
+    [InlineData(13, 3)]
+    public void From_seven_repeats_the_most_extreme_at_each_end_are_set_aside_while_the_band_still_covers_the_median_at_85_percent(int repeats, int setAside)
+    {
+        Assert.Equal(setAside, Noise.SetAside(repeats));
+    }
+
+    [Fact]
+    public void One_outlier_among_seven_repeats_neither_hides_a_difference_nor_makes_one()
+    {
+        double[] fast = [1.00, 1.01, 1.02, 1.03, 1.04, 1.05, 1.06];
+        double[] slow = [1.20, 1.21, 1.22, 1.23, 1.24, 1.25, 1.26];
+        double[] fastWithOutlier = [.. fast[..6], 5.0]; // one repeat caught a burst of other work: 5× the others
+
+        Assert.Equal(Difference.BeyondNoise, Noise.Compare(Sample.Of(fastWithOutlier), Sample.Of(slow)));
+        Assert.Equal(Difference.WithinNoise, Noise.Compare(Sample.Of(fastWithOutlier), Sample.Of(fast)));
+        Assert.Equal(Verdict.Holds, Noise.AtLeast(Noise.Ratio(Sample.Of(slow), Sample.Of(fastWithOutlier)), 1.1));
+    }
+
+    [Fact]
+    public void Two_outliers_at_one_end_of_seven_repeats_do_widen_the_band()
+    {
+        double[] slow = [1.20, 1.21, 1.22, 1.23, 1.24, 1.25, 1.26];
+        double[] twoOutliers = [1.00, 1.01, 1.02, 1.03, 1.04, 5.0, 5.0];
+
+        Assert.Equal(Difference.WithinNoise, Noise.Compare(Sample.Of(twoOutliers), Sample.Of(slow)));
+    }
+
+    [Fact]
+    public void The_band_is_the_range_when_fewer_than_seven_repeats_or_no_repeats_were_kept()
+    {
+        var six = Sample.Of([1.0, 1.1, 1.2, 1.3, 1.4, 9.0]);
+        var seven = Sample.Of([1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 9.0]);
+
+        Assert.Equal((1.0, 9.0), (six.Low, six.High));
+        Assert.Equal((1.1, 1.5), (seven.Low, seven.High));
+        Assert.Equal((1.0, 9.0), (new Sample(1.3, 1.0, 9.0, 7).Low, new Sample(1.3, 1.0, 9.0, 7).High));
+        Assert.Equal((2.2, 3.0), (seven.Scale(2).Low, seven.Scale(2).High));
+    }
+
+    [Fact]
+    public void A_record_keeps_every_repeat_so_its_wall_time_and_throughput_have_the_band()
+    {
+        var run = new RunResult { Work = 1000, WallSeconds = 0.5, WallSecondsMin = 0.4, WallSecondsMax = 3.0, Throughput = 2000, Repeats = 7, WallSecondsRepeats = [0.5, 0.45, 3.0, 0.4, 0.55, 0.52, 0.48] };
+
+        Assert.Equal((0.45, 0.55), (Sample.Wall(run).Low, Sample.Wall(run).High));
+        Assert.Equal(1000 / 0.55, Sample.Throughput(run).Low, 9);
+        Assert.Equal(1000 / 0.45, Sample.Throughput(run).High, 9);
+    }
+
+    [Fact]
+    public void Report_baseline_reads_the_same_band_one_outlier_repeat_changes_nothing()
+    {
+        static RunResult Record(params double[] walls)
+        {
+            var sorted = walls.Order().ToArray();
+            return new RunResult
+            {
+                Model = "thread", Workload = "cpu", Workers = 2, Work = 1000, Granularity = 1, Repeats = walls.Length,
+                WallSeconds = sorted[walls.Length / 2], WallSecondsMin = sorted[0], WallSecondsMax = sorted[^1],
+                Throughput = 1000 / sorted[walls.Length / 2], WallSecondsRepeats = walls,
+            };
+        }
+
+        var baseline = Record(0.50, 0.51, 0.52, 0.53, 0.54, 0.55, 0.56);
+        var again = Record(0.505, 0.515, 0.525, 0.535, 0.545, 0.555, 2.0); // the same, one repeat disturbed
+        var slower = Record(0.45, 0.61, 0.62, 0.63, 0.64, 0.65, 0.66); // slower, one repeat caught at a quiet moment
+
+        var same = ProcessMesh.Cli.Output.FigureChange.Compare([baseline], [again]);
+        var changed = ProcessMesh.Cli.Output.FigureChange.Compare([baseline], [slower]);
+
+        Assert.All(same.Where(c => c.Figure is "wall s" or "throughput/s"), c => Assert.Equal(Difference.WithinNoise, c.Noise));
+        Assert.All(changed.Where(c => c.Figure is "wall s" or "throughput/s"), c => Assert.Equal(Difference.BeyondNoise, c.Noise));
+        Assert.Equal(2, changed.Count(c => c.Figure is "wall s" or "throughput/s"));
+    }
+
+    [Fact]
+    public void Report_baseline_compares_an_emulated_run_only_with_the_same_emulation()
+    {
+        static RunResult Record(string emulate, double wall) => new()
+        {
+            Model = "process", Workload = "cpu", Workers = 2, Work = 1000, Granularity = 1, Repeats = 3, Emulate = emulate, Ipc = "pipe",
+            WallSeconds = wall, WallSecondsMin = wall * 0.99, WallSecondsMax = wall * 1.01, Throughput = 1000 / wall,
+        };
+
+        var changes = ProcessMesh.Cli.Output.FigureChange.Compare([Record("dotnet", 1.0), Record("python", 3.0)], [Record("dotnet", 1.0), Record("python", 3.0)]);
+
+        var walls = changes.Where(c => c.Figure == "wall s").ToList();
+        Assert.Equal(2, walls.Count);
+        Assert.All(walls, c => Assert.Equal(c.Baseline, c.Current));
     }
 }

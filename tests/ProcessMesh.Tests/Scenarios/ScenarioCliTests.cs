@@ -1,5 +1,7 @@
 using System.Text.Json;
+using ProcessMesh.Contracts;
 using ProcessMesh.Tests.Cli;
+using ProcessMesh.Tests.Emulated;
 
 namespace ProcessMesh.Tests.Scenarios;
 
@@ -48,6 +50,43 @@ public sealed class ScenarioCliTests
             Assert.All(runs.Where(r => !r.TryGetProperty("sync", out var sync) || sync.GetString() != "none"), r => Assert.True(r.GetProperty("correct").GetBoolean()));
             Assert.True(File.Exists(Path.Combine(dir.FullName, "scenarios.json")));
             Assert.Contains("id=\"races\"", await File.ReadAllTextAsync(Path.Combine(dir.FullName, "scenarios.html")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Memory_footprint_answers_for_emulated_processes_from_the_calibration_named_beside_real_ones()
+    {
+        var dir = Directory.CreateTempSubdirectory("pm-scenario-");
+        try
+        {
+            // A footprint no runtime has (24 MiB), so the emulated rows can only have come from this file.
+            var calibration = SyntheticCalibration.With(startMicros: 2_000, footprintBytes: 24L << 20) with
+            {
+                Machine = SyntheticCalibration.With().Machine with { Name = Environment.MachineName },
+            };
+            var file = Path.Combine(dir.FullName, "calibration.json");
+            await File.WriteAllTextAsync(file, CalibrationJson.Write(calibration));
+
+            var outcome = await CliProcess.RunAsync(TimeSpan.FromSeconds(240), "scenario", "run", "memory-footprint", "--repeats", "2", "--calibration", file, "--format", "json", "--quiet");
+
+            Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+            var scenario = Assert.Single(JsonDocument.Parse(outcome.Stdout).RootElement.GetProperty("scenarios").EnumerateArray());
+            var runs = scenario.GetProperty("runs").EnumerateArray().ToList();
+            var emulated = runs.Where(r => r.TryGetProperty("emulate", out var e) && e.GetString() is "dotnet" or "python").ToList();
+            Assert.NotEmpty(emulated);
+            Assert.All(emulated, r =>
+            {
+                Assert.Equal(SyntheticCalibration.MeasuredAt, r.GetProperty("calibration").GetProperty("measuredAt").GetDateTimeOffset());
+                Assert.True(r.GetProperty("memoryPerWorkerBytes").GetInt64() >= 12L << 20, $"{r.GetProperty("emulate")}: {r.GetProperty("memoryPerWorkerBytes")} B a worker holding 24 MiB");
+            });
+            Assert.Contains(runs, r => r.GetProperty("model").GetString() == "os");
+            var rows = scenario.GetProperty("evidence").GetProperty("rows").EnumerateArray().Select(r => r[0].GetString()).ToList();
+            Assert.Contains("emulated dotnet against real dotnet", rows);
+            Assert.Contains(scenario.GetProperty("verdict").GetString(), new[] { "holds", "inconclusive" });
         }
         finally
         {
