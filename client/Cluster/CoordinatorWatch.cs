@@ -57,9 +57,10 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
     /// <param name="limit">The run's own time limit.</param>
     /// <param name="cancellationToken">Interrupts the wait (the call itself goes on in the cluster until its time limit).</param>
     /// <param name="placed">Told the coordinator's silo before the call starts, for progress.</param>
-    public async Task<Watched<T>> CallAsync<T>(Func<ICoordinatorGrain, Task<T>> call, TimeSpan limit, CancellationToken cancellationToken, Action<SiloAddress>? placed = null)
+    /// <param name="key">The coordinator's key, when the caller needs it (a load reports its progress under it); a fresh one otherwise.</param>
+    public async Task<Watched<T>> CallAsync<T>(Func<ICoordinatorGrain, Task<T>> call, TimeSpan limit, CancellationToken cancellationToken, Action<SiloAddress>? placed = null, Guid? key = null)
     {
-        var coordinator = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+        var coordinator = grains.GetGrain<ICoordinatorGrain>(key ?? Guid.NewGuid());
         SiloAddress home;
         try
         {

@@ -72,6 +72,12 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
                 failures.Add($"{Label(specs[i])}: lost: {e.Message}{Skipped(specs.Count - i - 1)}");
                 break;
             }
+            catch (RunRefusedException e)
+            {
+                // One refused run of a batch is a failed row (in the CLI's terms); the others are kept.
+                progress.End();
+                failures.Add($"{Label(specs[i])}: {Commands.Execution.Refused(e)}");
+            }
             catch (Exception e)
             {
                 progress.End();

@@ -124,6 +124,11 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment, C
                 failures.Add($"{point.Label}: lost: {e.Message} ({left} point{(left == 1 ? "" : "s")} not run)");
                 break;
             }
+            catch (RunRefusedException e)
+            {
+                failures.Add($"{point.Label}: {Commands.Execution.Refused(e)}");
+                progress.End();
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 failures.Add($"{point.Label}: {e.Message.Split('\n')[0]}");

@@ -10,9 +10,15 @@ namespace ProcessMesh.Grains.Load;
 /// active silo drives its share of the callers (or of the open loop's schedule) from a
 /// <see cref="LoadCallerGrain"/> of its own, and the shares merge into one drive. Open-loop latencies are
 /// measured from each call's scheduled start, not its actual one, so a stalled silo shows up in the percentiles
-/// instead of silently slowing the load (coordinated omission).
+/// instead of silently slowing the load (coordinated omission). The hosted path reads the active silos from its
+/// silo's own view of <paramref name="membership"/> (never the membership table, whose store may be down).
 /// </summary>
-public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinatorGrain silo, MachineInfo machine)
+/// <param name="grains">Calls the population.</param>
+/// <param name="spec">The test.</param>
+/// <param name="silo">The coordinator whose silo's heap and CPU are read.</param>
+/// <param name="machine">The machine, for the record.</param>
+/// <param name="membership">The hosting silo's membership, which the hosted path spreads its callers over; null on the external path.</param>
+public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinatorGrain silo, MachineInfo machine, IClusterMembershipService? membership = null)
 {
     private const int ActivationParallelism = 1024;
 
@@ -112,7 +118,7 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
     /// <summary>One drive by callers on every active silo, each silo's share from a caller grain placed there.</summary>
     private async Task<DriveFigures> SpreadDriveAsync(string runId, int number, string phase, int phaseNumber, CancellationToken cancellationToken)
     {
-        var silos = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
+        var silos = ActiveSilos.In(membership ?? throw new InvalidOperationException("a hosted load is driven inside a silo, from its view of membership"))
             .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
 
         // Closed loop: never more silos than callers, and each its share of them; open loop: each silo every n-th call.

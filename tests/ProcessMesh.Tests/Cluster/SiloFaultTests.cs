@@ -131,6 +131,30 @@ public sealed class SiloFaultTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(1, outcome.ExitCode);
     }
 
+    [Fact]
+    public async Task A_hosted_loads_coordinators_silo_killed_mid_drive_ends_it_lost_within_30_s()
+    {
+        await using var cluster = await RedisSiloCluster.StartAsync(3, TimeSpan.FromSeconds(150));
+
+        // Two minutes of drive: only a watch of the coordinator's silo, not the load's own bound, can end it in time.
+        await using var cli = CliRun.Start(
+            "load", "--grains", "2000", "--concurrency", "8", "--duration", "120s", "--format", "json",
+            "--redis", cluster.Redis.Endpoint, "--cluster-id", cluster.ClusterId, "--connect-timeout", "60");
+        var victim = await CoordinatorSiloAsync(cluster, cli);
+
+        victim.Process.Kill();
+        var killed = Stopwatch.StartNew();
+        var outcome = await cli.ExitAsync(_endsWithin + _slack);
+        output.WriteLine($"the CLI exited {killed.Elapsed.TotalSeconds:0.0} s after the kill: exit {outcome.ExitCode}\n{outcome.Stderr}");
+
+        Assert.Equal(1, outcome.ExitCode);
+        var record = OnlyRecord(outcome);
+        Assert.Equal(Outcomes.Lost, record.GetProperty("outcome").GetString());
+        Assert.False(record.GetProperty("correct").GetBoolean());
+        Assert.Contains($"coordinator's silo 127.0.0.1:{victim.SiloPort}", record.GetProperty("failure").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", outcome.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Waits until the CLI's progress names its coordinator's silo, and returns that silo.</summary>
     private static async Task<SiloProcess> CoordinatorSiloAsync(RedisSiloCluster cluster, CliRun cli)
     {

@@ -107,7 +107,8 @@ public sealed class EmulationTests(ClusterFixture cluster)
         var calibration = SyntheticCalibration.With(footprintBytes: 1L << 40, startMicros: 0);
         var held = PingPong(Contracts.Emulation.Python, calibration, rounds: 20);
         var refusal = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.RunAsync(held));
-        Assert.Contains("--footprint modelled", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(RefusedSetting.Memory, refusal.Setting);
+        Assert.Contains("a modelled footprint is counted without being allocated", refusal.Message, StringComparison.Ordinal);
 
         var result = await cluster.RunAsync(held with { Footprint = Contracts.Emulation.Modelled });
 

@@ -17,7 +17,7 @@ public sealed class ProcessCosts(IServiceProvider services)
 
     /// <summary>
     /// The cost model of <paramref name="spec"/>'s profile and IPC; null for <c>grain</c>. Throws
-    /// <see cref="ArgumentException"/> with one line naming the option when there is nothing to emulate from.
+    /// <see cref="RunRefusedException"/> naming the setting when there is nothing to emulate from.
     /// </summary>
     public async Task<CostModel?> ForAsync(RunSpec spec)
     {
@@ -73,7 +73,7 @@ public sealed class ProcessCosts(IServiceProvider services)
     private Task<Calibration> SiloCalibrationAsync(string profile)
     {
         var source = services.GetService<ICalibrationSource>()
-            ?? throw new ArgumentException($"--emulate {profile}: this silo has no calibration to emulate from (run 'processmesh calibrate' where it runs, or give --calibration FILE)");
+            ?? throw new RunRefusedException(RefusedSetting.Emulate, $"this silo has no calibration to emulate {profile} processes from (calibrate the machine it runs on, or give the run a calibration)");
         lock (_gate)
         {
             // A failed read is not kept: the next run asks again.
