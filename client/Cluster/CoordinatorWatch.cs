@@ -20,6 +20,12 @@ internal enum CallEnd
 
     /// <summary>No answer within the call's bound (the run's time limit plus <see cref="CoordinatorWatch.Grace"/>).</summary>
     TimedOut,
+
+    /// <summary>
+    /// The coordinator lives, but reported that another silo the call needed (holding some of its grains) left the
+    /// cluster: the call failed there, and the coordinator's own figures are lost with it.
+    /// </summary>
+    SiloLost,
 }
 
 /// <summary>What a watched call returned, or why it did not: <see cref="Reason"/> says so in one line.</summary>
@@ -90,7 +96,11 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
                     }
                     catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
                     {
-                        return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
+                        // The call to the coordinator failed, or the coordinator passed on a call of its own that
+                        // failed: the failed message names its target silo ("...]->[S10.0.0.8:11111:6789 ...").
+                        return LostTarget(e.Message) is { } target && target != where && !await RefusesAsync(home.Endpoint)
+                            ? new Watched<T>(CallEnd.SiloLost, default, $"silo {target} left the cluster (the coordinator on {where} lost its calls to it)", where)
+                            : new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
                     }
                 }
 
@@ -222,6 +232,10 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
             ? $"lost the gateway{(refused.Count > 1 ? "s" : "")} {string.Join(", ", refused)} (its port refuses connections), and no other gateway of --gateway answered"
             : $"the gateway{(access.Gateways.Count > 1 ? "s" : "")} {string.Join(", ", access.Gateways)} stopped answering the client for {Unanswered.TotalSeconds:0} s";
     }
+
+    /// <summary>The silo a failed message was addressed to, read from Orleans' rejection text, or null.</summary>
+    private static string? LostTarget(string message) =>
+        System.Text.RegularExpressions.Regex.Match(message, @"\]->\[S([^ :]+:\d+):") is { Success: true } m ? m.Groups[1].Value : null;
 
     /// <summary>Whether nothing listens at <paramref name="endpoint"/> any more: a killed process's port refuses at once.</summary>
     private static async Task<bool> RefusesAsync(IPEndPoint endpoint)

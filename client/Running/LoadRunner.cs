@@ -58,7 +58,17 @@ internal static class LoadRunner
     /// <summary>The hosted test's record, or a <c>lost</c> one saying what was lost when its coordinator or the cluster was.</summary>
     private static async Task<RunResult> HostedAsync(Task<Watched<RunResult>> watched, LoadSpec spec)
     {
-        var call = await watched;
+        Watched<RunResult> call;
+        try
+        {
+            call = await watched;
+        }
+        catch (InvalidOperationException e)
+        {
+            // The coordinator refused a drive that lost its callers on a silo (LoadDriver says which): no record.
+            call = new Watched<RunResult>(CallEnd.SiloLost, null, e.Message.Split('\n')[0], null);
+        }
+
         return call.End switch
         {
             CallEnd.Answered => call.Value!,
@@ -72,8 +82,10 @@ internal static class LoadRunner
                 Path = spec.Path,
                 Correct = false,
                 Outcome = Outcomes.Lost,
-                Failure = $"{call.Reason} during the load test",
-                Notes = ["the coordinator's figures were lost with it: nothing of this load test was measured"],
+                Failure = call.Reason!.Contains(" during ", StringComparison.Ordinal) ? call.Reason : $"{call.Reason} during the load test",
+                Notes = [call.End == CallEnd.SiloLost
+                    ? "the coordinator gave no record: nothing of this load test was measured"
+                    : "the coordinator's figures were lost with it: nothing of this load test was measured"],
             },
         };
     }

@@ -72,7 +72,9 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment, C
                         Grains = load.Grains,
                         Outcome = Outcomes.Lost,
                         Failure = call.Reason,
-                        Notes = ["the coordinator's figures were lost with it: nothing of this point was measured"],
+                        Notes = [call.End == CallEnd.SiloLost
+                            ? "the coordinator gave no record: nothing of this point was measured"
+                            : "the coordinator's figures were lost with it: nothing of this point was measured"],
                     };
                 }
                 else

@@ -125,17 +125,26 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
         var shares = spec.IsOpen ? silos.Length : Math.Min(silos.Length, spec.Concurrency);
         var callers = Enumerable.Range(0, shares).Select(s => LoadCallerGrain.On(grains, silos[s], runId, number)).ToArray();
         Phase(phase, phaseNumber, callers: callers);
+
+        // One silo's share failing fails the drive: the other shares are stopped then, not waited for to the end.
+        using var drive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var parts = await Task.WhenAll(callers.Select(async (caller, s) =>
         {
             try
             {
                 return await caller.Drive(
-                    spec.IsOpen ? spec : spec with { Concurrency = (int)Workloads.WorkSplit.Share(spec.Concurrency, shares, s) }, runId, s, shares, cancellationToken);
+                    spec.IsOpen ? spec : spec with { Concurrency = (int)Workloads.WorkSplit.Share(spec.Concurrency, shares, s) }, runId, s, shares, drive.Token);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                await drive.CancelAsync();
+
                 // A drive without one silo's calls would read as a slower cluster: it is refused, naming the silo.
-                throw new InvalidOperationException($"the load's callers on silo {silos[s].Endpoint} failed during a drive, so its figures are incomplete: {e.Message.Split('\n')[0]}", e);
+                throw new InvalidOperationException(
+                    e is SiloUnavailableException or OrleansMessageRejectionException
+                        ? $"silo {silos[s].Endpoint} left the cluster during a drive, and its callers' share of the load with it"
+                        : $"the load's callers on silo {silos[s].Endpoint} failed during a drive, so its figures are incomplete: {e.Message.Split('\n')[0]}",
+                    e);
             }
         }));
         _callers = [];
