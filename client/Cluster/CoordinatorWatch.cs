@@ -96,11 +96,18 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
                     }
                     catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
                     {
-                        // The call to the coordinator failed, or the coordinator passed on a call of its own that
-                        // failed: the failed message names its target silo ("...]->[S10.0.0.8:11111:6789 ...").
-                        return LostTarget(e.Message) is { } target && target != where && !await RefusesAsync(home.Endpoint)
-                            ? new Watched<T>(CallEnd.SiloLost, default, $"silo {target} left the cluster (the coordinator on {where} lost its calls to it)", where)
-                            : new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
+                        // The call to the coordinator failed, or the coordinator passed on a failed call of its own.
+                        // The coordinator's silo tells which: a killed one refuses its port at once, a stopping one
+                        // leaves membership; the failed message may name its target ("...]->[S10.0.0.8:11111:6789 ...").
+                        var target = LostTarget(e.Message);
+                        var members = target == where ? null : await ActiveAsync();
+                        if (target == where || await RefusesAsync(home.Endpoint) || (members is not null && !members.Contains(home)))
+                        {
+                            return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
+                        }
+
+                        var lost = target ?? await RefusingAsync(members, home);
+                        return new Watched<T>(CallEnd.SiloLost, default, $"{(lost is null ? "a silo the call needed" : $"silo {lost}")} left the cluster (the coordinator on {where} lost its calls to it)", where);
                     }
                 }
 
@@ -231,6 +238,20 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
         return refused.Count > 0
             ? $"lost the gateway{(refused.Count > 1 ? "s" : "")} {string.Join(", ", refused)} (its port refuses connections), and no other gateway of --gateway answered"
             : $"the gateway{(access.Gateways.Count > 1 ? "s" : "")} {string.Join(", ", access.Gateways)} stopped answering the client for {Unanswered.TotalSeconds:0} s";
+    }
+
+    /// <summary>The first of <paramref name="silos"/> other than <paramref name="home"/> whose port refuses connections, or null.</summary>
+    private static async Task<string?> RefusingAsync(IEnumerable<SiloAddress>? silos, SiloAddress home)
+    {
+        foreach (var silo in silos ?? [])
+        {
+            if (!silo.Equals(home) && await RefusesAsync(silo.Endpoint))
+            {
+                return silo.Endpoint.ToString();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The silo a failed message was addressed to, read from Orleans' rejection text, or null.</summary>
