@@ -34,7 +34,7 @@ internal static partial class ChaosBenchmark
 
     /// <summary>
     /// Every signal on every role, and the two cluster faults, in diagonals: try i takes entry i mod 14, so the
-    /// first 4 tries already cover every signal and the first 7 every role.
+    /// first 3 tries already cover every signal, the first 7 every role and the first 8 every kind.
     /// </summary>
     private static List<(string Kind, string Role)> Plan()
     {
