@@ -52,7 +52,7 @@ internal static class Program
 
         if (mode == "chaos")
         {
-            if (Option(args, "--seed", Environment.TickCount & 0xFFFF) is not { } seed || Option(args, "--tries", 1) is not { } chaosTries)
+            if (Option(args, "--seed", Environment.TickCount & 0xFFFF) is not { } seed || Option(args, "--tries", 14) is not { } chaosTries)
             {
                 return 2;
             }

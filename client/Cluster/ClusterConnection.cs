@@ -26,8 +26,11 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     /// <summary>Watches long calls to coordinators over this connection.</summary>
     public CoordinatorWatch Watch => new(Grains, Access);
 
-    /// <summary>Active silos in the cluster now.</summary>
-    public async Task<int> SilosAsync() => (await Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count;
+    /// <summary>
+    /// The active silos now, in a silo's own view of membership (not the membership table, which cannot be read
+    /// while its store is down); a call unanswered for <see cref="CoordinatorWatch.Unanswered"/> is a lost cluster.
+    /// </summary>
+    public Task<SiloAddress[]> SilosAsync(CancellationToken cancellationToken) => Watch.BoundedAsync(c => c.Silos(), cancellationToken);
 
     /// <summary>
     /// Joins the cluster <paramref name="access"/> names, or with none hosts a silo in this process (see

@@ -20,6 +20,12 @@ internal enum CallEnd
 
     /// <summary>No answer within the call's bound (the run's time limit plus <see cref="CoordinatorWatch.Grace"/>).</summary>
     TimedOut,
+
+    /// <summary>
+    /// The coordinator lives, but reported that another silo the call needed (holding some of its grains) left the
+    /// cluster: the call failed there, and the coordinator's own figures are lost with it.
+    /// </summary>
+    SiloLost,
 }
 
 /// <summary>What a watched call returned, or why it did not: <see cref="Reason"/> says so in one line.</summary>
@@ -57,9 +63,10 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
     /// <param name="limit">The run's own time limit.</param>
     /// <param name="cancellationToken">Interrupts the wait (the call itself goes on in the cluster until its time limit).</param>
     /// <param name="placed">Told the coordinator's silo before the call starts, for progress.</param>
-    public async Task<Watched<T>> CallAsync<T>(Func<ICoordinatorGrain, Task<T>> call, TimeSpan limit, CancellationToken cancellationToken, Action<SiloAddress>? placed = null)
+    /// <param name="key">The coordinator's key, when the caller needs it (a load reports its progress under it); a fresh one otherwise.</param>
+    public async Task<Watched<T>> CallAsync<T>(Func<ICoordinatorGrain, Task<T>> call, TimeSpan limit, CancellationToken cancellationToken, Action<SiloAddress>? placed = null, Guid? key = null)
     {
-        var coordinator = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+        var coordinator = grains.GetGrain<ICoordinatorGrain>(key ?? Guid.NewGuid());
         SiloAddress home;
         try
         {
@@ -89,7 +96,18 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
                     }
                     catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
                     {
-                        return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
+                        // The call to the coordinator failed, or the coordinator passed on a failed call of its own.
+                        // The coordinator's silo tells which: a killed one refuses its port at once, a stopping one
+                        // leaves membership; the failed message may name its target ("...]->[S10.0.0.8:11111:6789 ...").
+                        var target = LostTarget(e.Message);
+                        var members = target == where ? null : await ActiveAsync();
+                        if (target == where || await RefusesAsync(home.Endpoint) || (members is not null && !members.Contains(home)))
+                        {
+                            return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
+                        }
+
+                        var lost = target ?? await RefusingAsync(members, home);
+                        return new Watched<T>(CallEnd.SiloLost, default, $"{(lost is null ? "a silo the call needed" : $"silo {lost}")} left the cluster (the coordinator on {where} lost its calls to it)", where);
                     }
                 }
 
@@ -221,6 +239,24 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
             ? $"lost the gateway{(refused.Count > 1 ? "s" : "")} {string.Join(", ", refused)} (its port refuses connections), and no other gateway of --gateway answered"
             : $"the gateway{(access.Gateways.Count > 1 ? "s" : "")} {string.Join(", ", access.Gateways)} stopped answering the client for {Unanswered.TotalSeconds:0} s";
     }
+
+    /// <summary>The first of <paramref name="silos"/> other than <paramref name="home"/> whose port refuses connections, or null.</summary>
+    private static async Task<string?> RefusingAsync(IEnumerable<SiloAddress>? silos, SiloAddress home)
+    {
+        foreach (var silo in silos ?? [])
+        {
+            if (!silo.Equals(home) && await RefusesAsync(silo.Endpoint))
+            {
+                return silo.Endpoint.ToString();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The silo a failed message was addressed to, read from Orleans' rejection text, or null.</summary>
+    private static string? LostTarget(string message) =>
+        System.Text.RegularExpressions.Regex.Match(message, @"\]->\[S([^ :]+:\d+):") is { Success: true } m ? m.Groups[1].Value : null;
 
     /// <summary>Whether nothing listens at <paramref name="endpoint"/> any more: a killed process's port refuses at once.</summary>
     private static async Task<bool> RefusesAsync(IPEndPoint endpoint)

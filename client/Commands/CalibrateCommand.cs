@@ -84,9 +84,8 @@ internal static class CalibrateCommand
     private static async Task<IReadOnlyList<Calibration>> CalibrateAsync(
         ClusterConnection connection, bool quick, bool again, ProgressReporter progress, bool quiet, CancellationToken cancellationToken)
     {
-        var silos = await connection.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         var machines = new List<(string Host, ICalibrationGrain Grain)>();
-        foreach (var silo in silos.Keys.OrderBy(s => s.ToString()))
+        foreach (var silo in await connection.SilosAsync(cancellationToken))
         {
             var grain = connection.Grains.GetGrain<ICalibrationGrain>(silo.ToParsableString());
             var host = await grain.Host();

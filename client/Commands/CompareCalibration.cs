@@ -25,8 +25,8 @@ internal static class CompareCalibration
 
         try
         {
-            var silos = await connection.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-            if (silos.Keys.OrderBy(s => s.ToString()).FirstOrDefault() is not { } silo)
+            var silos = await connection.SilosAsync(cancellationToken);
+            if (silos.FirstOrDefault() is not { } silo)
             {
                 return null;
             }

@@ -72,7 +72,7 @@ internal sealed class EmulationOptions
 
             if (process && CostModel.WhyNot(profile, ipc) is { } problem && !(profile == Contracts.Emulation.Grain && models.Contains(Models.Os)))
             {
-                return problem;
+                return Execution.Refused(problem);
             }
 
             if (!process && !models.Contains(Models.Os))

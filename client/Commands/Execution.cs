@@ -48,7 +48,7 @@ internal static class Execution
         return WithClusterAsync(parse, options.Common, async connection =>
         {
             // On a cluster, the hand-off also runs with the pair on two silos: what crossing one costs a message.
-            var handOff = withIsolation ? HandOffCost.Specs([.. specs.Select(s => s.Model).Distinct()], await connection.SilosAsync()) : [];
+            var handOff = withIsolation ? HandOffCost.Specs([.. specs.Select(s => s.Model).Distinct()], (await connection.SilosAsync(cancellationToken)).Length) : [];
 
             // What a real process costs on this machine, printed beside the grain and the thread: read before the
             // runs, so a first run's quick calibration does not share the cores with them.
@@ -171,8 +171,19 @@ internal static class Execution
     }
 
     /// <summary>A refusal from the cluster, in the CLI's terms: the option of the refused setting, then why.</summary>
-    public static string Refused(RunRefusedException e) =>
-        e.Message.StartsWith("--", StringComparison.Ordinal) ? e.Message : $"--{e.Setting.ToString().ToLowerInvariant()}: {e.Message}";
+    public static string Refused(RunRefusedException e) => Refused(new Refusal(e.Setting, e.Message));
+
+    /// <summary>A refusal in the CLI's terms: the option of the refused setting (<paramref name="workersOption"/> for the worker count), then why.</summary>
+    public static string Refused(Refusal refusal, string workersOption = "--workers") => $"{Option(refusal.Setting, workersOption)}: {refusal.Reason}";
+
+    /// <summary>The option (or the options weighed together) that sets <paramref name="setting"/>.</summary>
+    private static string Option(RefusedSetting setting, string workersOption) => setting switch
+    {
+        RefusedSetting.Workers => workersOption,
+        RefusedSetting.Memory => $"--memory/{workersOption}",
+        RefusedSetting.Grains => "--grains/--memory",
+        _ => $"--{setting.ToString().ToLowerInvariant()}",
+    };
 
     /// <summary>One line on standard error, and the exit code.</summary>
     public static int Fail(string message, int code)

@@ -118,7 +118,7 @@ internal static class LoadCommand
             };
             if (common.Embedded(parse) && Admission.Check(spec, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } refusal)
             {
-                return Task.FromResult(Execution.Fail(refusal, Execution.BadInput));
+                return Task.FromResult(Execution.Fail(Execution.Refused(refusal), Execution.BadInput));
             }
 
             return Execution.WithClusterAsync(parse, common, connection => ProgressReporter.RunAsync(
@@ -126,12 +126,17 @@ internal static class LoadCommand
                 parse.GetValue(common.Quiet),
                 async progress =>
                 {
-                    var result = await LoadRunner.RunAsync(connection.Grains, spec, progress, cancellationToken);
+                    var result = await LoadRunner.RunAsync(connection.Grains, connection.Watch, spec, progress, cancellationToken);
                     if (result.SendLag is { } lag && lag.P99 > result.Latency.P99 / 2)
                     {
                         await Console.Error.WriteLineAsync(
                             $"processmesh: note: the sender ran late (p99 {lag.P99:N0} µs behind schedule), so most of the corrected p99 ({result.Latency.P99:N0} µs) " +
                             $"is its lateness, not the calls'; from send the p99 is {result.ServiceLatency!.P99:N0} µs (sendLag, serviceLatency)");
+                    }
+
+                    if (result.Outcome == Outcomes.Lost)
+                    {
+                        return new Report([result], Failures: [$"load: lost: {result.Failure}"]);
                     }
 
                     var breaches = Threshold.Breaches(parse.GetValue(thresholds) ?? [], [result]);

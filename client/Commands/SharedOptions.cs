@@ -151,13 +151,13 @@ internal sealed class SharedOptions
         var resolved = workload.Resolve(spec);
         if (workload.Check(resolved) is { } problem)
         {
-            return problem;
+            return Execution.Refused(problem, workersOption);
         }
 
         // Real processes are refused by what this machine holds only when it is the one that would start them.
         if (spec.Model == Models.Os && OsAdmission.CheckAsync(resolved, memory: embedded).GetAwaiter().GetResult() is { } refusal)
         {
-            return refusal;
+            return Execution.Refused(refusal, workersOption);
         }
 
         // With a calibration in hand (--calibration FILE), an emulated process's footprint is admitted here too.
@@ -166,11 +166,13 @@ internal sealed class SharedOptions
         {
             costs = resolved.Calibration is { } calibration ? CostModel.For(resolved.Emulate, resolved.Ipc, calibration) : null;
         }
-        catch (ArgumentException e)
+        catch (RunRefusedException e)
         {
-            return e.Message;
+            return Execution.Refused(e);
         }
 
-        return embedded ? Admission.Check(resolved, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, costs) : null;
+        return embedded && Admission.Check(resolved, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, costs) is { } memory
+            ? Execution.Refused(memory, workersOption)
+            : null;
     }
 }

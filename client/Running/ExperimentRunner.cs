@@ -72,6 +72,12 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
                 failures.Add($"{Label(specs[i])}: lost: {e.Message}{Skipped(specs.Count - i - 1)}");
                 break;
             }
+            catch (RunRefusedException e)
+            {
+                // One refused run of a batch is a failed row (in the CLI's terms); the others are kept.
+                progress.End();
+                failures.Add($"{Label(specs[i])}: {Commands.Execution.Refused(e)}");
+            }
             catch (Exception e)
             {
                 progress.End();
@@ -120,6 +126,10 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
                         };
                     case CallEnd.TimedOut:
                         return Lost(spec, $"{step}: {call.Reason}", machine, null);
+                    case CallEnd.SiloLost:
+                        // The engine ends a run that loses a silo with a record of its own; a failure it passed on
+                        // instead is lost all the same, and not run again.
+                        return Lost(spec, $"{call.Reason} during {step}", machine, null) with { Notes = ["the coordinator gave no record: nothing of this run was measured"] };
                     default:
                         // Lost coordinator or lost connection: does the cluster still answer (the Orleans client moves
                         // to another gateway by itself)?

@@ -1,3 +1,4 @@
+using ProcessMesh.Cli.Cluster;
 using ProcessMesh.Cli.Output;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Load;
@@ -13,50 +14,100 @@ internal static class LoadRunner
 {
     private static readonly TimeSpan _poll = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<RunResult> RunAsync(IGrainFactory grains, LoadSpec spec, ProgressReporter progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the test and returns its record. A hosted test is watched like a run (<see cref="CoordinatorWatch"/>):
+    /// when its coordinator's silo is lost, or the client's way into the cluster, the record is <c>lost</c>, saying
+    /// what was lost, within seconds; no test outlives its drives, its activation and the grace.
+    /// </summary>
+    public static async Task<RunResult> RunAsync(IGrainFactory grains, CoordinatorWatch watch, LoadSpec spec, ProgressReporter progress, CancellationToken cancellationToken)
     {
         var key = Guid.NewGuid();
         var coordinator = grains.GetGrain<ICoordinatorGrain>(key);
-        var machine = await coordinator.Describe().WaitAsync(Cluster.CoordinatorWatch.Unanswered, cancellationToken);
+        var machine = await watch.BoundedAsync(_ => coordinator.Describe(), cancellationToken);
+        string? home = null;
         Task<RunResult> test;
         if (spec.Path == LoadPaths.Hosted)
         {
-            test = coordinator.RunLoad(Models.Process, spec, spec.Concurrency);
+            test = HostedAsync(watch.CallAsync(c => c.RunLoad(Models.Process, spec, spec.Concurrency), Bound(spec), cancellationToken, silo => home = silo.Endpoint.ToString(), key), spec);
         }
         else
         {
             if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)
             {
-                throw new ArgumentException(refusal);
+                throw refusal.Exception();
             }
 
             test = new LoadDriver(grains, spec, coordinator, machine).RunAsync(cancellationToken);
         }
 
-        var result = await FollowAsync(grains.GetGrain<ILoadProgressGrain>(key), spec, test, progress, cancellationToken);
+        var result = await FollowAsync(grains.GetGrain<ILoadProgressGrain>(key), spec, test, progress, () => home, cancellationToken);
+        if (result.Outcome == Outcomes.Lost)
+        {
+            return result;
+        }
+
         progress.Begin("reading the silo's heap once the grains are gone", TimeSpan.FromSeconds(1));
         var after = await Settle.HeapAfterAsync(grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()), result.HeapBeforeBytes ?? 0, cancellationToken);
         progress.End();
         return result with { HeapAfterBytes = after };
     }
 
+    /// <summary>What a load test may take before the grace: its drives, and activation at a slow 10,000 grains a second.</summary>
+    private static TimeSpan Bound(LoadSpec spec) => (spec.Duration * (spec.Warmups + spec.Repeats)) + TimeSpan.FromSeconds(spec.Grains / 10_000.0);
+
+    /// <summary>The hosted test's record, or a <c>lost</c> one saying what was lost when its coordinator or the cluster was.</summary>
+    private static async Task<RunResult> HostedAsync(Task<Watched<RunResult>> watched, LoadSpec spec)
+    {
+        Watched<RunResult> call;
+        try
+        {
+            call = await watched;
+        }
+        catch (InvalidOperationException e)
+        {
+            // The coordinator refused a drive that lost its callers on a silo (LoadDriver says which): no record.
+            call = new Watched<RunResult>(CallEnd.SiloLost, null, e.Message.Split('\n')[0], null);
+        }
+
+        return call.End switch
+        {
+            CallEnd.Answered => call.Value!,
+            CallEnd.ConnectionLost => throw new ClusterLostException(call.Reason!),
+            _ => new RunResult
+            {
+                Model = Models.Process,
+                Workload = "load",
+                Workers = spec.Concurrency,
+                Grains = spec.Grains,
+                Path = spec.Path,
+                Correct = false,
+                Outcome = Outcomes.Lost,
+                Failure = call.Reason!.Contains(" during ", StringComparison.Ordinal) ? call.Reason : $"{call.Reason} during the load test",
+                Notes = [call.End == CallEnd.SiloLost
+                    ? "the coordinator gave no record: nothing of this load test was measured"
+                    : "the coordinator's figures were lost with it: nothing of this load test was measured"],
+            },
+        };
+    }
+
     /// <summary>Shows the test's progress, read from where its driver reports it, until the test ends.</summary>
-    private static async Task<RunResult> FollowAsync(ILoadProgressGrain source, LoadSpec spec, Task<RunResult> test, ProgressReporter progress, CancellationToken cancellationToken)
+    private static async Task<RunResult> FollowAsync(ILoadProgressGrain source, LoadSpec spec, Task<RunResult> test, ProgressReporter progress, Func<string?> home, CancellationToken cancellationToken)
     {
         var plan = new LoadPlan(spec);
         progress.Remaining = plan.Remaining;
         var shown = (Phase: "", Number: -1);
         progress.Begin($"activating {spec.Grains:N0} grains", plan.Expected(LoadProgress.Activating));
 
-        // Never wait forever: the drives' own length, activation at a slow 10,000 grains a second, and the grace.
-        var bound = (spec.Duration * (spec.Warmups + spec.Repeats)) + TimeSpan.FromSeconds(spec.Grains / 10_000.0) + Cluster.CoordinatorWatch.Grace;
+        // Never wait forever: the drives' own length, activation at a slow 10,000 grains a second, and the grace
+        // (the hosted path's watch ends sooner when its coordinator's silo is lost).
+        var bound = Bound(spec) + CoordinatorWatch.Grace;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (await Task.WhenAny(test, Task.Delay(_poll, cancellationToken)) != test)
         {
             if (clock.Elapsed > bound)
             {
                 _ = test.ContinueWith(t => t.Exception, TaskScheduler.Default);
-                throw new TimeoutException($"the load test gave no answer within {bound.TotalSeconds:0} s (its drives, activation, and {Cluster.CoordinatorWatch.Grace.TotalSeconds:0} s grace)");
+                throw new TimeoutException($"the load test gave no answer within {bound.TotalSeconds:0} s (its drives, activation, and {CoordinatorWatch.Grace.TotalSeconds:0} s grace)");
             }
 
             LoadProgress? now;
@@ -82,9 +133,10 @@ internal static class LoadRunner
                 progress.Begin(plan.Describe(now), plan.Expected(now.Phase));
             }
 
-            progress.Update(now.Phase == LoadProgress.Activating || now.Phase == LoadProgress.Deactivating
+            var done = now.Phase == LoadProgress.Activating || now.Phase == LoadProgress.Deactivating
                 ? $"{now.Done:N0} of {spec.Grains:N0} grains"
-                : $"{now.Done:N0} calls, {Figures.Si(now.PhaseSeconds > 0 ? now.Done / now.PhaseSeconds : 0)}/s");
+                : $"{now.Done:N0} calls, {Figures.Si(now.PhaseSeconds > 0 ? now.Done / now.PhaseSeconds : 0)}/s";
+            progress.Update(home() is { } silo ? $"{done}; coordinator on silo {silo}" : done);
         }
 
         progress.End();

@@ -72,7 +72,9 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment, C
                         Grains = load.Grains,
                         Outcome = Outcomes.Lost,
                         Failure = call.Reason,
-                        Notes = ["the coordinator's figures were lost with it: nothing of this point was measured"],
+                        Notes = [call.End == CallEnd.SiloLost
+                            ? "the coordinator gave no record: nothing of this point was measured"
+                            : "the coordinator's figures were lost with it: nothing of this point was measured"],
                     };
                 }
                 else
@@ -123,6 +125,11 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment, C
                 progress.End();
                 failures.Add($"{point.Label}: lost: {e.Message} ({left} point{(left == 1 ? "" : "s")} not run)");
                 break;
+            }
+            catch (RunRefusedException e)
+            {
+                failures.Add($"{point.Label}: {Commands.Execution.Refused(e)}");
+                progress.End();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

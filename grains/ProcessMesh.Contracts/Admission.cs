@@ -25,22 +25,22 @@ public static class Admission
         return spec.Workers * perWorker;
     }
 
-    /// <summary>Null when a load test's population fits in <paramref name="availableBytes"/>, else why not, in one line.</summary>
-    public static string? Check(LoadSpec spec, long availableBytes)
+    /// <summary>Null when a load test's population fits in <paramref name="availableBytes"/>, else why not.</summary>
+    public static Refusal? Check(LoadSpec spec, long availableBytes)
     {
         var need = spec.Grains * (ProcessOverheadBytes + (double)spec.MemoryBytes);
         var usable = availableBytes * UsableFraction;
         return need <= usable
             ? null
-            : $"--grains/--memory: {spec.Grains:N0} grains need about {Bytes.Format(need)}, more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)";
+            : new Refusal(RefusedSetting.Grains, $"{spec.Grains:N0} grains need about {Bytes.Format(need)}, more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)");
     }
 
     /// <summary>
-    /// Null when the run fits in <paramref name="availableBytes"/>, else why not, in one line. An emulated process
+    /// Null when the run fits in <paramref name="availableBytes"/>, else why not. An emulated process
     /// (<paramref name="costs"/>) holds its footprint and is refused when it cannot; a modelled footprint is not
     /// allocated, so it is never refused for it.
     /// </summary>
-    public static string? Check(RunSpec spec, long availableBytes, CostModel? costs = null)
+    public static Refusal? Check(RunSpec spec, long availableBytes, CostModel? costs = null)
     {
         var held = costs is not null && spec.Footprint != Emulation.Modelled ? costs : null;
         var need = EstimateBytes(spec, held);
@@ -53,8 +53,9 @@ public static class Admission
         var what = held is null
             ? $"{spec.Workers:N0} {spec.Model} workers"
             : $"{spec.Workers:N0} emulated {held.Profile} processes ({Bytes.Format(held.FootprintBytesFor(spec.Workers))} footprint each, held)";
-        return $"--memory/--workers: {what} need about {Bytes.Format(need)}, " +
-               $"more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)" +
-               (held is null ? "" : "; --footprint modelled counts it without allocating it");
+        return new Refusal(
+            RefusedSetting.Memory,
+            $"{what} need about {Bytes.Format(need)}, more than the {Bytes.Format(usable)} this cluster can give a run ({UsableFraction:P0} of {Bytes.Format(availableBytes)} available)" +
+            (held is null ? "" : "; a modelled footprint is counted without being allocated"));
     }
 }

@@ -57,7 +57,7 @@ public static class CalibrationJson
     public static string? WhyNotFor(Calibration? given) =>
         given is null || DescribesThisMachine(given)
             ? null
-            : $"--calibration: the file describes machine '{given.Machine.Name}', not '{Environment.MachineName}', the silo that would use it ('processmesh calibrate' on that machine measures it)";
+            : $"the calibration describes machine '{given.Machine.Name}', not '{Environment.MachineName}', the silo that would use it ('processmesh calibrate' on that machine measures it)";
 
     /// <summary>Whether <paramref name="calibration"/> describes this machine (by host name).</summary>
     public static bool DescribesThisMachine(Calibration calibration) =>

@@ -153,8 +153,8 @@ public sealed class CostModel
 
     /// <summary>
     /// The costs of <paramref name="profile"/> over <paramref name="ipc"/> (null: the profile's first) from
-    /// <paramref name="calibration"/>; null for <c>grain</c>, which pays nothing. Throws <see cref="ArgumentException"/>,
-    /// naming the option, when the profile or IPC is unknown or the calibration lacks what it needs.
+    /// <paramref name="calibration"/>; null for <c>grain</c>, which pays nothing. Throws <see cref="RunRefusedException"/>,
+    /// naming the setting, when the profile or IPC is unknown or the calibration lacks what it needs.
     /// </summary>
     public static CostModel? For(string profile, string? ipc, Calibration calibration)
     {
@@ -165,32 +165,34 @@ public sealed class CostModel
 
         if (WhyNot(profile, ipc) is { } problem)
         {
-            throw new ArgumentException(problem);
+            throw problem.Exception();
         }
 
         var chosen = IpcOrDefault(profile, ipc);
         var process = calibration.Process(profile)
-            ?? throw new ArgumentException($"--emulate {profile}: the calibration of {calibration.Machine.Name} has no {profile} process (was it on PATH when it was measured?)");
+            ?? throw new RunRefusedException(RefusedSetting.Emulate, $"the calibration of {calibration.Machine.Name} has no {profile} process (was it on PATH when it was measured?)");
         var points = calibration.ProcessMessages(profile, chosen).GroupBy(m => m.PayloadBytes).Select(g => g.First()).ToArray();
         return points.Length == 0
-            ? throw new ArgumentException($"--ipc {chosen}: the calibration of {calibration.Machine.Name} has no {profile} messages over {chosen}")
+            ? throw new RunRefusedException(RefusedSetting.Ipc, $"the calibration of {calibration.Machine.Name} has no {profile} messages over {chosen}")
             : new CostModel(profile, chosen, calibration, process, points);
     }
 
-    /// <summary>Null when <paramref name="profile"/> is known and has <paramref name="ipc"/> (null: its default), else why not, naming the option.</summary>
-    public static string? WhyNot(string profile, string? ipc)
+    /// <summary>Null when <paramref name="profile"/> is known and has <paramref name="ipc"/> (null: its default), else why not.</summary>
+    public static Refusal? WhyNot(string profile, string? ipc)
     {
         if (!Emulation.Profiles.Contains(profile))
         {
-            return $"--emulate: unknown profile '{profile}' (one of {string.Join(", ", Emulation.Profiles)})";
+            return new Refusal(RefusedSetting.Emulate, $"unknown profile '{profile}' (one of {string.Join(", ", Emulation.Profiles)})");
         }
 
         var ipcs = Emulation.IpcsOf(profile);
         if (ipc is not null && !ipcs.Contains(ipc))
         {
-            return ipcs.Count == 0
-                ? $"--ipc: --emulate {profile} sends no IPC messages (give --emulate dotnet or python)"
-                : $"--ipc: --emulate {profile} has no '{ipc}' (it has {string.Join(", ", ipcs)})";
+            return new Refusal(
+                RefusedSetting.Ipc,
+                ipcs.Count == 0
+                    ? $"a process emulated as {profile} sends no IPC messages (emulate dotnet or python)"
+                    : $"a process emulated as {profile} has no '{ipc}' (it has {string.Join(", ", ipcs)})");
         }
 
         return null;

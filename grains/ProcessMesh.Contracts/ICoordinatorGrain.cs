@@ -21,6 +21,12 @@ public interface ICoordinatorGrain : IGrainWithGuidKey
     /// </summary>
     Task<SiloAddress> Home();
 
+    /// <summary>
+    /// The silos active in this coordinator's silo's own view of membership: read without the membership table, so
+    /// it answers while the table's store (Redis) is down, as a run does.
+    /// </summary>
+    Task<SiloAddress[]> Silos();
+
     /// <summary>Describes the silo this coordinator runs on and the cluster around it.</summary>
     Task<MachineInfo> Describe();
 

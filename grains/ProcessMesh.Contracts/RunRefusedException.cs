@@ -17,6 +17,30 @@ public enum RefusedSetting
 
     /// <summary>The private memory per worker (with the worker count: what admission weighs).</summary>
     Memory,
+
+    /// <summary>A load test's population (with its private memory per grain: what admission weighs).</summary>
+    Grains,
+
+    /// <summary>The IPC a process worker talks over (emulated, or real in the os model).</summary>
+    Ipc,
+
+    /// <summary>The payload bytes per message.</summary>
+    Payload,
+
+    /// <summary>The kind of process a process worker emulates, and the calibration it is emulated from.</summary>
+    Emulate,
+
+    /// <summary>A calibration handed in with the request (a file), which must describe the machine that uses it.</summary>
+    Calibration,
+}
+
+/// <summary>Why a request is refused: the setting, and the reason in the cluster's terms (never a command-line flag).</summary>
+/// <param name="Setting">The setting refused.</param>
+/// <param name="Reason">Why, in one line.</param>
+public sealed record Refusal(RefusedSetting Setting, string Reason)
+{
+    /// <summary>The refusal as the exception a grain throws.</summary>
+    public RunRefusedException Exception() => new(Setting, Reason);
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var engine = Engine(spec.Model);
         if (workload.Check(spec) is { } problem)
         {
-            throw new RunRefusedException(RefusedSetting.Workers, problem);
+            throw problem.Exception();
         }
 
         // An emulated process's costs, as this silo reads them (each worker reads its own silo's): for admission and the record.
@@ -37,19 +37,11 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var machine = await Describe();
         if (Admission.Check(spec, machine.MemoryBytes, costs) is { } refusal)
         {
-            throw new RunRefusedException(RefusedSetting.Memory, refusal);
+            throw refusal.Exception();
         }
 
-        EngineRun run;
-        try
-        {
-            run = await engine.RunAsync(spec);
-        }
-        catch (ArgumentException e)
-        {
-            // An engine that does not run this spec (hybrid and a workload that does not split): the model is refused.
-            throw new RunRefusedException(RefusedSetting.Model, e.Message);
-        }
+        // An engine that does not run this spec (hybrid and a workload that does not split) throws its own typed refusal.
+        var run = await engine.RunAsync(spec);
 
         if (run.Outcome != Outcomes.Completed)
         {
@@ -66,7 +58,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var notes = new List<string>();
         if (run.WallSeconds < SteadyStateSeconds)
         {
-            notes.Add($"the measured phase took {run.WallSeconds * 1000:0.#} ms, under {SteadyStateSeconds * 1000:0} ms: mostly start-up, not steady state; give more --work");
+            notes.Add($"the measured phase took {run.WallSeconds * 1000:0.#} ms, under {SteadyStateSeconds * 1000:0} ms: mostly start-up, not steady state; give it more work");
         }
 
         if (costs is not null)
@@ -143,14 +135,14 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     {
         if (CalibrationJson.WhyNotFor(spec.Calibration) is { } elsewhere)
         {
-            throw new ArgumentException(elsewhere);
+            throw new RunRefusedException(RefusedSetting.Calibration, elsewhere);
         }
 
         var engine = Engine(model);
         var machine = await Describe();
         if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)
         {
-            throw new RunRefusedException(RefusedSetting.Memory, refusal);
+            throw refusal.Exception();
         }
 
         // The engine reads the silo through this grain object directly, not through a grain call to itself.
@@ -158,6 +150,8 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     }
 
     public Task<SiloAddress> Home() => Task.FromResult(here.SiloAddress);
+
+    public Task<SiloAddress[]> Silos() => Task.FromResult(ActiveSilos.In(membership).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray());
 
     public Task<long> LiveHeapBytes() => Task.FromResult(GC.GetTotalMemory(forceFullCollection: true));
 

@@ -21,6 +21,7 @@ public static class EngineRegistration
         }
 
         services.AddSingleton<RunSinks>();
+        services.AddSingleton<SiloDepartures>();
         services.AddSingleton<ProcessCosts>();
         // Each silo's calibration of its own machine (a test or a host may register its own cache first).
         services.TryAddSingleton(_ => CalibrationCache.Default());

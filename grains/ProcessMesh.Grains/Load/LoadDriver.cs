@@ -10,9 +10,15 @@ namespace ProcessMesh.Grains.Load;
 /// active silo drives its share of the callers (or of the open loop's schedule) from a
 /// <see cref="LoadCallerGrain"/> of its own, and the shares merge into one drive. Open-loop latencies are
 /// measured from each call's scheduled start, not its actual one, so a stalled silo shows up in the percentiles
-/// instead of silently slowing the load (coordinated omission).
+/// instead of silently slowing the load (coordinated omission). The hosted path reads the active silos from its
+/// silo's own view of <paramref name="membership"/> (never the membership table, whose store may be down).
 /// </summary>
-public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinatorGrain silo, MachineInfo machine)
+/// <param name="grains">Calls the population.</param>
+/// <param name="spec">The test.</param>
+/// <param name="silo">The coordinator whose silo's heap and CPU are read.</param>
+/// <param name="machine">The machine, for the record.</param>
+/// <param name="membership">The hosting silo's membership, which the hosted path spreads its callers over; null on the external path.</param>
+public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinatorGrain silo, MachineInfo machine, IClusterMembershipService? membership = null)
 {
     private const int ActivationParallelism = 1024;
 
@@ -112,24 +118,33 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
     /// <summary>One drive by callers on every active silo, each silo's share from a caller grain placed there.</summary>
     private async Task<DriveFigures> SpreadDriveAsync(string runId, int number, string phase, int phaseNumber, CancellationToken cancellationToken)
     {
-        var silos = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
+        var silos = ActiveSilos.In(membership ?? throw new InvalidOperationException("a hosted load is driven inside a silo, from its view of membership"))
             .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
 
         // Closed loop: never more silos than callers, and each its share of them; open loop: each silo every n-th call.
         var shares = spec.IsOpen ? silos.Length : Math.Min(silos.Length, spec.Concurrency);
         var callers = Enumerable.Range(0, shares).Select(s => LoadCallerGrain.On(grains, silos[s], runId, number)).ToArray();
         Phase(phase, phaseNumber, callers: callers);
+
+        // One silo's share failing fails the drive: the other shares are stopped then, not waited for to the end.
+        using var drive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var parts = await Task.WhenAll(callers.Select(async (caller, s) =>
         {
             try
             {
                 return await caller.Drive(
-                    spec.IsOpen ? spec : spec with { Concurrency = (int)Workloads.WorkSplit.Share(spec.Concurrency, shares, s) }, runId, s, shares, cancellationToken);
+                    spec.IsOpen ? spec : spec with { Concurrency = (int)Workloads.WorkSplit.Share(spec.Concurrency, shares, s) }, runId, s, shares, drive.Token);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                await drive.CancelAsync();
+
                 // A drive without one silo's calls would read as a slower cluster: it is refused, naming the silo.
-                throw new InvalidOperationException($"the load's callers on silo {silos[s].Endpoint} failed during a drive, so its figures are incomplete: {e.Message.Split('\n')[0]}", e);
+                throw new InvalidOperationException(
+                    e is SiloUnavailableException or OrleansMessageRejectionException
+                        ? $"silo {silos[s].Endpoint} left the cluster during a drive, and its callers' share of the load with it"
+                        : $"the load's callers on silo {silos[s].Endpoint} failed during a drive, so its figures are incomplete: {e.Message.Split('\n')[0]}",
+                    e);
             }
         }));
         _callers = [];

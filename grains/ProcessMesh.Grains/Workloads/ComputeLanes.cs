@@ -82,7 +82,7 @@ public static class ComputeLanes
             run.Sink.Sent();
             try
             {
-                var reply = await LaneDriverGrain.On(run.Grains, silo, run.RunId, index, attempt).Drive(run.RunId, run.Spec, index, run.Stopping);
+                var reply = await LaneDriverGrain.On(run.Grains, silo, run.RunId, index, attempt).Drive(run.RunId, run.Spec, index, run.Here, run.Stopping);
                 run.Sink.Delivered();
                 run.Recovered(reply.Restarts, reply.LastFailure);
                 return reply.Sum;

@@ -48,8 +48,8 @@ public interface IWorkload
     /// </summary>
     RunSpec Resolve(RunSpec spec);
 
-    /// <summary>Null when a resolved spec makes sense for this workload, else why not, in one line naming the option.</summary>
-    string? Check(RunSpec spec);
+    /// <summary>Null when a resolved spec makes sense for this workload, else why not, naming the setting.</summary>
+    Refusal? Check(RunSpec spec);
 
     /// <summary>The answer every model must produce for a resolved spec.</summary>
     ulong Expected(RunSpec spec);
@@ -96,7 +96,7 @@ public abstract class Workload<TProcess> : IWorkload where TProcess : IProcessWo
     public abstract RunSpec Resolve(RunSpec spec);
 
     /// <inheritdoc />
-    public virtual string? Check(RunSpec spec) => null;
+    public virtual Refusal? Check(RunSpec spec) => null;
 
     /// <inheritdoc />
     public abstract ulong Expected(RunSpec spec);

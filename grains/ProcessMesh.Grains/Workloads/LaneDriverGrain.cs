@@ -10,33 +10,58 @@ namespace ProcessMesh.Grains.Workloads;
 /// drives. One grain a lane, like the pinger grains of Orleans' own ping benchmarks, so the lanes of a silo run
 /// on all its cores rather than one after another on one activation. A driver whose silo begins to shut down
 /// stops at once and fails its lane back to the coordinator, which has it redone on a survivor: the silo leaves
-/// within its shutdown timeout rather than after the lane.
+/// within its shutdown timeout rather than after the lane. A driver whose coordinator's silo is declared dead
+/// stops too, with its worker: nobody will read its sum, and the run may be started again on this silo.
 /// </summary>
 public interface ILaneDriverGrain : IGrainWithStringKey
 {
-    /// <summary>Runs lane <paramref name="index"/> of run <paramref name="runId"/> to its end (or until <paramref name="stopping"/>).</summary>
-    Task<LaneReply> Drive(string runId, RunSpec spec, int index, CancellationToken stopping);
+    /// <summary>
+    /// Runs lane <paramref name="index"/> of run <paramref name="runId"/> to its end (or until <paramref name="stopping"/>,
+    /// or until <paramref name="coordinator"/>, the silo of the coordinator that reads the lane, is declared dead).
+    /// </summary>
+    Task<LaneReply> Drive(string runId, RunSpec spec, int index, SiloAddress coordinator, CancellationToken stopping);
 }
 
 /// <inheritdoc cref="ILaneDriverGrain" />
 [SiloTargetPlacement]
-internal sealed class LaneDriverGrain(RunSinks sinks, IHostApplicationLifetime silo) : Grain, ILaneDriverGrain
+internal sealed class LaneDriverGrain(RunSinks sinks, SiloDepartures departures, IHostApplicationLifetime silo) : Grain, ILaneDriverGrain
 {
-    public async Task<LaneReply> Drive(string runId, RunSpec spec, int index, CancellationToken stopping)
+    /// <summary>How long an orphaned lane waits for its worker to stop.</summary>
+    private static readonly TimeSpan _stopLimit = TimeSpan.FromSeconds(5);
+
+    public async Task<LaneReply> Drive(string runId, RunSpec spec, int index, SiloAddress coordinator, CancellationToken stopping)
     {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, silo.ApplicationStopping);
+        var orphaned = departures.Of(coordinator);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, silo.ApplicationStopping, orphaned);
+        var workload = WorkloadCatalog.Get(spec.Workload) as ILaneWorkload
+            ?? throw new InvalidOperationException($"{spec.Workload} is not driven by lanes");
+        var key = ProcessKeys.Of(runId, spec.Placement, index);
         try
         {
             either.Token.ThrowIfCancellationRequested(); // a lane handed out as the run ends must not open a sink it closed
-            var workload = WorkloadCatalog.Get(spec.Workload) as ILaneWorkload
-                ?? throw new InvalidOperationException($"{spec.Workload} is not driven by lanes");
             var run = new ProcessRun(GrainFactory, workload, spec, runId, sinks.For(runId), either.Token);
-            var sum = await ComputeLanes.LaneAsync(run, index, workload.Lane(GrainFactory, ProcessKeys.Of(runId, spec.Placement, index)));
+            var sum = await ComputeLanes.LaneAsync(run, index, workload.Lane(GrainFactory, key));
             return new LaneReply(sum, run.Recoveries, run.LastFailure);
         }
         catch (OperationCanceledException) when (silo.ApplicationStopping.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             throw new InvalidOperationException($"lane {index}: its driver's silo is shutting down");
+        }
+        catch (OperationCanceledException) when (orphaned.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            // The coordinator's silo is dead: its run is over, though nobody could say so. Stop the worker and drop
+            // the run's sink here (no coordinator is left to close it); the caller's answer goes nowhere.
+            try
+            {
+                await workload.ProcessWorker(GrainFactory, key).Stop().WaitAsync(_stopLimit);
+            }
+            catch (Exception)
+            {
+                // its silo is gone too, or going: nothing is left to stop
+            }
+
+            sinks.Close(runId);
+            throw new InvalidOperationException($"lane {index}: the silo of its coordinator, {coordinator.Endpoint}, was declared dead; the lane stopped");
         }
         finally
         {

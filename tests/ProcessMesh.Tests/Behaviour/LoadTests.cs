@@ -98,7 +98,8 @@ public sealed class LoadTests(ClusterFixture cluster)
     {
         var error = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid())
             .RunLoad(Models.Process, new LoadSpec { Grains = 1_000_000, MemoryBytes = 1L << 30 }, 4));
-        Assert.Equal(RefusedSetting.Memory, error.Setting);
+        Assert.Equal(RefusedSetting.Grains, error.Setting); // the population, weighed with its memory per grain
         Assert.Contains("1,000,000 grains", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("--grains/--memory: ", ProcessMesh.Cli.Commands.Execution.Refused(error), StringComparison.Ordinal);
     }
 }

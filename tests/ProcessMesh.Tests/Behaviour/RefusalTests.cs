@@ -22,6 +22,23 @@ public sealed class RefusalTests(ClusterFixture cluster)
         Assert.StartsWith("--model: this cluster has no 'fiber' model", Execution.Refused(refusal), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("hybrid")]
+    [InlineData("os")]
+    public async Task A_model_that_does_not_run_a_request_refuses_it_by_setting_never_by_flag(string model)
+    {
+        // A workload hybrid cannot split, a workload os does not run; and a load test, which neither runs.
+        var run = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.RunAsync(new RunSpec { Model = model, Workload = model == Models.Hybrid ? Workload.PingPong : Workload.Stencil, Workers = 2, Work = 200 }));
+        var load = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid())
+            .RunLoad(model, new LoadSpec { Grains = 10, Duration = TimeSpan.FromMilliseconds(100) }, 2));
+
+        foreach (var refusal in new[] { run, load })
+        {
+            Assert.DoesNotContain("--", refusal.Message, StringComparison.Ordinal);
+            Assert.StartsWith(refusal == run && model == Models.Os ? "--workload: " : "--model: ", Execution.Refused(refusal), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_comparison_keeps_its_finished_runs_beside_a_model_that_refuses_the_workload()
     {

@@ -180,6 +180,38 @@ public sealed class MultiSiloRunTests
         Assert.Equal(result.Ledger!.Sent, result.Ledger.Delivered + result.Ledger.Failed);
     }
 
+    [Fact]
+    public async Task Lanes_whose_coordinators_silo_was_killed_stop_on_the_survivor_with_their_workers()
+    {
+        await using var cluster = await StartAsync();
+        var coordinator = Coordinator(cluster);
+
+        // Far more work than the test could wait for: only lanes that stop by themselves end it.
+        var run = coordinator.Run(new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 4, Work = 400_000_000_000, Placement = Placements.Spread, TimeLimitSeconds = 3600 });
+        var survivor = await WorkerOnlySiloAsync(cluster, coordinator, run);
+        var sinks = survivor.ServiceProvider.GetRequiredService<RunSinks>();
+        await cluster.KillSiloAsync(cluster.Silos.First(s => s != survivor));
+        _ = run.ContinueWith(t => t.Exception, TaskScheduler.Default); // the call is lost with its silo
+
+        // Nobody is left to close the run's sink on the survivor, nor to stop its workers: the lanes must, once
+        // membership declares the coordinator's silo dead, or they would compete with a run started again there.
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var until = DateTime.UtcNow + _deadline;
+        while (true)
+        {
+            var workers = sinks.Running == 0
+                ? (await management.GetDetailedGrainStatistics(hostsIds: [survivor.SiloAddress])).Count(g => g.GrainId.ToString().StartsWith("cpuprocess/", StringComparison.Ordinal))
+                : -1;
+            if (workers == 0)
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"the survivor's lanes never stopped after their coordinator's silo was killed ({(workers < 0 ? "the run's sink is still open" : $"{workers} cpu workers still active")})");
+            await Task.Delay(50);
+        }
+    }
+
     private static ICoordinatorGrain Coordinator(InProcessTestCluster cluster) => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
 
     /// <summary>

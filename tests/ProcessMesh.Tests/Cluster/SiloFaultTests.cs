@@ -131,6 +131,50 @@ public sealed class SiloFaultTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(1, outcome.ExitCode);
     }
 
+    [Fact]
+    public async Task A_hosted_load_that_loses_a_workers_silo_or_its_coordinators_ends_lost_within_30_s_naming_it()
+    {
+        await using var cluster = await RedisSiloCluster.StartAsync(3, TimeSpan.FromSeconds(150));
+
+        // Two minutes of drive each: only a watch, not the load's own bound, can end them in time. First a silo that
+        // holds grains and callers but neither the coordinator nor the gateway: the coordinator lives and must not
+        // be reported lost.
+        string[] load = ["load", "--grains", "2000", "--concurrency", "8", "--duration", "120s", "--format", "json", "--cluster-id", cluster.ClusterId, "--connect-timeout", "60"];
+        var gateway = cluster.Silos[0];
+        var worker = cluster.Silos[1];
+        await using (var cli = CliRun.Start([.. load, "--gateway", $"127.0.0.1:{gateway.GatewayPort}"]))
+        {
+            Assert.Same(gateway, await CoordinatorSiloAsync(cluster, cli));
+            worker.Process.Kill();
+            var record = await LostWithinAsync(cli, "a worker's silo");
+            Assert.Contains($"silo 127.0.0.1:{worker.SiloPort} left the cluster", record.GetProperty("failure").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("coordinator's silo", record.GetProperty("failure").GetString(), StringComparison.Ordinal);
+        }
+
+        // Then the coordinator's own silo, the CLI joined through Redis.
+        await using (var cli = CliRun.Start([.. load, "--redis", cluster.Redis.Endpoint]))
+        {
+            var victim = await CoordinatorSiloAsync(cluster, cli);
+            victim.Process.Kill();
+            var record = await LostWithinAsync(cli, "the coordinator's silo");
+            Assert.Contains($"coordinator's silo 127.0.0.1:{victim.SiloPort}", record.GetProperty("failure").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Waits for the CLI to exit after a kill: exit 1, no exception text, one lost record, returned.</summary>
+    private async Task<JsonElement> LostWithinAsync(CliRun cli, string victim)
+    {
+        var killed = Stopwatch.StartNew();
+        var outcome = await cli.ExitAsync(_endsWithin + _slack);
+        output.WriteLine($"the CLI exited {killed.Elapsed.TotalSeconds:0.0} s after the kill of {victim}: exit {outcome.ExitCode}\n{outcome.Stderr}");
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.DoesNotContain("Exception", outcome.Stderr, StringComparison.Ordinal);
+        var record = OnlyRecord(outcome);
+        Assert.Equal(Outcomes.Lost, record.GetProperty("outcome").GetString());
+        Assert.False(record.GetProperty("correct").GetBoolean());
+        return record;
+    }
+
     /// <summary>Waits until the CLI's progress names its coordinator's silo, and returns that silo.</summary>
     private static async Task<SiloProcess> CoordinatorSiloAsync(RedisSiloCluster cluster, CliRun cli)
     {

@@ -111,10 +111,12 @@ public sealed class CostModelTests
     public void Grain_pays_nothing_and_a_missing_profile_or_ipc_names_the_option()
     {
         Assert.Null(CostModel.For("grain", null, TwoSizes()));
-        Assert.StartsWith("--emulate", Assert.Throws<ArgumentException>(() => CostModel.For("python", null, TwoSizes())).Message, StringComparison.Ordinal);
-        Assert.StartsWith("--ipc", Assert.Throws<ArgumentException>(() => CostModel.For("dotnet", "uds", TwoSizes())).Message, StringComparison.Ordinal);
-        Assert.StartsWith("--ipc", CostModel.WhyNot("python", "uds"), StringComparison.Ordinal);
-        Assert.StartsWith("--emulate", CostModel.WhyNot("java", null), StringComparison.Ordinal);
+        Assert.Equal(RefusedSetting.Emulate, Assert.Throws<RunRefusedException>(() => CostModel.For("python", null, TwoSizes())).Setting);
+        Assert.Equal(RefusedSetting.Ipc, Assert.Throws<RunRefusedException>(() => CostModel.For("dotnet", "uds", TwoSizes())).Setting);
+        Assert.Equal(RefusedSetting.Ipc, CostModel.WhyNot("python", "uds")?.Setting);
+        Assert.Equal(RefusedSetting.Emulate, CostModel.WhyNot("java", null)?.Setting);
+        Assert.DoesNotContain("--", CostModel.WhyNot("python", "uds")!.Reason, StringComparison.Ordinal); // the CLI names its options
+        Assert.StartsWith("--ipc:", ProcessMesh.Cli.Commands.Execution.Refused(CostModel.WhyNot("python", "uds")!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,7 +129,8 @@ public sealed class CostModelTests
 
         var refusal = Admission.Check(spec, available, costs);
         Assert.NotNull(refusal);
-        Assert.Contains("dotnet", refusal, StringComparison.Ordinal);
+        Assert.Equal(RefusedSetting.Memory, refusal.Setting);
+        Assert.Contains("dotnet", refusal.Reason, StringComparison.Ordinal);
         Assert.Null(Admission.Check(spec, available)); // as a grain it fits
         Assert.Null(Admission.Check(spec with { Footprint = Contracts.Emulation.Modelled }, available, costs));
         Assert.True(Admission.EstimateBytes(spec, costs) >= 1_000 * 21_000_000.0);

@@ -107,7 +107,8 @@ public sealed class EmulationTests(ClusterFixture cluster)
         var calibration = SyntheticCalibration.With(footprintBytes: 1L << 40, startMicros: 0);
         var held = PingPong(Contracts.Emulation.Python, calibration, rounds: 20);
         var refusal = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.RunAsync(held));
-        Assert.Contains("--footprint modelled", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(RefusedSetting.Memory, refusal.Setting);
+        Assert.Contains("a modelled footprint is counted without being allocated", refusal.Message, StringComparison.Ordinal);
 
         var result = await cluster.RunAsync(held with { Footprint = Contracts.Emulation.Modelled });
 
@@ -125,15 +126,16 @@ public sealed class EmulationTests(ClusterFixture cluster)
 
         foreach (var spec in new[] { PingPong(Contracts.Emulation.DotNet, elsewhere), PingPong(Contracts.Emulation.Grain, elsewhere) with { Model = Models.Thread } })
         {
-            var refusal = await Assert.ThrowsAsync<ArgumentException>(() => cluster.RunAsync(spec));
-            Assert.StartsWith("--calibration: ", refusal.Message, StringComparison.Ordinal);
+            var refusal = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.RunAsync(spec));
+            Assert.Equal(RefusedSetting.Calibration, refusal.Setting);
+            Assert.DoesNotContain("--", refusal.Message, StringComparison.Ordinal);
             Assert.Contains("'elsewhere'", refusal.Message, StringComparison.Ordinal);
             Assert.Contains(Environment.MachineName, refusal.Message, StringComparison.Ordinal);
         }
 
         var load = new LoadSpec { Grains = 4, Duration = TimeSpan.FromMilliseconds(100), Calibration = elsewhere };
-        var loadRefusal = await Assert.ThrowsAsync<ArgumentException>(() => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).RunLoad(Models.Process, load, 1));
-        Assert.StartsWith("--calibration: ", loadRefusal.Message, StringComparison.Ordinal);
+        var loadRefusal = await Assert.ThrowsAsync<RunRefusedException>(() => cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).RunLoad(Models.Process, load, 1));
+        Assert.Equal(RefusedSetting.Calibration, loadRefusal.Setting);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace ProcessMesh.Grains.Engines.Hybrid;
 /// coordinator by message. Inside a pool threads share memory; between pools only messages pass. It runs the
 /// workloads whose answer adds up over disjoint shares (<see cref="IWorkload.Splits"/>).
 /// </summary>
-internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here) : IModelEngine
+internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here, IClusterMembershipService membership) : IModelEngine
 {
     public string Model => Models.Hybrid;
 
@@ -19,12 +19,13 @@ internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here)
         var workload = WorkloadCatalog.Get(spec.Workload);
         if (!workload.Splits)
         {
-            throw new ArgumentException(
-                $"--model hybrid: {spec.Workload} does not split into independent shares (hybrid runs {string.Join(", ", WorkloadCatalog.All.Where(w => w.Splits).Select(w => w.Name.Name))})");
+            throw new RunRefusedException(
+                RefusedSetting.Model,
+                $"hybrid does not run {spec.Workload}: it does not split into independent shares (hybrid runs {string.Join(", ", WorkloadCatalog.All.Where(w => w.Splits).Select(w => w.Name.Name))})");
         }
 
-        var silos = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
-            .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        // This silo's view of membership, not the table: a run can start while the table's store (Redis) is down.
+        var silos = ActiveSilos.In(membership).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
         var pools = Math.Min(silos.Length, spec.Workers);
         var runId = Guid.NewGuid().ToString("N");
         var clock = PhaseClock.Start();
@@ -66,5 +67,5 @@ internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here)
     }
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
-        throw new ArgumentException("--model hybrid: load tests run process, thread and gil populations; hybrid runs workloads");
+        throw new RunRefusedException(RefusedSetting.Model, "hybrid runs workloads, not load tests (load tests run process, thread and gil populations)");
 }

@@ -18,7 +18,7 @@ internal sealed class OsEngine(ILocalSiloDetails silo) : IModelEngine
     {
         if (await OsAdmission.CheckAsync(spec) is { } refusal)
         {
-            throw new ArgumentException(refusal);
+            throw refusal.Exception();
         }
 
         // Off the grain's scheduler: the run blocks threads on its links and waits on processes.
@@ -26,5 +26,5 @@ internal sealed class OsEngine(ILocalSiloDetails silo) : IModelEngine
     }
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator) =>
-        throw new ArgumentException("--model os: load tests run process, thread and gil populations; os runs workloads");
+        throw new RunRefusedException(RefusedSetting.Model, "os runs workloads, not load tests (load tests run process, thread and gil populations)");
 }

@@ -84,7 +84,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                     ? $"{await LostAsync(homes, run.LastFailure)} left the cluster during the run; {run.Recoveries} worker{(run.Recoveries == 1 ? "" : "s")} started again on the survivors"
                     : null;
             }
-            catch (Exception e) when (e is not ArgumentException)
+            catch (Exception e) when (e is not (ArgumentException or RunRefusedException))
             {
                 outcome = Outcomes.Lost;
 
@@ -124,7 +124,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
     }
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
-        new Load.LoadDriver(grains, spec with { Concurrency = workers }, silo, machine).RunAsync();
+        new Load.LoadDriver(grains, spec with { Concurrency = workers }, silo, machine, membership).RunAsync();
 
     /// <summary>
     /// Reads membership every second until the phase ends. When a silo that holds workers leaves, a workload

@@ -28,10 +28,10 @@ public sealed class StencilWorkload : Workload<IStencilProcess>
     public override RunSpec Resolve(RunSpec spec) => spec.Resolve(Math.Max(20_000, spec.Workers * 100L), 1);
 
     /// <inheritdoc />
-    public override string? Check(RunSpec spec) => spec.Work > MaxCells
-        ? $"--work: the stencil takes at most {MaxCells:N0} cells (its answer is checked against a one-thread run)"
+    public override Refusal? Check(RunSpec spec) => spec.Work > MaxCells
+        ? new Refusal(RefusedSetting.Work, $"the stencil takes at most {MaxCells:N0} cells (its answer is checked against a one-thread run)")
         : spec.Work < spec.Workers
-            ? $"--workers: the stencil needs at least one cell per worker ({spec.Work:N0} cells for {spec.Workers:N0} workers; raise --work)"
+            ? new Refusal(RefusedSetting.Workers, $"the stencil needs at least one cell per worker ({spec.Work:N0} cells for {spec.Workers:N0} workers; give more work)")
             : null;
 
     /// <inheritdoc />

@@ -29,15 +29,15 @@ public sealed class ProcessCosts(IServiceProvider services)
 
     /// <summary>
     /// The cost model of <paramref name="spec"/>'s profile and IPC, nothing taken off for the grain call (for admission
-    /// and the record); null for <c>grain</c>. Throws <see cref="ArgumentException"/> with one line naming the option
-    /// when there is nothing to emulate from, or when the run's calibration (<c>--calibration FILE</c>) describes
-    /// another machine than this silo's, whether or not the run emulates.
+    /// and the record); null for <c>grain</c>. Throws <see cref="RunRefusedException"/> naming the setting when there is
+    /// nothing to emulate from, or when the run's calibration (a file) describes another machine than this silo's,
+    /// whether or not the run emulates.
     /// </summary>
     public async Task<CostModel?> ForAsync(RunSpec spec)
     {
         if (CalibrationJson.WhyNotFor(spec.Calibration) is { } elsewhere)
         {
-            throw new ArgumentException(elsewhere);
+            throw new RunRefusedException(RefusedSetting.Calibration, elsewhere);
         }
 
         return spec.Emulate == Emulation.Grain ? null : CostModel.For(spec.Emulate, spec.Ipc, spec.Calibration ?? await SiloCalibrationAsync(spec.Emulate));
@@ -127,7 +127,7 @@ public sealed class ProcessCosts(IServiceProvider services)
     private Task<Calibration> SiloCalibrationAsync(string profile)
     {
         var source = services.GetService<ICalibrationSource>()
-            ?? throw new ArgumentException($"--emulate {profile}: this silo has no calibration to emulate from (run 'processmesh calibrate' where it runs, or give --calibration FILE)");
+            ?? throw new RunRefusedException(RefusedSetting.Emulate, $"this silo has no calibration to emulate {profile} processes from (calibrate the machine it runs on, or give the run a calibration)");
         lock (_gate)
         {
             // A failed read is not kept: the next run asks again.
