@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ProcessMesh.Contracts;
 using ProcessMesh.Silo;
 
 namespace ProcessMesh.Cli.Cluster;
@@ -31,6 +32,29 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     /// while its store is down); a call unanswered for <see cref="CoordinatorWatch.Unanswered"/> is a lost cluster.
     /// </summary>
     public Task<SiloAddress[]> SilosAsync(CancellationToken cancellationToken) => Watch.BoundedAsync(c => c.Silos(), cancellationToken);
+
+    /// <summary>How long admission may take: a first emulated run calibrates the silo's machine first (seconds to a minute).</summary>
+    public static readonly TimeSpan AdmitBound = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Asks the cluster to admit <paramref name="spec"/> (<see cref="ICoordinatorGrain.Admit"/>): throws its
+    /// <see cref="RunRefusedException"/> when it would refuse the run, before anything of it runs.
+    /// </summary>
+    public async Task AdmitAsync(RunSpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Admit(spec).WaitAsync(AdmitBound, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the cluster did not say within {AdmitBound.TotalMinutes:0} min whether it admits {spec.Model} {spec.Workload} ×{spec.Workers:N0}");
+        }
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            throw new ClusterLostException(await Watch.GatewaysLostAsync());
+        }
+    }
 
     /// <summary>
     /// Joins the cluster <paramref name="access"/> names, or with none hosts a silo in this process (see

@@ -30,7 +30,6 @@ internal static class Execution
         bool withIsolation,
         CancellationToken cancellationToken)
     {
-        var embedded = options.Common.Embedded(parse);
         if (options.Emulation.Check(parse, [.. specs.Select(s => s.Model).Distinct()]) is { } emulation)
         {
             return Task.FromResult(Fail(emulation, BadInput));
@@ -38,7 +37,7 @@ internal static class Execution
 
         foreach (var spec in specs)
         {
-            if (SharedOptions.Check(spec, embedded, workersOption) is { } problem)
+            if (SharedOptions.Check(spec, workersOption) is { } problem)
             {
                 return Task.FromResult(Fail(problem, BadInput));
             }
@@ -47,6 +46,13 @@ internal static class Execution
         var experiment = options.Experiment(parse);
         return WithClusterAsync(parse, options.Common, async connection =>
         {
+            // Every spec admitted by the cluster before the first run starts: a request that cannot fit is refused
+            // whole, not after its baseline has run.
+            foreach (var spec in specs.Distinct())
+            {
+                await connection.AdmitAsync(spec, cancellationToken);
+            }
+
             // On a cluster, the hand-off also runs with the pair on two silos: what crossing one costs a message.
             var handOff = withIsolation ? HandOffCost.Specs([.. specs.Select(s => s.Model).Distinct()], (await connection.SilosAsync(cancellationToken)).Length) : [];
 

@@ -116,11 +116,6 @@ internal static class LoadCommand
                 Path = parse.GetValue(path)!,
                 Calibration = parse.GetValue(common.CalibrationFile),
             };
-            if (common.Embedded(parse) && Admission.Check(spec, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } refusal)
-            {
-                return Task.FromResult(Execution.Fail(Execution.Refused(refusal), Execution.BadInput));
-            }
-
             return Execution.WithClusterAsync(parse, common, connection => ProgressReporter.RunAsync(
                 $"{spec.Path} load on {connection.Description}",
                 parse.GetValue(common.Quiet),

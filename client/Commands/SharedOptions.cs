@@ -1,7 +1,6 @@
 using System.CommandLine;
 using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Engines.Os;
 using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Cli.Commands;
@@ -136,43 +135,13 @@ internal sealed class SharedOptions
     public Experiment Experiment(ParseResult parse) => new(parse.GetValue(Repeats), parse.GetValue(Warmup));
 
     /// <summary>
-    /// Checks a resolved spec against limits no single option knows: worker counts per model, a stencil's cells per
-    /// worker, and (on the embedded silo, which is this machine) whether the memory fits. Null when it is fine.
+    /// Checks a spec's worker count against its model's bounds, before the cluster is reached. Everything else a run
+    /// can be refused for (a workload's own limits, the memory it needs, what the model runs) is the cluster's to say
+    /// (<see cref="ICoordinatorGrain.Admit"/>), asked for every spec before the first run starts. Null when it is fine.
     /// </summary>
-    public static string? Check(RunSpec spec, bool embedded, string workersOption)
+    public static string? Check(RunSpec spec, string workersOption)
     {
         var max = Models.IsSingleSilo(spec.Model) ? RunSpec.MaxThreadWorkers : RunSpec.MaxProcessWorkers;
-        if (spec.Workers < 1 || spec.Workers > max)
-        {
-            return $"{workersOption}: {spec.Model} takes 1 to {max:N0} workers (got {spec.Workers:N0})";
-        }
-
-        var workload = WorkloadCatalog.Get(spec.Workload);
-        var resolved = workload.Resolve(spec);
-        if (workload.Check(resolved) is { } problem)
-        {
-            return Execution.Refused(problem, workersOption);
-        }
-
-        // Real processes are refused by what this machine holds only when it is the one that would start them.
-        if (spec.Model == Models.Os && OsAdmission.CheckAsync(resolved, memory: embedded).GetAwaiter().GetResult() is { } refusal)
-        {
-            return Execution.Refused(refusal, workersOption);
-        }
-
-        // With a calibration in hand (--calibration FILE), an emulated process's footprint is admitted here too.
-        CostModel? costs;
-        try
-        {
-            costs = resolved.Calibration is { } calibration ? CostModel.For(resolved.Emulate, resolved.Ipc, calibration) : null;
-        }
-        catch (RunRefusedException e)
-        {
-            return Execution.Refused(e);
-        }
-
-        return embedded && Admission.Check(resolved, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, costs) is { } memory
-            ? Execution.Refused(memory, workersOption)
-            : null;
+        return spec.Workers < 1 || spec.Workers > max ? $"{workersOption}: {spec.Model} takes 1 to {max:N0} workers (got {spec.Workers:N0})" : null;
     }
 }

@@ -140,7 +140,7 @@ internal static class SweepCommand
             foreach (var p in points)
             {
                 var spec = p.Run ?? new RunSpec { Model = p.Model, Workers = p.Workers };
-                if (SharedOptions.Check(spec, embedded: false, "--workers") is { } problem)
+                if (SharedOptions.Check(spec, "--workers") is { } problem)
                 {
                     return Task.FromResult(Execution.Fail(problem, Execution.BadInput));
                 }

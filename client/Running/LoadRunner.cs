@@ -24,6 +24,9 @@ internal static class LoadRunner
         var key = Guid.NewGuid();
         var coordinator = grains.GetGrain<ICoordinatorGrain>(key);
         var machine = await watch.BoundedAsync(_ => coordinator.Describe(), cancellationToken);
+
+        // Admission is the cluster's (the silo that would hold the population, weighing its own machine), before anything runs.
+        await watch.BoundedAsync(async c => { await c.AdmitLoad(Models.Process, spec); return true; }, cancellationToken);
         string? home = null;
         Task<RunResult> test;
         if (spec.Path == LoadPaths.Hosted)
@@ -32,11 +35,6 @@ internal static class LoadRunner
         }
         else
         {
-            if (Admission.Check(spec, machine.MemoryBytes) is { } refusal)
-            {
-                throw refusal.Exception();
-            }
-
             test = new LoadDriver(grains, spec, coordinator, machine).RunAsync(cancellationToken);
         }
 

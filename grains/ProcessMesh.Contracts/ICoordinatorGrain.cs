@@ -6,8 +6,21 @@ namespace ProcessMesh.Contracts;
 /// </summary>
 public interface ICoordinatorGrain : IGrainWithGuidKey
 {
+    /// <summary>
+    /// Refuses <paramref name="spec"/>, before anything of it runs, as <see cref="Run"/> would (a
+    /// <see cref="RunRefusedException"/> naming the setting): admission has one owner, the silo that would hold the
+    /// workers, weighing its own machine. The CLI asks it for every spec before the first run starts.
+    /// </summary>
+    Task Admit(RunSpec spec);
+
     /// <summary>Runs one measured repetition of <paramref name="spec"/> and returns its record.</summary>
     Task<RunResult> Run(RunSpec spec);
+
+    /// <summary>
+    /// Refuses a load test of <paramref name="model"/>, before anything of it runs, as <see cref="RunLoad"/> would: the
+    /// population weighed against this silo's machine (admission's one owner), and a calibration of another machine.
+    /// </summary>
+    Task AdmitLoad(string model, LoadSpec spec);
 
     /// <summary>
     /// Runs a load test from inside the cluster (the hosted path): <paramref name="workers"/> closed-loop callers

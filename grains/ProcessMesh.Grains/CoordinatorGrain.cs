@@ -17,30 +17,15 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     /// <summary>A measured phase shorter than this is mostly start-up, and the record says so.</summary>
     public const double SteadyStateSeconds = 0.2;
 
+    public async Task Admit(RunSpec spec)
+    {
+        await AdmitAsync(spec);
+        DeactivateOnIdle();
+    }
+
     public async Task<RunResult> Run(RunSpec spec)
     {
-        var workload = WorkloadCatalog.Get(spec.Workload);
-        spec = workload.Resolve(spec);
-        var engine = Engine(spec.Model);
-        if (workload.Check(spec) is { } problem)
-        {
-            throw problem.Exception();
-        }
-
-        // An emulated process's costs, as this silo reads them (each worker reads its own silo's): for admission and the record.
-        if (spec.Emulate != Emulation.Grain && spec.Model != Models.Process)
-        {
-            throw new RunRefusedException(RefusedSetting.Model, $"only the process model emulates processes ({spec.Model} workers are threads)");
-        }
-
-        var costs = await processCosts.ForAsync(spec);
-        var machine = await Describe();
-        if (Admission.Check(spec, machine.MemoryBytes, costs) is { } refusal)
-        {
-            throw refusal.Exception();
-        }
-
-        // An engine that does not run this spec (hybrid and a workload that does not split) throws its own typed refusal.
+        (spec, var workload, var engine, var costs, var machine) = await AdmitAsync(spec);
         var run = await engine.RunAsync(spec);
 
         if (run.Outcome != Outcomes.Completed)
@@ -131,7 +116,72 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         });
     }
 
+    public async Task AdmitLoad(string model, LoadSpec spec)
+    {
+        await AdmitLoadAsync(model, spec);
+        DeactivateOnIdle();
+    }
+
     public async Task<RunResult> RunLoad(string model, LoadSpec spec, int workers)
+    {
+        var (engine, machine) = await AdmitLoadAsync(model, spec);
+
+        // The engine reads the silo through this grain object directly, not through a grain call to itself.
+        return Telemetry.ProcessMeshMetrics.Record(await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this));
+    }
+
+    public Task<SiloAddress> Home() => Task.FromResult(here.SiloAddress);
+
+    public Task<SiloAddress[]> Silos() => Task.FromResult(ActiveSilos.In(membership).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray());
+
+    public Task<long> LiveHeapBytes() => Task.FromResult(GC.GetTotalMemory(forceFullCollection: true));
+
+    public Task<double> CpuSeconds() => Task.FromResult(PhaseClock.ProcessCpuSeconds());
+
+    /// <summary>
+    /// Admission, in one place: resolves <paramref name="spec"/> and refuses (<see cref="RunRefusedException"/>, naming
+    /// the setting) what this cluster cannot run: the workload's own limits, an emulation on a model that has none, a
+    /// calibration of another machine, what the model's engine refuses, and memory this silo's machine cannot hold.
+    /// </summary>
+    private async Task<(RunSpec Spec, IWorkload Workload, IModelEngine Engine, CostModel? Costs, MachineInfo Machine)> AdmitAsync(RunSpec spec)
+    {
+        var max = Models.IsSingleSilo(spec.Model) ? RunSpec.MaxThreadWorkers : RunSpec.MaxProcessWorkers;
+        if (spec.Workers < 1 || spec.Workers > max)
+        {
+            throw new RunRefusedException(RefusedSetting.Workers, $"{spec.Model} takes 1 to {max:N0} workers (got {spec.Workers:N0})");
+        }
+
+        var workload = WorkloadCatalog.Get(spec.Workload);
+        spec = workload.Resolve(spec);
+        var engine = Engine(spec.Model);
+        if (workload.Check(spec) is { } problem)
+        {
+            throw problem.Exception();
+        }
+
+        if (spec.Emulate != Emulation.Grain && spec.Model != Models.Process)
+        {
+            throw new RunRefusedException(RefusedSetting.Model, $"only the process model emulates processes ({spec.Model} workers are threads)");
+        }
+
+        if (await engine.RefuseAsync(spec) is { } refused)
+        {
+            throw refused.Exception();
+        }
+
+        // An emulated process's costs, as this silo reads them (each worker reads its own silo's): for admission and the record.
+        var costs = await processCosts.ForAsync(spec);
+        var machine = await Describe();
+        if (Admission.Check(spec, machine.MemoryBytes, costs) is { } refusal)
+        {
+            throw refusal.Exception();
+        }
+
+        return (spec, workload, engine, costs, machine);
+    }
+
+    /// <summary>Admission of a load test: a calibration of another machine, and a population this silo's machine cannot hold.</summary>
+    private async Task<(IModelEngine Engine, MachineInfo Machine)> AdmitLoadAsync(string model, LoadSpec spec)
     {
         if (CalibrationJson.WhyNotFor(spec.Calibration) is { } elsewhere)
         {
@@ -145,17 +195,8 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             throw refusal.Exception();
         }
 
-        // The engine reads the silo through this grain object directly, not through a grain call to itself.
-        return Telemetry.ProcessMeshMetrics.Record(await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this));
+        return (engine, machine);
     }
-
-    public Task<SiloAddress> Home() => Task.FromResult(here.SiloAddress);
-
-    public Task<SiloAddress[]> Silos() => Task.FromResult(ActiveSilos.In(membership).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray());
-
-    public Task<long> LiveHeapBytes() => Task.FromResult(GC.GetTotalMemory(forceFullCollection: true));
-
-    public Task<double> CpuSeconds() => Task.FromResult(PhaseClock.ProcessCpuSeconds());
 
     private IModelEngine Engine(string model) => engines.FirstOrDefault(e => e.Model == model)
         ?? throw new RunRefusedException(RefusedSetting.Model, $"this cluster has no '{model}' model (it has {string.Join(", ", engines.Select(e => e.Model))})");

@@ -12,6 +12,12 @@ public interface IModelEngine
     /// <summary>The model's name, as the CLI spells it.</summary>
     string Model { get; }
 
+    /// <summary>
+    /// What this engine refuses of a resolved spec before anything runs (a workload it does not run, more of its
+    /// kind of worker than this machine holds), or null. Asked by admission, before any run of the spec starts.
+    /// </summary>
+    Task<Refusal?> RefuseAsync(RunSpec spec) => Task.FromResult<Refusal?>(null);
+
     /// <summary>Runs one measured repetition of a resolved, admitted spec.</summary>
     Task<EngineRun> RunAsync(RunSpec spec);
 

@@ -53,4 +53,26 @@ public sealed class RefusalTests(ClusterFixture cluster)
         Assert.Equal(Models.Process, Assert.Single(measured.Results).Model);
         Assert.Contains("hybrid", Assert.Single(measured.Failures), StringComparison.Ordinal);
     }
+
+    public static TheoryData<RunSpec, string> Refused() => new()
+    {
+        { new RunSpec { Model = Models.Process, Workers = 1_000_000, MemoryBytes = 1L << 30 }, "--memory/--workers: " },
+        { new RunSpec { Model = Models.Process, Workload = Workload.Stencil, Workers = 50, Work = 10 }, "--workers: " },
+        { new RunSpec { Model = Models.Thread, Workers = 5_000 }, "--workers: " },
+        { new RunSpec { Model = Models.Hybrid, Workload = Workload.PingPong, Workers = 2, Work = 200 }, "--model: " },
+        { new RunSpec { Model = Models.Thread, Workers = 2, Emulate = Emulation.DotNet }, "--model: " },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public async Task Admission_has_one_owner_the_silo_that_would_run_the_workers(RunSpec spec, string option)
+    {
+        // The CLI asks the cluster to admit every spec before the first run starts; it weighs nothing itself.
+        var admission = cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+        var refusal = await Assert.ThrowsAsync<RunRefusedException>(() => admission.Admit(spec));
+
+        Assert.DoesNotContain("--", refusal.Message, StringComparison.Ordinal);
+        Assert.StartsWith(option, Execution.Refused(refusal), StringComparison.Ordinal);
+        await admission.Admit(spec with { Model = Models.Process, Workload = Workload.Cpu, Workers = 2, MemoryBytes = 0, Work = 1_000, Emulate = Emulation.Grain });
+    }
 }

@@ -14,14 +14,18 @@ internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here,
 {
     public string Model => Models.Hybrid;
 
+    public Task<Refusal?> RefuseAsync(RunSpec spec) => Task.FromResult(
+        WorkloadCatalog.Get(spec.Workload).Splits
+            ? null
+            : new Refusal(
+                RefusedSetting.Model,
+                $"hybrid does not run {spec.Workload}: it does not split into independent shares (hybrid runs {string.Join(", ", WorkloadCatalog.All.Where(w => w.Splits).Select(w => w.Name.Name))})"));
+
     public async Task<EngineRun> RunAsync(RunSpec spec)
     {
-        var workload = WorkloadCatalog.Get(spec.Workload);
-        if (!workload.Splits)
+        if (await RefuseAsync(spec) is { } refusal)
         {
-            throw new RunRefusedException(
-                RefusedSetting.Model,
-                $"hybrid does not run {spec.Workload}: it does not split into independent shares (hybrid runs {string.Join(", ", WorkloadCatalog.All.Where(w => w.Splits).Select(w => w.Name.Name))})");
+            throw refusal.Exception();
         }
 
         // This silo's view of membership, not the table: a run can start while the table's store (Redis) is down.

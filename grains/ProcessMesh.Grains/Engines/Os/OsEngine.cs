@@ -14,9 +14,11 @@ internal sealed class OsEngine(ILocalSiloDetails silo) : IModelEngine
 {
     public string Model => Models.Os;
 
+    public Task<Refusal?> RefuseAsync(RunSpec spec) => OsAdmission.CheckAsync(spec);
+
     public async Task<EngineRun> RunAsync(RunSpec spec)
     {
-        if (await OsAdmission.CheckAsync(spec) is { } refusal)
+        if (await RefuseAsync(spec) is { } refusal)
         {
             throw refusal.Exception();
         }

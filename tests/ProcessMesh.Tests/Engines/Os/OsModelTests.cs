@@ -106,12 +106,13 @@ public sealed class OsModelTests(ClusterFixture fixture) : NoLeftoverWorkers
     [Theory]
     [InlineData("io", 2, "--workload")]
     [InlineData("cpu", 4000, "--workers")]
-    public void The_cli_refuses_before_any_run_starts(string workload, int workers, string option)
+    public async Task Admission_refuses_before_any_run_starts(string workload, int workers, string option)
     {
-        // The embedded silo's machine is this one: its pre-flight check measures a real worker process here.
-        var problem = ProcessMesh.Cli.Commands.SharedOptions.Check(new RunSpec { Model = Models.Os, Workload = new Workload(workload), Workers = workers }, embedded: true, "--workers");
-        Assert.NotNull(problem);
-        Assert.StartsWith(option + ":", problem, StringComparison.Ordinal);
+        // The one owner of admission is the silo that would start the processes, weighing its own machine: the CLI asks
+        // it for every spec before the first run (a real worker process is measured here, and stopped).
+        var refused = await Assert.ThrowsAsync<RunRefusedException>(() => fixture.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid())
+            .Admit(new RunSpec { Model = Models.Os, Workload = new Workload(workload), Workers = workers }).WaitAsync(Patience));
+        Assert.StartsWith(option + ":", ProcessMesh.Cli.Commands.Execution.Refused(refused), StringComparison.Ordinal);
     }
 
     /// <summary>Whether worker <paramref name="pid"/> has started its measured phase (its phase thread exists).</summary>
