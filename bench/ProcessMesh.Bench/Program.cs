@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,25 @@ internal static class Program
         {
             return await ClusterBenchmarks.HostSiloAsync(); // a silo process of the cluster benchmarks
         }
+
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine("""
+                usage: dotnet run --project bench/ProcessMesh.Bench -c Release -- MODE [options]
+                  harness | gil | p99 | grains | all      one in-process silo (all: the four)
+                  kill | cross-silo | spread              real silo processes on loopback
+                  emulation [--trials N] [--only pingpong,ring,cpu,memory,python,zero]
+                                                          emulated processes against real ones (--model os, CPython)
+                  chaos [--tries N] [--seed S]            faults on a fresh Redis and 3 silos: every fault kind and victim role
+                  --grains N  --tries N  --trials N  --work N
+                Ctrl-C stops the benchmark and every process it started. See bench/README.md.
+                """);
+            return 0;
+        }
+
+        // Ctrl-C or SIGTERM: no silo, Redis or worker process this benchmark started may outlive it.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         if (!_modes.Contains(mode))
         {
@@ -466,6 +486,55 @@ internal static class Program
     {
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
+    }
+
+    /// <summary>Kills every process this one started (its descendants, by the process table), then exits by the signal.</summary>
+    private static void Stop(PosixSignalContext signal)
+    {
+        signal.Cancel = true;
+        var parents = new Dictionary<int, int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(directory), out var pid))
+                {
+                    var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                    parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // gone while we looked
+            }
+        }
+
+        var ours = new List<int>();
+        var next = new Queue<int>([Environment.ProcessId]);
+        while (next.TryDequeue(out var parent))
+        {
+            foreach (var child in parents.Where(p => p.Value == parent).Select(p => p.Key))
+            {
+                ours.Add(child);
+                next.Enqueue(child);
+            }
+        }
+
+        foreach (var pid in ours)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // already gone
+            }
+        }
+
+        Console.Error.WriteLine($"bench: {(signal.Signal == PosixSignal.SIGINT ? "interrupted" : "terminated")}; stopped {ours.Count} process{(ours.Count == 1 ? "" : "es")} it had started");
+        Environment.Exit(signal.Signal == PosixSignal.SIGINT ? 130 : 143);
     }
 
     /// <summary>The positive whole number after <paramref name="name"/>, or <paramref name="fallback"/>; null (after one line on stderr) when it is not one.</summary>
