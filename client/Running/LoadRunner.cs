@@ -70,7 +70,8 @@ internal static class LoadRunner
         return call.End switch
         {
             CallEnd.Answered => call.Value!,
-            CallEnd.ConnectionLost => throw new ClusterLostException(call.Reason!),
+
+            // Lost: the coordinator's silo, a silo holding callers, or the client's way in (its gateway), named in one line.
             _ => new RunResult
             {
                 Model = Models.Process,
@@ -81,9 +82,12 @@ internal static class LoadRunner
                 Correct = false,
                 Outcome = Outcomes.Lost,
                 Failure = call.Reason!.Contains(" during ", StringComparison.Ordinal) ? call.Reason : $"{call.Reason} during the load test",
-                Notes = [call.End == CallEnd.SiloLost
-                    ? "the coordinator gave no record: nothing of this load test was measured"
-                    : "the coordinator's figures were lost with it: nothing of this load test was measured"],
+                Notes = [call.End switch
+                {
+                    CallEnd.SiloLost => "the coordinator gave no record: nothing of this load test was measured",
+                    CallEnd.ConnectionLost => "the client lost its way into the cluster: nothing of this load test reached it",
+                    _ => "the coordinator's figures were lost with it: nothing of this load test was measured",
+                }],
             },
         };
     }
