@@ -83,6 +83,10 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
         var answered = Stopwatch.StartNew();
         var bound = limit + Grace;
         var where = home.Endpoint.ToString();
+
+        // Every silo seen active while the call was in flight: a silo that dies is often out of membership by the
+        // time the failed call comes back, and this is how it is still named.
+        var seen = new HashSet<SiloAddress>();
         try
         {
             while (true)
@@ -106,7 +110,8 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
                             return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
                         }
 
-                        var lost = target ?? await RefusingAsync(members, home);
+                        var gone = members is null ? null : seen.Where(s => !s.Equals(home) && !members.Contains(s)).Select(s => s.Endpoint.ToString()).FirstOrDefault();
+                        var lost = target ?? gone ?? await RefusingAsync(seen.Union(members ?? []), home);
                         return new Watched<T>(CallEnd.SiloLost, default, $"{(lost is null ? "a silo the call needed" : $"silo {lost}")} left the cluster (the coordinator on {where} lost its calls to it)", where);
                     }
                 }
@@ -120,6 +125,7 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
                 var active = await ActiveAsync(answered.Restart);
                 if (active is not null)
                 {
+                    seen.UnionWith(active);
                     if (!active.Contains(home))
                     {
                         return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);

@@ -78,6 +78,6 @@ public sealed class SiloTargetPlacementDirector : IPlacementDirector
         var silos = context.GetCompatibleSilos(target);
         return silos.Contains(wanted)
             ? Task.FromResult(wanted)
-            : Task.FromException<SiloAddress>(new InvalidOperationException($"silo {wanted} is not active: its figures are lost"));
+            : Task.FromException<SiloAddress>(new InvalidOperationException($"silo {wanted.Endpoint} left the cluster (it is not active): its figures are lost"));
     }
 }

@@ -52,6 +52,6 @@ public sealed class ClusterSurveyTests : IAsyncLifetime
 
         // The placement director's own refusal, not whatever a misplaced probe would throw while reading another silo.
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => _cluster!.Client.GetGrain<ISiloStatusGrain>(gone).Read(TimeSpan.Zero));
-        Assert.Contains($"silo {SiloAddress.FromParsableString(gone)} is not active", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains($"silo {SiloAddress.FromParsableString(gone).Endpoint} left the cluster (it is not active)", refusal.Message, StringComparison.Ordinal);
     }
 }
