@@ -47,7 +47,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             double startSeconds;
             try
             {
-                await Task.WhenAll(silos.Select(s => SiloProbeGrain.On(grains, s).Open(runId, acrossSilos: silos.Length > 1)));
+                await Task.WhenAll(silos.Select(s => OpenAsync(s, runId, acrossSilos: silos.Length > 1)));
                 var starting = PhaseClock.Start();
                 await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
                 startSeconds = starting.Stop().WallSeconds;
@@ -175,6 +175,27 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
     /// membership table first, and fails while the table's store (Redis) is down, which a run need not.
     /// </summary>
     private Task<SiloAddress[]> ActiveSilosAsync() => Task.FromResult(ActiveSilos.In(membership));
+
+    /// <summary>
+    /// Opens <paramref name="silo"/>'s sink for the run. A silo that has just joined is active in membership a
+    /// moment before placement knows it hosts these grains (placement refuses it as not active): while membership
+    /// still lists it, the open is tried again, for up to 5 s.
+    /// </summary>
+    private async Task OpenAsync(SiloAddress silo, string runId, bool acrossSilos)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SiloProbeGrain.On(grains, silo).Open(runId, acrossSilos);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 20 && ActiveSilos.In(membership).Contains(silo))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
+    }
 
     /// <summary>What every active silo's sink holds of this run, read after the clock stopped.</summary>
     private async Task<IReadOnlyList<SiloSinkReport>> CollectAsync(string runId)
