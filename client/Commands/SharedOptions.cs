@@ -141,7 +141,7 @@ internal sealed class SharedOptions
     /// </summary>
     public static string? Check(RunSpec spec, string workersOption)
     {
-        var max = Models.IsSingleSilo(spec.Model) ? RunSpec.MaxThreadWorkers : RunSpec.MaxProcessWorkers;
+        var max = RunSpec.MaxWorkers(spec.Model);
         return spec.Workers < 1 || spec.Workers > max ? $"{workersOption}: {spec.Model} takes 1 to {max:N0} workers (got {spec.Workers:N0})" : null;
     }
 }

@@ -145,7 +145,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     /// </summary>
     private async Task<(RunSpec Spec, IWorkload Workload, IModelEngine Engine, CostModel? Costs, MachineInfo Machine)> AdmitAsync(RunSpec spec)
     {
-        var max = Models.IsSingleSilo(spec.Model) ? RunSpec.MaxThreadWorkers : RunSpec.MaxProcessWorkers;
+        var max = RunSpec.MaxWorkers(spec.Model);
         if (spec.Workers < 1 || spec.Workers > max)
         {
             throw new RunRefusedException(RefusedSetting.Workers, $"{spec.Model} takes 1 to {max:N0} workers (got {spec.Workers:N0})");
