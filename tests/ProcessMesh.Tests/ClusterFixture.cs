@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines;
@@ -27,7 +29,27 @@ public sealed class ClusterFixture : IAsyncLifetime
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
+        await EveryoneSeesEveryoneAsync(cluster, silos);
         return cluster;
+    }
+
+    /// <summary>
+    /// Waits until each silo's own membership view lists all <paramref name="silos"/> as active. Deploying returns when
+    /// the silos have started, while a coordinator deals workers over the silos its own silo sees: a run started a moment
+    /// too early spreads over fewer silos than the test started (OutputRoundTripTests failed once in CI this way).
+    /// </summary>
+    private static async Task EveryoneSeesEveryoneAsync(InProcessTestCluster cluster, short silos)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<IClusterMembershipService>().CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) >= silos))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the {silos} silos did not all list each other as active within 60 s");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     public async Task DisposeAsync()
