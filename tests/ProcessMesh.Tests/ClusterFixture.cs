@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
 using Orleans.TestingHost;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines;
