@@ -53,7 +53,10 @@ internal static class SweepCommand
             HelpName = "TIME",
             CustomParser = r => OptionParsing.Duration(r, "--duration", r.Tokens.Single().Value, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
         }, TimeSpan.FromSeconds(1), "1s");
-        var repeats = OptionParsing.Repeats();
+        // Five, not run's three: a sweep is what 'report --baseline' compares, and two identical sweeps' bands of 3
+        // repeats miss each other by chance 1 time in 10 per figure (2 of a default sweep's 18 points), of 5 repeats
+        // 1 in 126 (docs/scenarios.md, "How often it is wrong when nothing changed").
+        var repeats = OptionParsing.Repeats(byDefault: 5);
         var warmup = OptionParsing.Warmup();
         var outDir = new Option<DirectoryInfo?>("--out", "-o")
         {
