@@ -382,11 +382,11 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until <paramref name="run"/> is in its measured phase on every silo (a coordinator placed, workers on
-    /// each) and returns the silo to kill: one that holds workers but neither the run's coordinator nor
+    /// Waits until <paramref name="run"/> is in its measured phase on every silo (a coordinator placed, all
+    /// <paramref name="workers"/> started, some on each) and returns the silo to kill: one that holds workers but neither the run's coordinator nor
     /// <paramref name="gateway"/>. Fails, with <paramref name="early"/>'s account, if the run ends first.
     /// </summary>
-    public async Task<SiloProcess> VictimAsync(IGrainFactory grains, SiloProcess gateway, Task run, Func<Task<string>> early)
+    public async Task<SiloProcess> VictimAsync(IGrainFactory grains, SiloProcess gateway, Task run, int workers, Func<Task<string>> early)
     {
         var management = grains.GetGrain<IManagementGrain>(0);
         SiloProcess? victim = null;
@@ -403,9 +403,11 @@ internal sealed class RedisSiloCluster : IAsyncDisposable
                 var coordinators = statistics.Where(s => s.GrainType.Contains("CoordinatorGrain", StringComparison.Ordinal) && s.ActivationCount > 0)
                     .Select(s => PortOf(s.SiloAddress.ToParsableString())).ToHashSet();
                 var readings = await Task.WhenAll(hosts.Keys.Select(h => grains.GetGrain<ProcessMesh.Contracts.ISiloStatusGrain>(h.ToParsableString()).Read(TimeSpan.Zero)));
-                if (coordinators.Count == 0 || readings.Length < Silos.Count || readings.Any(r => r.ProcessWorkers == 0))
+                if (coordinators.Count == 0 || readings.Length < Silos.Count || readings.Any(r => r.ProcessWorkers == 0) || readings.Sum(r => r.ProcessWorkers) < workers)
                 {
-                    return false; // not yet in its measured phase on every silo
+                    // Not yet in its measured phase on every silo: a silo killed while some workers are still starting
+                    // ends the run as lost in its start (under a load average of 58 it did, twice in a row).
+                    return false;
                 }
 
                 victim = Silos.FirstOrDefault(s => s != gateway && !coordinators.Contains(s.SiloPort));

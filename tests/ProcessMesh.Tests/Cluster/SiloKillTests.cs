@@ -37,7 +37,7 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output)
             "--gateway", $"127.0.0.1:{gateway.GatewayPort}", "--cluster-id", cluster.ClusterId, "--connect-timeout", "60");
 
         // The victim: a silo that holds workers but neither the run's coordinator nor the CLI's gateway.
-        var victim = await cluster.VictimAsync(grains, gateway, run, async () =>
+        var victim = await cluster.VictimAsync(grains, gateway, run, workers: 6, async () =>
         {
             var early = await run;
             return $"exit {early.ExitCode}: {early.Stderr}";
@@ -64,7 +64,9 @@ public sealed class SiloKillTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(sent, delivered + failed);
         Assert.False(record.GetProperty("correct").GetBoolean());
         Assert.True(record.GetProperty("lostWork").GetInt64() > 0, "a lost pingpong run did not count the rounds it never played");
-        Assert.Contains("cannot redo their share elsewhere", record.GetProperty("failure").GetString(), StringComparison.Ordinal);
+        // The failure names the silo that was lost. On a loaded machine the kill can land while the last sinks learn
+        // where the workers live, just before the clock starts ("... while the workers were starting"); either way lost.
+        Assert.Contains($":{victim.SiloPort} left the cluster", record.GetProperty("failure").GetString(), StringComparison.Ordinal);
 
         await observer.StopAsync();
         foreach (var silo in cluster.Silos.Where(s => s != victim))
