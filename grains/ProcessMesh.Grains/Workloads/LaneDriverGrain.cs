@@ -6,9 +6,12 @@ using ProcessMesh.Grains.Measurement;
 namespace ProcessMesh.Grains.Workloads;
 
 /// <summary>
-/// Drives one lane of a <see cref="ComputeLanes"/> run on the silo its key names: the silo of the worker it
-/// drives. One grain a lane, like the pinger grains of Orleans' own ping benchmarks, so the lanes of a silo run
-/// on all its cores rather than one after another on one activation. A driver whose silo begins to shut down
+/// Drives lanes of a <see cref="ComputeLanes"/> run on the silo its key names: the silo of the workers it
+/// drives. A silo's lanes are dealt over up to <see cref="LaneDriverGrain.Slots"/> drivers a run, each reentrant (its lanes
+/// interleave while they wait for their workers), like the pinger grains of Orleans' own ping benchmarks, so the
+/// lanes of a silo run on all its cores rather than one after another on one activation; and a run of 100,000
+/// workers activates (and registers in the cluster's directory) 64 drivers a silo, not 100,000, at the start of
+/// its measured phase. A driver whose silo begins to shut down
 /// stops at once and fails its lane back to the coordinator, which has it redone on a survivor: the silo leaves
 /// within its shutdown timeout rather than after the lane. A driver whose coordinator's silo is declared dead
 /// stops too, with its worker: nobody will read its sum, and the run may be started again on this silo.
@@ -24,13 +27,21 @@ public interface ILaneDriverGrain : IGrainWithStringKey
 
 /// <inheritdoc cref="ILaneDriverGrain" />
 [SiloTargetPlacement]
+[Reentrant]
 internal sealed class LaneDriverGrain(RunSinks sinks, SiloDepartures departures, IHostApplicationLifetime silo) : Grain, ILaneDriverGrain
 {
     /// <summary>How long an orphaned lane waits for its worker to stop.</summary>
     private static readonly TimeSpan _stopLimit = TimeSpan.FromSeconds(5);
 
+    /// <summary>Drivers a silo has for one run (one attempt): lane i goes to driver i mod this.</summary>
+    public const int Slots = 64;
+
+    /// <summary>Lanes this driver is driving now (its turns interleave but never run at once, so a plain count).</summary>
+    private int _driving;
+
     public async Task<LaneReply> Drive(string runId, RunSpec spec, int index, SiloAddress coordinator, CancellationToken stopping)
     {
+        _driving++;
         var orphaned = departures.Of(coordinator);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, silo.ApplicationStopping, orphaned);
         var workload = WorkloadCatalog.Get(spec.Workload) as ILaneWorkload
@@ -65,14 +76,18 @@ internal sealed class LaneDriverGrain(RunSinks sinks, SiloDepartures departures,
         }
         finally
         {
-            DeactivateOnIdle();
+            if (--_driving == 0)
+            {
+                DeactivateOnIdle();
+            }
         }
     }
 
     /// <summary>
-    /// The driver of lane <paramref name="index"/> on <paramref name="silo"/>; each <paramref name="attempt"/> at
-    /// the lane is a grain of its own, so a redone lane never waits behind a driver that failed.
+    /// The driver of lane <paramref name="index"/> on <paramref name="silo"/> (one of <see cref="Slots"/>); each
+    /// <paramref name="attempt"/> at a lane is driven by grains of its own, so a redone lane never waits behind a
+    /// driver that failed.
     /// </summary>
     public static ILaneDriverGrain On(IGrainFactory grains, SiloAddress silo, string runId, int index, int attempt) =>
-        grains.GetGrain<ILaneDriverGrain>($"{silo.ToParsableString()}|{runId}/{index}/{attempt}");
+        grains.GetGrain<ILaneDriverGrain>($"{silo.ToParsableString()}|{runId}/{index % Slots}/{attempt}");
 }
