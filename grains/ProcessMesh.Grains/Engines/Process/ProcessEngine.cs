@@ -29,7 +29,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
 
     public string Model => Models.Process;
 
-    public async Task<EngineRun> RunAsync(RunSpec spec)
+    public async Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled)
     {
         var workload = WorkloadCatalog.Get(spec.Workload);
         var runId = Guid.NewGuid().ToString("N");
@@ -49,7 +49,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             {
                 await Task.WhenAll(silos.Select(s => OpenAsync(s, runId, acrossSilos: silos.Length > 1)));
                 var starting = PhaseClock.Start();
-                await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
+                await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)), cancelled);
                 startSeconds = starting.Stop().WallSeconds;
                 var names = silos.Union(homes).Select(s => s.Endpoint.ToString()).Distinct().ToArray();
                 var ranks = homes.Select(h => (short)Array.IndexOf(names, h.Endpoint.ToString())).ToArray();
@@ -66,9 +66,14 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                     Silos = await CollectAsync(runId),
                 };
             }
+            catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+            {
+                return new EngineRun { Outcome = Outcomes.Lost, Failure = $"{GivenUp.Reason} while the workers were starting", Silos = await CollectAsync(runId) };
+            }
 
             var sink = sinks.For(runId);
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancelled);
+            stop.CancelAfter(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
             var run = new ProcessRun(grains, workload, spec, runId, sink, stop.Token, homes, here.SiloAddress);
             var clock = PhaseClock.Start();
             var phase = workload.RunProcessesAsync(run);
@@ -93,7 +98,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                 failure = stop.IsCancellationRequested
                     ? lostSilo is not null
                         ? $"silo {lostSilo} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
-                        : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
+                        : cancelled.IsCancellationRequested ? GivenUp.Reason : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
                     : e is SiloUnavailableException or OrleansMessageRejectionException
                         ? $"{await LostAsync(homes, e.Message)} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
                         : $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
@@ -123,8 +128,8 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
         }
     }
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
-        new Load.LoadDriver(grains, spec with { Concurrency = workers }, silo, machine, membership).RunAsync();
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo, CancellationToken cancelled) =>
+        new Load.LoadDriver(grains, spec with { Concurrency = workers }, silo, machine, membership).RunAsync(cancelled);
 
     /// <summary>
     /// Reads membership every second until the phase ends. When a silo that holds workers leaves, a workload
@@ -238,9 +243,9 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
         }
     }
 
-    private static Task ForEachAsync(IProcessWorker[] workers, Func<IProcessWorker, int, Task> action) =>
+    private static Task ForEachAsync(IProcessWorker[] workers, Func<IProcessWorker, int, Task> action, CancellationToken cancelled = default) =>
         Parallel.ForEachAsync(
             Enumerable.Range(0, workers.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, TaskScheduler = TaskScheduler.Current },
+            new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, TaskScheduler = TaskScheduler.Current, CancellationToken = cancelled },
             async (i, _) => await action(workers[i], i));
 }
