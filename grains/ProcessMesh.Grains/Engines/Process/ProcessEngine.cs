@@ -29,7 +29,39 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
 
     public string Model => Models.Process;
 
+    /// <summary>How long a run whose start lost a silo waits for membership to drop it before it starts again.</summary>
+    private static readonly TimeSpan _departureLimit = TimeSpan.FromSeconds(20);
+
     public async Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled)
+    {
+        var before = await ActiveSilosAsync();
+        var (first, startLost) = await RunOnceAsync(spec, cancelled);
+        if (!startLost || !WorkloadCatalog.Get(spec.Workload).Recovers || cancelled.IsCancellationRequested)
+        {
+            return first;
+        }
+
+        // A silo lost while the workers started: nothing was measured yet, and a workload that redoes lost work
+        // starts the run again, once, on the survivors, as soon as membership no longer lists the lost silo.
+        var departure = System.Diagnostics.Stopwatch.StartNew();
+        while ((await ActiveSilosAsync()).Length >= before.Length && departure.Elapsed < _departureLimit && !cancelled.IsCancellationRequested)
+        {
+            await Task.Delay(_watchInterval, CancellationToken.None);
+        }
+
+        var survivors = (await ActiveSilosAsync()).Length;
+        var (again, _) = await RunOnceAsync(spec, cancelled);
+        var restarted = $"{first.Failure}; the run started again on the {survivors} surviving silo{(survivors == 1 ? "" : "s")}";
+        return again with
+        {
+            Outcome = again.Outcome == Outcomes.Completed ? Outcomes.Recovered : again.Outcome,
+            Failure = again.Failure is null ? restarted : $"{restarted}, then {again.Failure}",
+            StartSeconds = first.StartSeconds + again.StartSeconds,
+        };
+    }
+
+    /// <summary>One attempt at the run; <c>StartLost</c> when a silo was lost while its workers started (nothing measured).</summary>
+    private async Task<(EngineRun Run, bool StartLost)> RunOnceAsync(RunSpec spec, CancellationToken cancelled)
     {
         var workload = WorkloadCatalog.Get(spec.Workload);
         var runId = Guid.NewGuid().ToString("N");
@@ -58,17 +90,18 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             }
             catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
             {
-                // A silo lost while the workers start ends the run as lost, as a loss in the measured phase does.
-                return new EngineRun
+                // A silo lost while the workers start ends the attempt: the caller starts the run again when the
+                // workload can, or it ends lost, as a loss in the measured phase does.
+                return (new EngineRun
                 {
                     Outcome = Outcomes.Lost,
                     Failure = $"{await LostAsync(silos, e.Message)} left the cluster while the workers were starting",
                     Silos = await CollectAsync(runId),
-                };
+                }, true);
             }
             catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
             {
-                return new EngineRun { Outcome = Outcomes.Lost, Failure = $"{GivenUp.Reason} while the workers were starting", Silos = await CollectAsync(runId) };
+                return (new EngineRun { Outcome = Outcomes.Lost, Failure = $"{GivenUp.Reason} while the workers were starting", Silos = await CollectAsync(runId) }, false);
             }
 
             var sink = sinks.For(runId);
@@ -108,7 +141,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             var (wall, _) = clock.Stop();
             await stop.CancelAsync();
             var reports = await CollectAsync(runId);
-            return new EngineRun
+            return (new EngineRun
             {
                 WallSeconds = wall,
                 CpuSeconds = reports.Sum(r => r.CpuSeconds),
@@ -119,7 +152,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                 Failure = failure,
                 StartSeconds = startSeconds,
                 RunId = runId,
-            };
+            }, false);
         }
         finally
         {
