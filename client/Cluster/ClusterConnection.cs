@@ -25,11 +25,11 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     public ClusterAccess? Access { get; private init; }
 
     /// <summary>Watches long calls to coordinators over this connection.</summary>
-    public CoordinatorWatch Watch => new(Grains, Access);
+    public CoordinatorWatch Watch => new(Grains, Access, Access?.Redis is null ? null : host.Services.GetService<Orleans.Messaging.IGatewayListProvider>());
 
     /// <summary>
     /// The active silos now, in a silo's own view of membership (not the membership table, which cannot be read
-    /// while its store is down); a call unanswered for <see cref="CoordinatorWatch.Unanswered"/> is a lost cluster.
+    /// while its store is down); bounded as <see cref="CoordinatorWatch.BoundedAsync"/> is.
     /// </summary>
     public Task<SiloAddress[]> SilosAsync(CancellationToken cancellationToken) => Watch.BoundedAsync(c => c.Silos(), cancellationToken);
 

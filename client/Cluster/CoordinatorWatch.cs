@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Orleans.Messaging;
 using ProcessMesh.Contracts;
 using ProcessMesh.Silo;
 
@@ -35,10 +36,17 @@ internal sealed record Watched<T>(CallEnd End, T? Value, string? Reason, string?
 /// Watches a long call to a coordinator grain from the client's side. An Orleans client learns nothing when the
 /// silo holding its call dies, least of all when that silo is also its gateway: the call waits for the response
 /// timeout (30 min). So, while the call is in flight, the watch asks the coordinator's silo port whether it
-/// still listens and the cluster's membership whether the silo is still active, every
-/// second; and bounds the whole wait by the caller's limit plus <see cref="Grace"/>.
+/// still listens and the cluster's membership whether the silo is still active, every second; and bounds the
+/// whole wait by the caller's limit plus <see cref="Grace"/>.
+/// A silence of the cluster is not a loss by itself: a silo that is alive but overloaded (a thousand emulated
+/// processes starting on it, a load average of 30) may leave the client unanswered for a minute. After
+/// <see cref="Unanswered"/> of silence the watch looks for a fact that explains it: the coordinator's silo port
+/// refuses connections, the membership table (<c>--redis</c>) no longer lists it as active, or a gateway the
+/// client could reach when the call began now refuses its port or is no longer listed. Without one it waits on,
+/// up to the bound. A call the client gives up on (interrupted, past its bound, its way in lost) is cancelled in
+/// the cluster (<see cref="ICoordinatorGrain.Cancel"/>), so it does not go on burning the silos' cores.
 /// </summary>
-internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? access)
+internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? access, IGatewayListProvider? table = null)
 {
     /// <summary>
     /// What a call may take beyond its run's <c>--time-limit</c>: starting and stopping the workers, collecting
@@ -46,8 +54,23 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
     /// </summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long the cluster may leave the client unanswered before the client calls its connection lost.</summary>
+    /// <summary>
+    /// How long the cluster may leave the client unanswered before the watch looks for a fact that explains the
+    /// silence (a refused port, the membership table); a silence with no such fact is waited out, up to the bound.
+    /// </summary>
     public static readonly TimeSpan Unanswered = TimeSpan.FromSeconds(12);
+
+    /// <summary>How long the client waits for a coordinator it gives up on to take its <see cref="ICoordinatorGrain.Cancel"/>.</summary>
+    public static readonly TimeSpan CancelBound = TimeSpan.FromSeconds(5);
+
+    /// <summary>A short call's bound (<see cref="BoundedAsync"/>): it does no work that a time limit would cover.</summary>
+    public static readonly TimeSpan ShortBound = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// How long the membership table must go on not listing a silo before the watch believes it: a Redis that
+    /// restarted empty lists nobody until each silo writes its row back (every 2 s, <c>MembershipRestore</c>).
+    /// </summary>
+    internal static readonly TimeSpan UnlistedFor = TimeSpan.FromSeconds(6);
 
     private static readonly TimeSpan _interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan _probe = TimeSpan.FromSeconds(3);
@@ -61,28 +84,38 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
     /// </summary>
     /// <param name="call">The call.</param>
     /// <param name="limit">The run's own time limit.</param>
-    /// <param name="cancellationToken">Interrupts the wait (the call itself goes on in the cluster until its time limit).</param>
+    /// <param name="cancellationToken">Interrupts the wait; the coordinator is then told to stop its run (<see cref="CancelBound"/>).</param>
     /// <param name="placed">Told the coordinator's silo before the call starts, for progress.</param>
     /// <param name="key">The coordinator's key, when the caller needs it (a load reports its progress under it); a fresh one otherwise.</param>
     public async Task<Watched<T>> CallAsync<T>(Func<ICoordinatorGrain, Task<T>> call, TimeSpan limit, CancellationToken cancellationToken, Action<SiloAddress>? placed = null, Guid? key = null)
     {
         var coordinator = grains.GetGrain<ICoordinatorGrain>(key ?? Guid.NewGuid());
+        var bound = limit + Grace;
+        var clock = Stopwatch.StartNew();
+        var facts = await Facts.StartAsync(this);
         SiloAddress home;
         try
         {
-            home = await coordinator.Home().WaitAsync(Unanswered, cancellationToken);
+            home = await AnswerAsync(coordinator.Home(), bound, facts, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (ClusterLostException e)
+        {
+            return new Watched<T>(CallEnd.ConnectionLost, default, e.Message, null);
+        }
+        catch (TimeoutException)
+        {
+            return new Watched<T>(CallEnd.TimedOut, default, $"the cluster did not place the coordinator within --time-limit {limit.TotalSeconds:0.#} s + {Grace.TotalSeconds:0} s grace", null);
+        }
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
         {
             return new Watched<T>(CallEnd.ConnectionLost, default, await GatewaysLostAsync(), null);
         }
 
         placed?.Invoke(home);
         var task = call(coordinator);
-        var clock = Stopwatch.StartNew();
         var answered = Stopwatch.StartNew();
-        var bound = limit + Grace;
         var where = home.Endpoint.ToString();
+        Watched<T>? ended = null;
 
         // Every silo seen active while the call was in flight: a silo that dies is often out of membership by the
         // time the failed call comes back, and this is how it is still named.
@@ -96,7 +129,7 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
                 {
                     try
                     {
-                        return new Watched<T>(CallEnd.Answered, await task, null, where);
+                        return ended = new Watched<T>(CallEnd.Answered, await task, null, where);
                     }
                     catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
                     {
@@ -107,19 +140,24 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
                         var members = target == where ? null : await ActiveAsync();
                         if (target == where || await RefusesAsync(home.Endpoint) || (members is not null && !members.Contains(home)))
                         {
-                            return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
+                            return ended = new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
                         }
 
                         var gone = members is null ? null : seen.Where(s => !s.Equals(home) && !members.Contains(s)).Select(s => s.Endpoint.ToString()).FirstOrDefault();
                         var lost = target ?? gone ?? await RefusingAsync(seen.Union(members ?? []), home);
-                        return new Watched<T>(CallEnd.SiloLost, default, $"{(lost is null ? "a silo the call needed" : $"silo {lost}")} left the cluster (the coordinator on {where} lost its calls to it)", where);
+                        return ended = new Watched<T>(CallEnd.SiloLost, default, $"{(lost is null ? "a silo the call needed" : $"silo {lost}")} left the cluster (the coordinator on {where} lost its calls to it)", where);
+                    }
+                    catch (Exception)
+                    {
+                        ended = new Watched<T>(CallEnd.Answered, default, null, where); // the coordinator's own error: its run is over
+                        throw;
                     }
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
                 if (clock.Elapsed > bound)
                 {
-                    return new Watched<T>(CallEnd.TimedOut, default, $"no answer within --time-limit {limit.TotalSeconds:0.#} s + {Grace.TotalSeconds:0} s grace", where);
+                    return ended = new Watched<T>(CallEnd.TimedOut, default, $"no answer within --time-limit {limit.TotalSeconds:0.#} s + {Grace.TotalSeconds:0} s grace", where);
                 }
 
                 var active = await ActiveAsync(answered.Restart);
@@ -128,23 +166,93 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
                     seen.UnionWith(active);
                     if (!active.Contains(home))
                     {
-                        return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
+                        return ended = new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster", where);
                     }
                 }
                 else if (await RefusesAsync(home.Endpoint))
                 {
                     // Unanswered, and the coordinator's silo port refuses: the silo is gone (often it was the gateway too).
-                    return new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} stopped (its port refuses connections)", where);
+                    return ended = new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} stopped (its port refuses connections)", where);
                 }
                 else if (answered.Elapsed > Unanswered)
                 {
-                    return new Watched<T>(CallEnd.ConnectionLost, default, await GatewaysLostAsync(), where);
+                    // A silence alone is not a loss (the silos may be alive and overloaded): only a fact ends the wait.
+                    if (await facts.UnlistedAsync(home) is { } unlisted)
+                    {
+                        return ended = new Watched<T>(CallEnd.CoordinatorLost, default, $"the coordinator's silo {where} left the cluster ({unlisted})", where);
+                    }
+
+                    if (await facts.WayLostAsync() is { } way)
+                    {
+                        return ended = new Watched<T>(CallEnd.ConnectionLost, default, way, where);
+                    }
                 }
             }
         }
         finally
         {
             // A call given up on may still fail later: observe it, so it is not reported as unobserved.
+            _ = task.ContinueWith(t => t.Exception, TaskScheduler.Default);
+
+            // A run given up on while its coordinator may live is told to stop, so it does not go on burning the
+            // silos' cores until its time limit. Interrupted or past its bound, the client waits (briefly) for the
+            // coordinator to take it; a lost way in is told in passing, as the client looks for another one.
+            if (ended is null or { End: CallEnd.TimedOut or CallEnd.ConnectionLost })
+            {
+                await CancelAsync(coordinator, wait: ended?.End != CallEnd.ConnectionLost);
+            }
+        }
+    }
+
+    /// <summary>Tells <paramref name="coordinator"/> to stop its run; waits for it at most <see cref="CancelBound"/> when <paramref name="wait"/>.</summary>
+    private static async Task CancelAsync(ICoordinatorGrain coordinator, bool wait)
+    {
+        var cancel = coordinator.Cancel().WaitAsync(CancelBound);
+        _ = cancel.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        if (wait)
+        {
+            try
+            {
+                await cancel;
+            }
+            catch (Exception)
+            {
+                // unreachable or slow: its run ends at its own time limit
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for a short call, up to <paramref name="bound"/>: a silence longer than <see cref="Unanswered"/> ends
+    /// it only when <paramref name="facts"/> show the client's way in lost (<see cref="ClusterLostException"/>).
+    /// </summary>
+    private static async Task<T> AnswerAsync<T>(Task<T> task, TimeSpan bound, Facts facts, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            while (true)
+            {
+                var tick = Task.Delay(_interval, cancellationToken);
+                if (await Task.WhenAny(task, tick) == task)
+                {
+                    return await task;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                if (clock.Elapsed > bound)
+                {
+                    throw new TimeoutException($"no answer within {bound.TotalSeconds:0} s");
+                }
+
+                if (clock.Elapsed > Unanswered && await facts.WayLostAsync() is { } way)
+                {
+                    throw new ClusterLostException(way);
+                }
+            }
+        }
+        finally
+        {
             _ = task.ContinueWith(t => t.Exception, TaskScheduler.Default);
         }
     }
@@ -179,16 +287,20 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
         return reached is null ? null : reached.Where(s => s.Endpoint.ToString() != lost).ToHashSet();
     }
 
-    /// <summary>A short call, bounded by <see cref="Unanswered"/>; a call that gets no answer is a lost connection.</summary>
+    /// <summary>
+    /// A short call, bounded by <see cref="ShortBound"/>; a call the cluster leaves unanswered while a fact shows the
+    /// client's way in lost (a gateway's port refuses, the membership table no longer lists it), or that fails on
+    /// an unavailable silo, is a lost connection (<see cref="ClusterLostException"/>).
+    /// </summary>
     public async Task<T> BoundedAsync<T>(Func<ICoordinatorGrain, Task<T>> call, CancellationToken cancellationToken)
     {
         try
         {
-            return await call(grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid())).WaitAsync(Unanswered, cancellationToken);
+            return await AnswerAsync(call(grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid())), ShortBound, await Facts.StartAsync(this), cancellationToken);
         }
         catch (TimeoutException)
         {
-            throw new ClusterLostException(await GatewaysLostAsync());
+            throw new ClusterLostException($"the cluster did not answer the client within {ShortBound.TotalSeconds:0} s");
         }
         catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
         {
@@ -264,8 +376,36 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
     private static string? LostTarget(string message) =>
         System.Text.RegularExpressions.Regex.Match(message, @"\]->\[S([^ :]+:\d+):") is { Success: true } m ? m.Groups[1].Value : null;
 
+    /// <summary>
+    /// The gateways the membership table lists as active (each as its gateway's address, with its silo's generation),
+    /// or null when the client has no table (<c>--gateway</c>, embedded) or it did not answer.
+    /// </summary>
+    internal async Task<IReadOnlyList<SiloAddress>?> TableAsync()
+    {
+        if (table is null || access?.Redis is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var gateways = await table.GetGateways().WaitAsync(_probe);
+            return [.. gateways.Select(Parse).OfType<SiloAddress>()];
+        }
+        catch (Exception)
+        {
+            return null; // Redis down or slow: no fact
+        }
+
+        // "gwy.tcp://127.0.0.1:30000/123456789"
+        static SiloAddress? Parse(Uri uri) =>
+            IPAddress.TryParse(uri.Host, out var ip) && int.TryParse(uri.AbsolutePath.Trim('/'), System.Globalization.CultureInfo.InvariantCulture, out var generation)
+                ? SiloAddress.New(new IPEndPoint(ip, uri.Port), generation)
+                : null;
+    }
+
     /// <summary>Whether nothing listens at <paramref name="endpoint"/> any more: a killed process's port refuses at once.</summary>
-    private static async Task<bool> RefusesAsync(IPEndPoint endpoint)
+    internal static async Task<bool> RefusesAsync(IPEndPoint endpoint)
     {
         using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var timeout = new CancellationTokenSource(_probe);
@@ -283,6 +423,100 @@ internal sealed class CoordinatorWatch(IGrainFactory grains, ClusterAccess? acce
             return false; // slow or unreachable is not proof of death: membership decides
         }
     }
+}
+
+/// <summary>
+/// What the client can learn, without the cluster answering it, about why it went quiet: which gateways listened
+/// when the wait began (its ways in), whether one of them has stopped (its port refuses connections, or the
+/// membership table no longer lists it), and whether the table still lists a silo as active.
+/// </summary>
+internal sealed class Facts
+{
+    private readonly CoordinatorWatch _watch;
+    private readonly Dictionary<string, (IPEndPoint Gateway, SiloAddress? Silo)> _ways = [];
+    private readonly Dictionary<string, Stopwatch> _unlisted = [];
+
+    private Facts(CoordinatorWatch watch) => _watch = watch;
+
+    /// <summary>The facts of one wait, its ways in read now: the gateways that listen as it begins.</summary>
+    public static async Task<Facts> StartAsync(CoordinatorWatch watch)
+    {
+        var facts = new Facts(watch);
+        await facts.AddWaysAsync();
+        return facts;
+    }
+
+    /// <summary>
+    /// One line naming a way in that listened when the wait began and has since stopped, or null: its port refuses,
+    /// or (<c>--redis</c>) the membership table has not listed it as active for a while.
+    /// </summary>
+    public async Task<string?> WayLostAsync()
+    {
+        var listed = await _watch.TableAsync();
+        foreach (var (name, (gateway, silo)) in _ways)
+        {
+            if (await CoordinatorWatch.RefusesAsync(gateway))
+            {
+                return $"lost the gateway {name} (its port refuses connections){Others()}";
+            }
+
+            if (silo is not null && Unlisted(name, listed, silo) is { } why)
+            {
+                return $"lost the gateway {name} ({why}){Others()}";
+            }
+        }
+
+        await AddWaysAsync(listed);
+        return null;
+    }
+
+    /// <summary>Why <paramref name="silo"/> is lost by the membership table (it has not listed it as active for a while), or null.</summary>
+    public async Task<string?> UnlistedAsync(SiloAddress silo) => Unlisted(silo.ToString(), await _watch.TableAsync(), silo);
+
+    private string? Unlisted(string name, IReadOnlyList<SiloAddress>? listed, SiloAddress silo)
+    {
+        if (listed is null)
+        {
+            return null; // no table, or it did not answer: no fact either way
+        }
+
+        if (listed.Any(g => Same(g, silo)))
+        {
+            _unlisted.Remove(name);
+            return null;
+        }
+
+        var since = _unlisted.TryGetValue(name, out var clock) ? clock : _unlisted[name] = Stopwatch.StartNew();
+        return since.Elapsed >= CoordinatorWatch.UnlistedFor
+            ? $"the membership table at redis {_watch.Access?.Redis} has not listed it as active for {since.Elapsed.TotalSeconds:0} s"
+            : null;
+    }
+
+    private string Others() => _watch.Access?.Redis is null ? "" : ", and the client's calls went unanswered";
+
+    private async Task AddWaysAsync(IReadOnlyList<SiloAddress>? listed = null)
+    {
+        if (_watch.Access is not { } access)
+        {
+            return;
+        }
+
+        var candidates = access.Redis is null
+            ? access.Gateways.Select(g => (g, (SiloAddress?)null))
+            : (listed ?? await _watch.TableAsync() ?? []).Select(s => (s.Endpoint, (SiloAddress?)s));
+        foreach (var (gateway, silo) in candidates)
+        {
+            var name = gateway.ToString();
+            if (!_ways.ContainsKey(name) && !await CoordinatorWatch.RefusesAsync(gateway))
+            {
+                _ways[name] = (gateway, silo);
+            }
+        }
+    }
+
+    /// <summary>Whether a gateway's address (gateway port) and a silo's (silo port) are one silo: same host, same generation.</summary>
+    private static bool Same(SiloAddress gateway, SiloAddress silo) =>
+        gateway.Generation == silo.Generation && gateway.Endpoint.Address.Equals(silo.Endpoint.Address);
 }
 
 /// <summary>The client lost its way into the cluster: no gateway answers. The message names what was lost.</summary>

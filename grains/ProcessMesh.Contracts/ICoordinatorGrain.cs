@@ -17,6 +17,16 @@ public interface ICoordinatorGrain : IGrainWithGuidKey
     Task<RunResult> Run(RunSpec spec);
 
     /// <summary>
+    /// Stops what this coordinator runs (<see cref="Run"/> or <see cref="RunLoad"/>) as its time limit would: its
+    /// workers stop and the call returns a <c>lost</c> record saying the client gave up on it. The client calls it
+    /// when it stops waiting (interrupted, past its bound, its gateway switched), so a run nobody will read does
+    /// not go on burning the silos' cores. Answered while the run is in flight (it interleaves); a coordinator
+    /// told before its run starts stops that run at once.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task Cancel();
+
+    /// <summary>
     /// Refuses a load test of <paramref name="model"/>, before anything of it runs, as <see cref="RunLoad"/> would: the
     /// population weighed against this silo's machine (admission's one owner), and a calibration of another machine.
     /// </summary>

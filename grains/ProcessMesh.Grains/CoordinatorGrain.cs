@@ -17,6 +17,9 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     /// <summary>A measured phase shorter than this is mostly start-up, and the record says so.</summary>
     public const double SteadyStateSeconds = 0.2;
 
+    /// <summary>Cancelled by <see cref="Cancel"/>: the client gave up on this coordinator's run.</summary>
+    private readonly CancellationTokenSource _cancelled = new();
+
     public async Task Admit(RunSpec spec)
     {
         await AdmitAsync(spec);
@@ -26,7 +29,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     public async Task<RunResult> Run(RunSpec spec)
     {
         (spec, var workload, var engine, var costs, var machine) = await AdmitAsync(spec);
-        var run = await engine.RunAsync(spec);
+        var run = await engine.RunAsync(spec, _cancelled.Token);
 
         if (run.Outcome != Outcomes.Completed)
         {
@@ -127,7 +130,13 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         var (engine, machine) = await AdmitLoadAsync(model, spec);
 
         // The engine reads the silo through this grain object directly, not through a grain call to itself.
-        return Telemetry.ProcessMeshMetrics.Record(await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this));
+        return Telemetry.ProcessMeshMetrics.Record(await engine.RunLoadAsync(spec with { Path = LoadPaths.Hosted }, workers, machine, this, _cancelled.Token));
+    }
+
+    public Task Cancel()
+    {
+        _cancelled.Cancel();
+        return Task.CompletedTask;
     }
 
     public Task<SiloAddress> Home() => Task.FromResult(here.SiloAddress);

@@ -18,12 +18,17 @@ public interface IModelEngine
     /// </summary>
     Task<Refusal?> RefuseAsync(RunSpec spec) => Task.FromResult<Refusal?>(null);
 
-    /// <summary>Runs one measured repetition of a resolved, admitted spec.</summary>
-    Task<EngineRun> RunAsync(RunSpec spec);
+    /// <summary>
+    /// Runs one measured repetition of a resolved, admitted spec. <paramref name="cancelled"/> is cancelled when the
+    /// client gives up on the run (<see cref="ICoordinatorGrain.Cancel"/>): the engine stops its workers as at its
+    /// time limit and ends the run <c>lost</c>, or throws.
+    /// </summary>
+    Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled);
 
     /// <summary>
     /// Runs an admitted load test: <paramref name="workers"/> callers or threads against the spec's population,
-    /// reading heap and CPU from <paramref name="silo"/>.
+    /// reading heap and CPU from <paramref name="silo"/>; the process model's drive stops at <paramref name="cancelled"/>
+    /// (the client gave up on it), the threads of a thread or gil load at the end of their drives.
     /// </summary>
-    Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo);
+    Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo, CancellationToken cancelled);
 }

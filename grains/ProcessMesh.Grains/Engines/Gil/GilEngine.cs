@@ -12,9 +12,9 @@ internal sealed class GilEngine(ILocalSiloDetails silo) : IModelEngine
 {
     public string Model => Models.Gil;
 
-    public Task<EngineRun> RunAsync(RunSpec spec) =>
-        new SharedMemoryPool(spec, new InterpreterLock(spec.SwitchIntervalMs), silo.SiloAddress.Endpoint.ToString()).RunAsync();
+    public Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled) =>
+        new SharedMemoryPool(spec, new InterpreterLock(spec.SwitchIntervalMs), silo.SiloAddress.Endpoint.ToString()).RunAsync(cancelled);
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator) =>
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator, CancellationToken cancelled) =>
         new SharedMemoryLoad(spec, workers, new InterpreterLock(RunSpec.DefaultSwitchIntervalMs)).RunAsync(Model, machine);
 }

@@ -21,7 +21,7 @@ internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here,
                 RefusedSetting.Model,
                 $"hybrid does not run {spec.Workload}: it does not split into independent shares (hybrid runs {string.Join(", ", WorkloadCatalog.All.Where(w => w.Splits).Select(w => w.Name.Name))})"));
 
-    public async Task<EngineRun> RunAsync(RunSpec spec)
+    public async Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled)
     {
         if (await RefuseAsync(spec) is { } refusal)
         {
@@ -37,7 +37,7 @@ internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here,
         {
             var share = spec with { Workers = (int)WorkSplit.Share(spec.Workers, pools, p), Work = WorkSplit.Share(spec.Work, pools, p) };
             return grains.GetGrain<IHybridPoolGrain>($"{silos[p].ToParsableString()}|{runId}")
-                .Run(share, WorkSplit.Start(spec.Work, pools, p));
+                .Run(share, WorkSplit.Start(spec.Work, pools, p), cancelled);
         }));
         var (wall, _) = clock.Stop();
 
@@ -70,6 +70,6 @@ internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here,
             perPool.Sum(p => p.Memory.ResolutionPerWorker * p.Workers) / workers);
     }
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo, CancellationToken cancelled) =>
         throw new RunRefusedException(RefusedSetting.Model, "hybrid runs workloads, not load tests (load tests run process, thread and gil populations)");
 }

@@ -16,7 +16,7 @@ internal sealed class OsEngine(ILocalSiloDetails silo) : IModelEngine
 
     public Task<Refusal?> RefuseAsync(RunSpec spec) => OsAdmission.CheckAsync(spec);
 
-    public async Task<EngineRun> RunAsync(RunSpec spec)
+    public async Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled)
     {
         if (await RefuseAsync(spec) is { } refusal)
         {
@@ -24,9 +24,9 @@ internal sealed class OsEngine(ILocalSiloDetails silo) : IModelEngine
         }
 
         // Off the grain's scheduler: the run blocks threads on its links and waits on processes.
-        return await Task.Run(() => new OsMesh(spec with { Ipc = spec.Ipc ?? Emulation.OsIpcs[0] }, silo.SiloAddress.Endpoint.ToString()).RunAsync());
+        return await Task.Run(() => new OsMesh(spec with { Ipc = spec.Ipc ?? Emulation.OsIpcs[0] }, silo.SiloAddress.Endpoint.ToString()).RunAsync(cancelled));
     }
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator) =>
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator, CancellationToken cancelled) =>
         throw new RunRefusedException(RefusedSetting.Model, "os runs workloads, not load tests (load tests run process, thread and gil populations)");
 }

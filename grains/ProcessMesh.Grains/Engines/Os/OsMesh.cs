@@ -24,7 +24,7 @@ internal sealed class OsMesh(RunSpec spec, string silo)
     private readonly string _workload = spec.Workload.Name;
     private readonly List<MeshProcess> _workers = [];
 
-    public async Task<EngineRun> RunAsync()
+    public async Task<EngineRun> RunAsync(CancellationToken cancelled = default)
     {
         var directory = Directory.CreateTempSubdirectory("pm-os-").FullName;
         var workers = _workers;
@@ -33,7 +33,8 @@ internal sealed class OsMesh(RunSpec spec, string silo)
         try
         {
             // Starting: outside the measured phase, with a limit of its own.
-            using var starting = new CancellationTokenSource(TimeSpan.FromSeconds(60 + spec.Workers));
+            using var starting = CancellationTokenSource.CreateLinkedTokenSource(cancelled);
+            starting.CancelAfter(TimeSpan.FromSeconds(60 + spec.Workers));
             var startClock = Stopwatch.StartNew();
             if (_workload == "cpu")
             {
@@ -59,7 +60,11 @@ internal sealed class OsMesh(RunSpec spec, string silo)
             }
             catch (Exception e) when (e is WorkerLostException or OperationCanceledException)
             {
-                return Lost(e is WorkerLostException ? $"{e.Message}, while the workers were starting" : $"the worker processes did not start within {(60 + spec.Workers):0} s", [], 0, startClock.Elapsed.TotalSeconds, default);
+                return Lost(
+                    e is WorkerLostException ? $"{e.Message}, while the workers were starting"
+                    : cancelled.IsCancellationRequested ? $"{GivenUp.Reason}, while the workers were starting"
+                    : $"the worker processes did not start within {(60 + spec.Workers):0} s",
+                    [], 0, startClock.Elapsed.TotalSeconds, default);
             }
 
             var startSeconds = startClock.Elapsed.TotalSeconds;
@@ -68,7 +73,8 @@ internal sealed class OsMesh(RunSpec spec, string silo)
 
             // The measured phase.
             var sink = new RunSink();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancelled);
+            limit.CancelAfter(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
             var reports = workers.Select(w => ReportAsync(w)).ToArray();
             var clock = PhaseClock.Start();
             foreach (var worker in workers)
@@ -80,7 +86,7 @@ internal sealed class OsMesh(RunSpec spec, string silo)
                 ? Enumerable.Range(0, spec.Workers).Select(i => Task.Factory.StartNew(() => Lane(lanes[i], i, sink, limit.Token), TaskCreationOptions.LongRunning)).ToArray()
                 : null;
             var phase = cpuLanes is null ? (Task)Task.WhenAll(reports) : Task.WhenAll(cpuLanes);
-            var failure = await FirstFailureAsync(phase, reports, limit.Token);
+            var failure = await FirstFailureAsync(phase, reports, limit.Token, cancelled);
             var (wall, _) = clock.Stop();
             if (failure is null && cpuLanes is not null)
             {
@@ -203,7 +209,7 @@ internal sealed class OsMesh(RunSpec spec, string silo)
     /// Waits for the phase; returns null when it completed, else the first thing that ended it early: a worker
     /// process that ended without a report, a worker that reported a failure, a lane that failed, or the limit.
     /// </summary>
-    private async Task<string?> FirstFailureAsync(Task phase, Task<MeshReport?>[] reports, CancellationToken limit)
+    private async Task<string?> FirstFailureAsync(Task phase, Task<MeshReport?>[] reports, CancellationToken limit, CancellationToken cancelled)
     {
         var pending = new List<Task>(reports) { phase };
         var timeout = Task.Delay(Timeout.Infinite, limit);
@@ -218,7 +224,7 @@ internal sealed class OsMesh(RunSpec spec, string silo)
 
             if (next == timeout)
             {
-                return $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped";
+                return cancelled.IsCancellationRequested ? GivenUp.Reason : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped";
             }
 
             pending.Remove(next);

@@ -29,7 +29,39 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
 
     public string Model => Models.Process;
 
-    public async Task<EngineRun> RunAsync(RunSpec spec)
+    /// <summary>How long a run whose start lost a silo waits for membership to drop it before it starts again.</summary>
+    private static readonly TimeSpan _departureLimit = TimeSpan.FromSeconds(20);
+
+    public async Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled)
+    {
+        var before = await ActiveSilosAsync();
+        var (first, startLost) = await RunOnceAsync(spec, cancelled);
+        if (!startLost || !WorkloadCatalog.Get(spec.Workload).Recovers || cancelled.IsCancellationRequested)
+        {
+            return first;
+        }
+
+        // A silo lost while the workers started: nothing was measured yet, and a workload that redoes lost work
+        // starts the run again, once, on the survivors, as soon as membership no longer lists the lost silo.
+        var departure = System.Diagnostics.Stopwatch.StartNew();
+        while ((await ActiveSilosAsync()).Length >= before.Length && departure.Elapsed < _departureLimit && !cancelled.IsCancellationRequested)
+        {
+            await Task.Delay(_watchInterval, CancellationToken.None);
+        }
+
+        var survivors = (await ActiveSilosAsync()).Length;
+        var (again, _) = await RunOnceAsync(spec, cancelled);
+        var restarted = $"{first.Failure}; the run started again on the {survivors} surviving silo{(survivors == 1 ? "" : "s")}";
+        return again with
+        {
+            Outcome = again.Outcome == Outcomes.Completed ? Outcomes.Recovered : again.Outcome,
+            Failure = again.Failure is null ? restarted : $"{restarted}, then {again.Failure}",
+            StartSeconds = first.StartSeconds + again.StartSeconds,
+        };
+    }
+
+    /// <summary>One attempt at the run; <c>StartLost</c> when a silo was lost while its workers started (nothing measured).</summary>
+    private async Task<(EngineRun Run, bool StartLost)> RunOnceAsync(RunSpec spec, CancellationToken cancelled)
     {
         var workload = WorkloadCatalog.Get(spec.Workload);
         var runId = Guid.NewGuid().ToString("N");
@@ -49,7 +81,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             {
                 await Task.WhenAll(silos.Select(s => OpenAsync(s, runId, acrossSilos: silos.Length > 1)));
                 var starting = PhaseClock.Start();
-                await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)));
+                await ForEachAsync(workers, async (w, i) => homes[i] = await w.Start(new ProcessSetup(runId, i, spec)), cancelled);
                 startSeconds = starting.Stop().WallSeconds;
                 var names = silos.Union(homes).Select(s => s.Endpoint.ToString()).Distinct().ToArray();
                 var ranks = homes.Select(h => (short)Array.IndexOf(names, h.Endpoint.ToString())).ToArray();
@@ -58,17 +90,23 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             }
             catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
             {
-                // A silo lost while the workers start ends the run as lost, as a loss in the measured phase does.
-                return new EngineRun
+                // A silo lost while the workers start ends the attempt: the caller starts the run again when the
+                // workload can, or it ends lost, as a loss in the measured phase does.
+                return (new EngineRun
                 {
                     Outcome = Outcomes.Lost,
                     Failure = $"{await LostAsync(silos, e.Message)} left the cluster while the workers were starting",
                     Silos = await CollectAsync(runId),
-                };
+                }, true);
+            }
+            catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+            {
+                return (new EngineRun { Outcome = Outcomes.Lost, Failure = $"{GivenUp.Reason} while the workers were starting", Silos = await CollectAsync(runId) }, false);
             }
 
             var sink = sinks.For(runId);
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancelled);
+            stop.CancelAfter(TimeSpan.FromSeconds(spec.TimeLimitSeconds));
             var run = new ProcessRun(grains, workload, spec, runId, sink, stop.Token, homes, here.SiloAddress);
             var clock = PhaseClock.Start();
             var phase = workload.RunProcessesAsync(run);
@@ -93,7 +131,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                 failure = stop.IsCancellationRequested
                     ? lostSilo is not null
                         ? $"silo {lostSilo} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
-                        : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
+                        : cancelled.IsCancellationRequested ? GivenUp.Reason : $"the run passed its time limit of {spec.TimeLimitSeconds:0.#} s and was stopped"
                     : e is SiloUnavailableException or OrleansMessageRejectionException
                         ? $"{await LostAsync(homes, e.Message)} left the cluster during the run, and {spec.Workload} workers cannot redo their share elsewhere"
                         : $"{e.GetType().Name}: {e.Message.Split('\n')[0]}";
@@ -103,7 +141,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
             var (wall, _) = clock.Stop();
             await stop.CancelAsync();
             var reports = await CollectAsync(runId);
-            return new EngineRun
+            return (new EngineRun
             {
                 WallSeconds = wall,
                 CpuSeconds = reports.Sum(r => r.CpuSeconds),
@@ -114,7 +152,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
                 Failure = failure,
                 StartSeconds = startSeconds,
                 RunId = runId,
-            };
+            }, false);
         }
         finally
         {
@@ -123,8 +161,8 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
         }
     }
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo) =>
-        new Load.LoadDriver(grains, spec with { Concurrency = workers }, silo, machine, membership).RunAsync();
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo, CancellationToken cancelled) =>
+        new Load.LoadDriver(grains, spec with { Concurrency = workers }, silo, machine, membership).RunAsync(cancelled);
 
     /// <summary>
     /// Reads membership every second until the phase ends. When a silo that holds workers leaves, a workload
@@ -238,9 +276,9 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
         }
     }
 
-    private static Task ForEachAsync(IProcessWorker[] workers, Func<IProcessWorker, int, Task> action) =>
+    private static Task ForEachAsync(IProcessWorker[] workers, Func<IProcessWorker, int, Task> action, CancellationToken cancelled = default) =>
         Parallel.ForEachAsync(
             Enumerable.Range(0, workers.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, TaskScheduler = TaskScheduler.Current },
+            new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, TaskScheduler = TaskScheduler.Current, CancellationToken = cancelled },
             async (i, _) => await action(workers[i], i));
 }

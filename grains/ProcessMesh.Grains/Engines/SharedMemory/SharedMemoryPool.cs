@@ -11,12 +11,16 @@ namespace ProcessMesh.Grains.Engines.SharedMemory;
 /// </summary>
 public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil, string silo, long firstUnit = 0)
 {
-    /// <summary>Runs the workload on the pool's threads; the task completes when every thread has finished.</summary>
-    public Task<EngineRun> RunAsync() => DedicatedThread.Run("processmesh-pool", Run);
+    /// <summary>
+    /// Runs the workload on the pool's threads; the task completes when every thread has finished, or when they have
+    /// stopped at the time limit or at <paramref name="cancelled"/> (the client gave up on the run).
+    /// </summary>
+    public Task<EngineRun> RunAsync(CancellationToken cancelled = default) => DedicatedThread.Run("processmesh-pool", () => Run(cancelled));
 
-    private EngineRun Run()
+    private EngineRun Run(CancellationToken cancelled)
     {
         using var cancel = new CancellationTokenSource();
+        using var givenUp = cancelled.Register(cancel.Cancel);
         var sink = new RunSink();
         var workload = WorkloadCatalog.Get(spec.Workload).SharedMemory(new SharedMemoryRun(spec, gil, sink, cancel.Token, firstUnit));
         var before = MemoryReading.Take();
@@ -28,6 +32,11 @@ public sealed class SharedMemoryPool(RunSpec spec, IInterpreterLock gil, string 
         if (gang.Failure is { } failure)
         {
             throw new InvalidOperationException($"a {spec.Model} worker failed: {failure.Message}", failure);
+        }
+
+        if (gang.Cancelled && cancelled.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(GivenUp.Reason, cancelled);
         }
 
         if (gang.Cancelled)

@@ -12,9 +12,9 @@ internal sealed class ThreadEngine(ILocalSiloDetails silo) : IModelEngine
 {
     public string Model => Models.Thread;
 
-    public Task<EngineRun> RunAsync(RunSpec spec) =>
-        new SharedMemoryPool(spec, NoInterpreterLock.Instance, silo.SiloAddress.Endpoint.ToString()).RunAsync();
+    public Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled) =>
+        new SharedMemoryPool(spec, NoInterpreterLock.Instance, silo.SiloAddress.Endpoint.ToString()).RunAsync(cancelled);
 
-    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator) =>
+    public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator, CancellationToken cancelled) =>
         new SharedMemoryLoad(spec, workers, NoInterpreterLock.Instance).RunAsync(Model, machine);
 }

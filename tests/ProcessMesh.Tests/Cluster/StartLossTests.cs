@@ -1,0 +1,87 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Process;
+
+namespace ProcessMesh.Tests.Cluster;
+
+/// <summary>
+/// A silo lost while a run's workers start, on two in-process silos: the silo that is not the coordinator's holds
+/// its workers' Start calls (a grain call filter) until the test has killed it, so the loss falls in the start and
+/// nowhere else. A cpu run (its workers redo lost work) starts again on the survivor and says so.
+/// </summary>
+[Collection(MultiSiloCollection.Name)]
+public sealed class StartLossTests
+{
+    private static readonly TimeSpan _deadline = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_silo_lost_while_the_workers_start_is_recovered_from_on_the_survivor()
+    {
+        await using var cluster = await ClusterFixture.DeployAsync(silos: 2, silo =>
+        {
+            silo.AddIncomingGrainCallFilter<HeldStarts>();
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+            });
+        });
+        var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+        var home = await coordinator.Home();
+        var victim = cluster.Silos.First(s => !s.SiloAddress.Equals(home));
+        HeldStarts.Hold(victim.SiloAddress);
+        try
+        {
+            var run = coordinator.Run(new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 4, Work = 40_000, Granularity = 1_000, Placement = Placements.Spread });
+            await HeldStarts.Reached.WaitAsync(_deadline);
+            await cluster.KillSiloAsync(victim);
+            var result = await run.WaitAsync(_deadline);
+
+            Assert.True(result.Outcome == Outcomes.Recovered, $"the run ended {result.Outcome}: {result.Failure}");
+            Assert.True(result.Correct, $"expected {result.Expected}, got {result.Actual}");
+            Assert.Contains($"silo {victim.SiloAddress.Endpoint} left the cluster while the workers were starting; the run started again on the 1 surviving silo", result.Failure, StringComparison.Ordinal);
+            Assert.Equal(1, result.Silos);
+        }
+        finally
+        {
+            HeldStarts.Release();
+        }
+    }
+
+    /// <summary>Holds every worker's Start on one silo until released (or until that silo dies with it).</summary>
+    private sealed class HeldStarts(ILocalSiloDetails silo) : IIncomingGrainCallFilter
+    {
+        private static SiloAddress? _on;
+        private static TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private static TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes once a Start is held.</summary>
+        public static Task Reached => _reached.Task;
+
+        public static void Hold(SiloAddress on)
+        {
+            _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            _on = on;
+        }
+
+        public static void Release()
+        {
+            _on = null;
+            _released.TrySetResult();
+        }
+
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.Name == nameof(IProcessWorker.Start) && silo.SiloAddress.Equals(_on))
+            {
+                _reached.TrySetResult();
+                await _released.Task;
+            }
+
+            await context.Invoke();
+        }
+    }
+}
