@@ -33,7 +33,7 @@ internal static class ClusterCommand
               processmesh cluster --redis 127.0.0.1:6379
               processmesh cluster --gateway 127.0.0.1:30000 --format json
               processmesh cluster
-              processmesh cluster catalog   (the models and workloads the cluster runs)
+              processmesh cluster catalog
             """);
         command.Options.Add(all);
         common.AddTo(command, withOutFile: false);
