@@ -33,6 +33,36 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     /// </summary>
     public Task<SiloAddress[]> SilosAsync(CancellationToken cancellationToken) => Watch.BoundedAsync(c => c.Silos(), cancellationToken);
 
+    /// <summary>How long the catalog may take to answer: one call to a stateless grain on the nearest silo.</summary>
+    public static readonly TimeSpan CatalogBound = TimeSpan.FromSeconds(30);
+
+    private ClusterCatalog? _catalog;
+
+    /// <summary>
+    /// What the cluster runs (<see cref="ICatalogGrain"/>): its models with their traits, its workloads with their
+    /// defaults. Asked once per connection; the CLI's option checks, defaults and labels read it, not code of its own.
+    /// </summary>
+    public async Task<ClusterCatalog> CatalogAsync(CancellationToken cancellationToken)
+    {
+        if (_catalog is not null)
+        {
+            return _catalog;
+        }
+
+        try
+        {
+            return _catalog = await Grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).Get().WaitAsync(CatalogBound, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the cluster did not say within {CatalogBound.TotalSeconds:0} s what it runs (its catalog)");
+        }
+        catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
+        {
+            throw new ClusterLostException(await Watch.GatewaysLostAsync());
+        }
+    }
+
     /// <summary>How long admission may take: a first emulated run calibrates the silo's machine first (seconds to a minute).</summary>
     public static readonly TimeSpan AdmitBound = TimeSpan.FromMinutes(3);
 

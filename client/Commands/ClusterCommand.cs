@@ -33,9 +33,11 @@ internal static class ClusterCommand
               processmesh cluster --redis 127.0.0.1:6379
               processmesh cluster --gateway 127.0.0.1:30000 --format json
               processmesh cluster
+              processmesh cluster catalog
             """);
         command.Options.Add(all);
         common.AddTo(command, withOutFile: false);
+        command.Subcommands.Add(CatalogCommand.Create());
         command.SetAction(async (parse, cancellationToken) =>
         {
             var access = common.Access(parse);

@@ -12,7 +12,7 @@ internal static class CompareCommand
         var shared = new SharedOptions();
         var models = OptionParsing.Defaulted(new Option<string[]>("--models")
         {
-            Description = "Models to compare, comma-separated.",
+            Description = $"Models to compare, comma-separated: any of {string.Join(", ", BuiltIn.Models)} (the cluster lists what it runs: processmesh cluster catalog).",
             HelpName = "M1,M2",
             CustomParser = r => OptionParsing.Items(r, "--models").Select(m => OptionParsing.ParseModel(r, "--models", m)).OfType<string>().Distinct().ToArray(),
         }, [.. Models.All], string.Join(",", Models.All));
@@ -39,11 +39,15 @@ internal static class CompareCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var asked = parse.GetValue(workers)!;
-            var withBaseline = Speedup.WhyNone(parse.GetValue(shared.Workload).ToString().ToLowerInvariant()) is null;
-            var counts = (withBaseline ? asked.Append(1) : asked).Distinct().Order().ToList();
-            var specs = counts.SelectMany(w => parse.GetValue(models)!.Select(m => shared.Spec(parse, m, w))).ToList();
+            var modelNames = parse.GetValue(models)!;
             return Execution.MeasureAsync(
-                parse, shared, "--workers", specs,
+                parse, shared, "--models", "--workers", modelNames,
+                catalog =>
+                {
+                    var withBaseline = Speedup.WhyNone(catalog.Workload(parse.GetValue(shared.Workload).Name)) is null;
+                    var counts = (withBaseline ? asked.Append(1) : asked).Distinct().Order().ToList();
+                    return [.. counts.SelectMany(w => modelNames.Select(m => shared.Spec(parse, m, w)))];
+                },
                 results => [.. results.Select(r => r.Workers == 1 && !asked.Contains(1) ? r with { Baseline = true } : r)],
                 withIsolation: true, cancellationToken);
         });

@@ -18,34 +18,35 @@ internal static class Execution
     public const int Unreachable = 3;
 
     /// <summary>
-    /// Measures <paramref name="specs"/> and prints the results that <paramref name="keep"/> selects. With
-    /// <paramref name="withIsolation"/>, also measures the hand-off in both models and derives the cost of isolation.
+    /// Measures the specs <paramref name="plan"/> makes from the cluster's catalog, and prints the results that
+    /// <paramref name="keep"/> selects. The models (<paramref name="modelOption"/>) and the workload asked for are
+    /// checked against what the cluster runs before anything runs. With <paramref name="withIsolation"/>, also
+    /// measures the hand-off in both models and derives the cost of isolation.
     /// </summary>
     public static Task<int> MeasureAsync(
         ParseResult parse,
         SharedOptions options,
+        string modelOption,
         string workersOption,
-        IReadOnlyList<RunSpec> specs,
+        IReadOnlyList<string> models,
+        Func<ClusterCatalog, IReadOnlyList<RunSpec>> plan,
         Func<IReadOnlyList<RunResult>, IReadOnlyList<RunResult>> keep,
         bool withIsolation,
         CancellationToken cancellationToken)
     {
-        if (options.Emulation.Check(parse, [.. specs.Select(s => s.Model).Distinct()]) is { } emulation)
+        if (options.Emulation.Check(parse, [.. models.Distinct()]) is { } emulation)
         {
             return Task.FromResult(Fail(emulation, BadInput));
-        }
-
-        foreach (var spec in specs)
-        {
-            if (SharedOptions.Check(spec, workersOption) is { } problem)
-            {
-                return Task.FromResult(Fail(problem, BadInput));
-            }
         }
 
         var experiment = options.Experiment(parse);
         return WithClusterAsync(parse, options.Common, async connection =>
         {
+            var catalog = await connection.CatalogAsync(cancellationToken);
+            CatalogCheck.Require(CatalogCheck.Models(catalog, modelOption, models) ?? CatalogCheck.Workload(catalog, "--workload", parse.GetValue(options.Workload).Name ?? ""));
+            var specs = plan(catalog);
+            CatalogCheck.Require(CatalogCheck.Specs(catalog, specs, modelOption, workersOption));
+
             // Every spec admitted by the cluster before the first run starts: a request that cannot fit is refused
             // whole, not after its baseline has run.
             foreach (var spec in specs.Distinct())
@@ -61,7 +62,7 @@ internal static class Execution
             var calibration = handOff.Count > 0
                 ? await CompareCalibration.GetAsync(connection, parse.GetValue(options.Common.CalibrationFile), parse.GetValue(options.Common.Quiet), cancellationToken)
                 : null;
-            var runner = new ExperimentRunner(connection.Grains, experiment, connection.Watch);
+            var runner = new ExperimentRunner(connection.Grains, catalog, experiment, connection.Watch);
             var measured = await ProgressReporter.RunAsync(
                 $"{specs[0].Workload.ToString().ToLowerInvariant()} on {connection.Description}",
                 parse.GetValue(options.Common.Quiet),
@@ -152,6 +153,10 @@ internal static class Execution
             try
             {
                 return await work(connection);
+            }
+            catch (BadInputException e)
+            {
+                return Fail(e.Message, BadInput);
             }
             catch (ArgumentException e)
             {

@@ -91,17 +91,32 @@ internal static class OptionParsing
         return match;
     }
 
-    /// <summary>An option whose value is a model name.</summary>
+    /// <summary>
+    /// An option whose value is a model name. Which names there are is the cluster's to say (its catalog, checked
+    /// once the CLI is connected, <see cref="CatalogCheck"/>); here a name is only read: trimmed, in lower case.
+    /// </summary>
     public static string? ParseModel(ArgumentResult r, string optionName, string text)
     {
         var model = text.Trim().ToLowerInvariant();
-        if (Models.Known.Contains(model))
+        if (model.Length > 0)
         {
             return model;
         }
 
-        r.AddError($"{optionName}: unknown model '{text}' (choose {string.Join(", ", Models.Known)})");
+        r.AddError($"{optionName}: a model needs a name (the cluster lists its models: processmesh cluster catalog)");
         return null;
+    }
+
+    /// <summary>An option whose value is a workload name, checked against the cluster's catalog once connected (<see cref="CatalogCheck"/>).</summary>
+    public static string Name(ArgumentResult r, string optionName)
+    {
+        var name = r.Tokens.Single().Value.Trim().ToLowerInvariant();
+        if (name.Length == 0)
+        {
+            r.AddError($"{optionName}: a workload needs a name (the cluster lists its workloads: processmesh cluster catalog)");
+        }
+
+        return name;
     }
 
     /// <summary>

@@ -12,11 +12,11 @@ internal static class RunCommand
         var shared = new SharedOptions();
         var model = OptionParsing.Defaulted(new Option<string>("--model", "-m")
         {
-            Description = "The concurrency model.",
-            HelpName = string.Join('|', Models.Known),
+            Description = $"The concurrency model: {string.Join(", ", BuiltIn.Models)} (the cluster lists what it runs: processmesh cluster catalog).",
+            HelpName = "NAME",
             CustomParser = r => OptionParsing.ParseModel(r, "--model", r.Tokens.Single().Value) ?? Models.Process,
         }, Models.Process, Models.Process);
-        model.CompletionSources.Add([.. Models.Known]);
+        model.CompletionSources.Add([.. BuiltIn.Models]);
         var workers = OptionParsing.Defaulted(new Option<int>("--workers", "-w")
         {
             Description = "Workers: processes (grains) or threads.",
@@ -43,10 +43,17 @@ internal static class RunCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var spec = shared.Spec(parse, parse.GetValue(model)!, parse.GetValue(workers));
-            // Speedup needs a one-worker run, except where there is no speedup (pingpong, ring).
-            var withBaseline = spec.Workers > 1 && !parse.GetValue(noBaseline) && Speedup.WhyNone(spec.Workload.ToString().ToLowerInvariant()) is null;
-            RunSpec[] specs = withBaseline ? [spec with { Workers = 1 }, spec] : [spec];
-            return Execution.MeasureAsync(parse, shared, "--workers", specs, results => results.Any(r => r.Workers == spec.Workers) ? results.Where(r => r.Workers == spec.Workers).ToList() : results, withIsolation: false, cancellationToken);
+            return Execution.MeasureAsync(
+                parse, shared, "--model", "--workers", [spec.Model],
+                catalog =>
+                {
+                    // Speedup needs a one-worker run, except where there is no speedup (pingpong, ring).
+                    var withBaseline = spec.Workers > 1 && !parse.GetValue(noBaseline) && Speedup.WhyNone(catalog.Workload(spec.Workload.Name)) is null;
+                    return withBaseline ? [spec with { Workers = 1 }, spec] : [spec];
+                },
+                results => results.Any(r => r.Workers == spec.Workers) ? results.Where(r => r.Workers == spec.Workers).ToList() : results,
+                withIsolation: false,
+                cancellationToken);
         });
         return command;
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Cli.Commands;
 
@@ -18,9 +17,9 @@ internal sealed class SharedOptions
 
     public Option<Workload> Workload { get; } = OptionParsing.Defaulted(new Option<Workload>("--workload")
     {
-        Description = $"What to run: {string.Join(", ", WorkloadCatalog.Names)}.",
+        Description = $"What to run: {string.Join(", ", BuiltIn.Workloads)} (the cluster lists what it runs: processmesh cluster catalog).",
         HelpName = "NAME",
-        CustomParser = r => new Workload(OptionParsing.OneOf(r, "--workload", WorkloadCatalog.Names)),
+        CustomParser = r => new Workload(OptionParsing.Name(r, "--workload")),
     }, Contracts.Workload.Cpu, "cpu");
 
     public Option<long> Work { get; } = new("--work")
@@ -133,15 +132,4 @@ internal sealed class SharedOptions
 
     /// <summary>The repetition the user asked for.</summary>
     public Experiment Experiment(ParseResult parse) => new(parse.GetValue(Repeats), parse.GetValue(Warmup));
-
-    /// <summary>
-    /// Checks a spec's worker count against its model's bounds, before the cluster is reached. Everything else a run
-    /// can be refused for (a workload's own limits, the memory it needs, what the model runs) is the cluster's to say
-    /// (<see cref="ICoordinatorGrain.Admit"/>), asked for every spec before the first run starts. Null when it is fine.
-    /// </summary>
-    public static string? Check(RunSpec spec, string workersOption)
-    {
-        var max = RunSpec.MaxWorkers(spec.Model);
-        return spec.Workers < 1 || spec.Workers > max ? $"{workersOption}: {spec.Model} takes 1 to {max:N0} workers (got {spec.Workers:N0})" : null;
-    }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using ProcessMesh.Cli.Output;
 using ProcessMesh.Cli.Running;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Cli.Commands;
 
@@ -16,9 +15,9 @@ internal static class SweepCommand
         var common = new CommonOptions();
         var workload = OptionParsing.Defaulted(new Option<string>("--workload")
         {
-            Description = $"load: a population of grains under closed-loop load; or one of the workloads: {string.Join(", ", WorkloadCatalog.Names)}.",
+            Description = $"load: a population of grains under closed-loop load; or one of the workloads: {string.Join(", ", BuiltIn.Workloads)} (the cluster lists what it runs: processmesh cluster catalog).",
             HelpName = "load|NAME",
-            CustomParser = r => OptionParsing.OneOf(r, "--workload", [Load, .. WorkloadCatalog.Names]),
+            CustomParser = r => OptionParsing.Name(r, "--workload"),
         }, Load, Load);
         var grains = ListOption("--grains", "load: population sizes.", [1, 10, 100, 1_000, 10_000, 100_000], RunSpec.MaxProcessWorkers);
         var workers = ListOption("--workers", "load: closed-loop callers (process) or threads (thread models); workloads: workers. Default: 8 for load, 1,2,4 for a workload.", null, RunSpec.MaxProcessWorkers);
@@ -37,7 +36,7 @@ internal static class SweepCommand
         }, [0], "0");
         var models = OptionParsing.Defaulted(new Option<string[]>("--models")
         {
-            Description = "Models, comma-separated.",
+            Description = $"Models, comma-separated: any of {string.Join(", ", BuiltIn.Models)} (the cluster lists what it runs: processmesh cluster catalog).",
             HelpName = "M1,M2",
             CustomParser = r => OptionParsing.Items(r, "--models").Select(m => OptionParsing.ParseModel(r, "--models", m)).OfType<string>().Distinct().ToArray(),
         }, [.. Models.All], string.Join(",", Models.All));
@@ -139,24 +138,25 @@ internal static class SweepCommand
                 }
             }
 
-            // Thread models cannot have more threads than the limit; a too-large point is refused up front.
-            foreach (var p in points)
-            {
-                var spec = p.Run ?? new RunSpec { Model = p.Model, Workers = p.Workers };
-                if (SharedOptions.Check(spec, "--workers") is { } problem)
-                {
-                    return Task.FromResult(Execution.Fail(problem, Execution.BadInput));
-                }
-            }
-
-            // Points sorted so each model's population grows: the knee shows as the sweep goes.
-            points = [.. points.OrderBy(p => Models.All.ToList().IndexOf(p.Model)).ThenBy(p => p.Workers).ThenBy(p => p.Load?.Grains ?? 0)];
             return Execution.WithClusterAsync(parse, common, async connection =>
             {
+                // Models and workload as the cluster runs them; thread models cannot have more threads than their
+                // bound: a too-large point is refused up front.
+                var catalog = await connection.CatalogAsync(cancellationToken);
+                CatalogCheck.Require(CatalogCheck.Models(catalog, "--models", parse.GetValue(models)!) ?? CatalogCheck.Workload(catalog, "--workload", parse.GetValue(workload)!, Load));
+                foreach (var p in points)
+                {
+                    CatalogCheck.Require(CatalogCheck.Workers(catalog.Model(p.Model)!, p.Run ?? new RunSpec { Model = p.Model, Workers = p.Workers }, "--workers"));
+                }
+
+                // Points sorted so each model's population grows: the knee shows as the sweep goes.
+                points = [.. points
+                    .Select(p => p with { LoadWorkers = catalog.Model(p.Model)!.LoadWorkers })
+                    .OrderBy(p => catalog.ModelNames.ToList().IndexOf(p.Model)).ThenBy(p => p.Workers).ThenBy(p => p.Load?.Grains ?? 0)];
                 var measured = await ProgressReporter.RunAsync(
                     $"sweep of {points.Count} points on {connection.Description}",
                     parse.GetValue(common.Quiet),
-                    p => new SweepRunner(connection.Grains, experiment, connection.Watch, parse.GetValue(onLoss) == "stop").RunAsync(points, p, cancellationToken));
+                    p => new SweepRunner(connection.Grains, catalog, experiment, connection.Watch, parse.GetValue(onLoss) == "stop").RunAsync(points, p, cancellationToken));
                 string[] failures = [.. measured.Failures, .. Threshold.Breaches(parse.GetValue(thresholds) ?? [], measured.Results), .. Interruption.Line(measured.Interrupted, measured.Results.Count)];
                 var report = new Report(measured.Results, null, failures.Length > 0 ? failures : null, Heap: measured.Heap);
                 if (parse.GetValue(outDir) is { } dir)

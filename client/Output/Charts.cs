@@ -128,7 +128,7 @@ internal static class Charts
         var name = r.Sync is null || r.Workload == "load" ? r.Model : $"{r.Model}, sync={r.Sync}";
         if (includeWorkers && all.Select(a => a.Concurrency).Distinct().Count() > 1)
         {
-            name += $", {r.Concurrency} {(Models.IsSingleSilo(r.Model) ? "threads" : "callers")}";
+            name += $", {r.Concurrency} {TableColumns.LoadWorkers(r)}";
         }
 
         if (all.Select(a => a.PayloadBytesPerMessage).Distinct().Count() > 1)

@@ -92,8 +92,11 @@ internal static class TableColumns
     /// <summary>Who drove a load: N callers (process grains) or N threads (thread models), or an open loop's rate.</summary>
     private static FittedCell DrivenBy(RunResult r) =>
         r.LoadMode == "open" ? "open loop"
-        : r.Concurrency is { } c ? $"{c} {(Models.IsSingleSilo(r.Model) ? "threads" : "callers")}"
+        : r.Concurrency is { } c ? $"{c} {LoadWorkers(r)}"
         : "";
+
+    /// <summary>What drove a load record's calls, as the record says (<see cref="RunResult.WorkersAre"/>): threads, or calling grains.</summary>
+    public static string LoadWorkers(RunResult r) => r.WorkersAre == "threads" ? "threads" : "callers";
 
     private static FittedCell Answer(RunResult r) =>
         r.Correct ? new FittedCell("correct", "green")

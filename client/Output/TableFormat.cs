@@ -136,7 +136,7 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
             yield return "(baseline): a one-worker run made only as the reference for speedup.";
         }
 
-        foreach (var why in runs.Select(r => Speedup.WhyNone(r.Workload)).OfType<string>().Distinct())
+        foreach (var why in runs.Select(Speedup.WhyNone).OfType<string>().Distinct())
         {
             yield return why;
         }

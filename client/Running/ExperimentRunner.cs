@@ -2,7 +2,6 @@ using System.Diagnostics;
 using ProcessMesh.Cli.Cluster;
 using ProcessMesh.Cli.Output;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Cli.Running;
 
@@ -12,9 +11,10 @@ namespace ProcessMesh.Cli.Running;
 /// survivors when the workload can redo its work, or reported <c>lost</c>; a lost way into the cluster ends the
 /// batch with what completed; no call outlives its run's time limit plus <see cref="CoordinatorWatch.Grace"/>.
 /// </summary>
-internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experiment, CoordinatorWatch? watch = null)
+internal sealed class ExperimentRunner(IGrainFactory grains, ClusterCatalog catalog, Experiment experiment, CoordinatorWatch? watch = null)
 {
     private readonly CoordinatorWatch _watch = watch ?? new CoordinatorWatch(grains, null);
+    private readonly Dictionary<RunSpec, ResolvedSpec> _resolved = [];
     private MachineInfo? _machine;
     private string _step = "";
 
@@ -30,7 +30,7 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
     public async Task<Measured> RunAllAsync(IReadOnlyList<RunSpec> specs, ProgressReporter progress, CancellationToken cancellationToken, int extraFrom = int.MaxValue)
     {
         var cores = (await MachineAsync(cancellationToken)).Cores;
-        var estimator = new RunEstimator(specs, experiment, cores);
+        var estimator = new RunEstimator(await ResolveAsync(specs, cancellationToken), experiment, cores);
         progress.Remaining = estimator.Remaining;
         var results = new List<RunResult>();
         var extra = new List<RunResult>();
@@ -101,7 +101,11 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
     public async Task<RunResult> MeasureAsync(RunSpec spec, ProgressReporter progress, CancellationToken cancellationToken, RunEstimator? estimator = null, int index = 0)
     {
         var label = Label(spec);
-        var workload = WorkloadCatalog.Get(spec.Workload);
+        var workload = catalog.Workload(spec.Workload.Name) ?? throw new RunRefusedException(RefusedSetting.Workload, $"this cluster has no workload '{spec.Workload}'");
+        await ResolveAsync([spec], cancellationToken);
+        var resolved = _resolved[spec];
+        var placed = catalog.Model(spec.Model)?.Placed ?? false;
+        RunResult Lost(string failure, MachineInfo machine, IReadOnlySet<SiloAddress>? survivors) => LostRecord(spec, resolved, workload, placed, failure, machine, survivors);
         var limit = TimeSpan.FromSeconds(spec.TimeLimitSeconds);
         var machine = await MachineAsync(cancellationToken);
         async Task<RunResult> OnceAsync(string step)
@@ -125,11 +129,11 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
                             Failure = result.Failure is null ? again : $"{again}; then {result.Failure}",
                         };
                     case CallEnd.TimedOut:
-                        return Lost(spec, $"{step}: {call.Reason}", machine, null);
+                        return Lost($"{step}: {call.Reason}", machine, null);
                     case CallEnd.SiloLost:
                         // The engine ends a run that loses a silo with a record of its own; a failure it passed on
                         // instead is lost all the same, and not run again.
-                        return Lost(spec, $"{call.Reason} during {step}", machine, null) with { Notes = ["the coordinator gave no record: nothing of this run was measured"] };
+                        return Lost($"{call.Reason} during {step}", machine, null) with { Notes = ["the coordinator gave no record: nothing of this run was measured"] };
                     default:
                         // Lost coordinator or lost connection: does the cluster still answer (the Orleans client moves
                         // to another gateway by itself)?
@@ -137,7 +141,7 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
                         if (survivors is null)
                         {
                             var why = call.End == CallEnd.ConnectionLost ? call.Reason : $"{call.Reason}; {await _watch.GatewaysLostAsync()}";
-                            throw new RunLostException(why!, Lost(spec, $"{step}: {why}", machine, new HashSet<SiloAddress>()));
+                            throw new RunLostException(why!, Lost($"{step}: {why}", machine, new HashSet<SiloAddress>()));
                         }
 
                         if (call.End == CallEnd.ConnectionLost)
@@ -157,7 +161,7 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
                             continue;
                         }
 
-                        return Lost(spec, $"{call.Reason} during {step}; {(attempt > 1 ? "it was lost again on the survivors" : $"{spec.Workload} runs are not started again")}", machine, survivors);
+                        return Lost($"{call.Reason} during {step}; {(attempt > 1 ? "it was lost again on the survivors" : $"{spec.Workload} runs are not started again")}", machine, survivors);
                 }
             }
         }
@@ -191,33 +195,51 @@ internal sealed class ExperimentRunner(IGrainFactory grains, Experiment experime
 
     /// <summary>The record of a run whose coordinator was lost or never answered: nothing of it was measured.</summary>
     /// <param name="spec">The run.</param>
+    /// <param name="resolved">The run with its workload's defaults, and its expected answer, as the cluster resolved it.</param>
+    /// <param name="workload">Its workload, as the cluster's catalog describes it.</param>
+    /// <param name="placed">Whether its model's workers are placed by <c>--placement</c>.</param>
     /// <param name="failure">What was lost and where, in one line.</param>
     /// <param name="machine">The cluster as the batch found it.</param>
     /// <param name="survivors">The silos still active (the machine line counts them), or null when that is not known.</param>
-    private static RunResult Lost(RunSpec spec, string failure, MachineInfo machine, IReadOnlySet<SiloAddress>? survivors)
+    private static RunResult LostRecord(RunSpec spec, ResolvedSpec resolved, WorkloadInfo workload, bool placed, string failure, MachineInfo machine, IReadOnlySet<SiloAddress>? survivors)
     {
         var alive = survivors?.Select(s => s.Endpoint.ToString()).ToHashSet();
         var silos = alive?.Count ?? machine.Silos;
-        var workload = WorkloadCatalog.Get(spec.Workload);
-        var resolved = workload.Resolve(spec);
         return new RunResult
         {
             Model = spec.Model,
             Workload = spec.Workload.Name,
             Workers = spec.Workers,
             Silos = silos,
-            Work = resolved.Work,
-            Granularity = resolved.Granularity,
-            Placement = spec.Model == Models.Process ? spec.Placement : null,
+            Work = resolved.Spec.Work,
+            Granularity = resolved.Spec.Granularity,
+            Placement = placed ? spec.Placement : null,
             SpeedupApplies = workload.HasSpeedup,
             Machine = machine with { Silos = silos, SiloMachines = [.. machine.SiloMachines.Where(m => alive is null || alive.Contains(m.Silo))] },
-            Expected = workload.Expected(resolved).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Expected = resolved.Expected,
             Correct = false,
             Outcome = Outcomes.Lost,
-            LostWork = resolved.Work,
+            LostWork = resolved.Spec.Work,
             Failure = failure,
             Notes = ["the coordinator's figures were lost with it: nothing of this run was measured"],
         };
+    }
+
+    /// <summary>
+    /// <paramref name="specs"/> with their workloads' defaults and expected answers, as the cluster resolves them
+    /// (<see cref="ICatalogGrain.Resolve"/>): asked once per spec, before its runs, so a record of a lost run can
+    /// still say what it was.
+    /// </summary>
+    public async Task<IReadOnlyList<RunSpec>> ResolveAsync(IReadOnlyList<RunSpec> specs, CancellationToken cancellationToken)
+    {
+        var missing = specs.Distinct().Where(s => !_resolved.ContainsKey(s)).ToArray();
+        var answers = await Task.WhenAll(missing.Select(s => grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).Resolve(s).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken)));
+        foreach (var (spec, answer) in missing.Zip(answers))
+        {
+            _resolved[spec] = answer;
+        }
+
+        return [.. specs.Select(s => _resolved[s].Spec)];
     }
 
     private async Task<MachineInfo> MachineAsync(CancellationToken cancellationToken) =>

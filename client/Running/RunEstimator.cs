@@ -1,12 +1,12 @@
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Cli.Running;
 
 /// <summary>
 /// How long the runs still to come will take, learned from the runs already made: a spec that has run takes what
 /// its own runs took; one that has not is scaled from the nearest one that has (same model first), by its work
-/// over the parallelism its workload can use. Before anything has run it cannot say.
+/// over the parallelism its workload can use. Before anything has run it cannot say. The specs are resolved (their
+/// workloads' defaults filled in by the cluster, <see cref="ICatalogGrain.Resolve"/>), so their work is known.
 /// </summary>
 internal sealed class RunEstimator(IReadOnlyList<RunSpec> specs, Experiment experiment, int cores)
 {
@@ -78,7 +78,7 @@ internal sealed class RunEstimator(IReadOnlyList<RunSpec> specs, Experiment expe
             return TimeSpan.FromTicks((long)runs.Average(t => t.Ticks));
         }
 
-        var target = WorkloadCatalog.Resolve(specs[index]);
+        var target = specs[index];
         var nearest = Enumerable.Range(0, specs.Count)
             .Where(j => _measured[j].Count > 0)
             .OrderBy(j => specs[j].Model == target.Model ? 0 : 1)
@@ -91,7 +91,7 @@ internal sealed class RunEstimator(IReadOnlyList<RunSpec> specs, Experiment expe
             return null;
         }
 
-        var known = WorkloadCatalog.Resolve(specs[n]);
+        var known = specs[n];
         var scale = (double)target.Work / Math.Max(1, known.Work) * Parallelism(known) / Parallelism(target);
         return Predict(n) * scale;
     }

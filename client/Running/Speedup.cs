@@ -1,5 +1,4 @@
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Cli.Running;
 
@@ -9,13 +8,17 @@ namespace ProcessMesh.Cli.Running;
 /// </summary>
 internal static class Speedup
 {
-    /// <summary>Why a workload has no speedup, or null when it has one.</summary>
-    public static string? WhyNone(string workload) => workload switch
+    /// <summary>Why a workload (as the cluster's catalog describes it) has no speedup, or null when it has one.</summary>
+    public static string? WhyNone(WorkloadInfo? workload) => workload is null ? null : WhyNone(workload.Name, workload.HasSpeedup);
+
+    /// <summary>Why the workload of a record has no speedup, or null when it has one: the record says (<see cref="RunResult.SpeedupApplies"/>).</summary>
+    public static string? WhyNone(RunResult run) => WhyNone(run.Workload, run.SpeedupApplies);
+
+    private static string? WhyNone(string workload, bool hasSpeedup) => hasSpeedup ? null : workload switch
     {
         "pingpong" => "no speedup for pingpong: with one worker it is a self-ping, a different experiment; compare throughput.",
         "ring" => "no speedup for ring: the token is serial by design, so one worker is not a reference; compare throughput.",
-        _ when WorkloadCatalog.Find(workload) is { HasSpeedup: false } => $"no speedup for {workload}: one worker is a different experiment; compare throughput.",
-        _ => null,
+        _ => $"no speedup for {workload}: one worker is a different experiment; compare throughput.",
     };
 
     /// <summary>Each result with its speedup and efficiency against the one-worker result of the same model and sizes.</summary>
@@ -24,7 +27,7 @@ internal static class Speedup
         var list = results.ToList();
         return [.. list.Select(r =>
         {
-            var baseline = WhyNone(r.Workload) is null ? list.FirstOrDefault(b => b.Workers == 1 && SameExperiment(b, r)) : null;
+            var baseline = WhyNone(r) is null ? list.FirstOrDefault(b => b.Workers == 1 && SameExperiment(b, r)) : null;
             if (baseline is null || baseline.Throughput <= 0)
             {
                 return r;

@@ -7,8 +7,11 @@ namespace ProcessMesh.Cli.Running;
 /// <summary>One point of a sweep: a load test (with grains) or a workload run (without), for one model.</summary>
 internal sealed record SweepPoint(string Model, int Workers, LoadSpec? Load, RunSpec? Run)
 {
+    /// <summary>What the model's workers are when they drive load (<see cref="ModelTraits.LoadWorkers"/>): threads or callers.</summary>
+    public string LoadWorkers { get; init; } = "callers";
+
     public string Label => Load is { } l
-        ? $"{Model} {l.Grains:N0} grains, {Workers} {(Models.IsSingleSilo(Model) ? "threads" : "callers")}, {Bytes.Format(l.PayloadBytes)} payload"
+        ? $"{Model} {l.Grains:N0} grains, {Workers} {LoadWorkers}, {Bytes.Format(l.PayloadBytes)} payload"
         : $"{Model} {Run!.Workload.ToString().ToLowerInvariant()} ×{Workers}, {Bytes.Format(Run.PayloadBytes)} payload, granularity {(Run.Granularity == 0 ? "default" : Run.Granularity)}";
 }
 
@@ -19,9 +22,10 @@ internal sealed record SweepPoint(string Model, int Workers, LoadSpec? Load, Run
 /// </summary>
 /// A point whose run is lost (a silo it needed left) is kept with its outcome, and the sweep goes on or stops as
 /// <paramref name="stopOnLoss"/> says; an interruption or a lost cluster stops it with what completed.
-internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment, CoordinatorWatch? watch = null, bool stopOnLoss = false)
+internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, Experiment experiment, CoordinatorWatch? watch = null, bool stopOnLoss = false)
 {
     private readonly CoordinatorWatch _watch = watch ?? new CoordinatorWatch(grains, null);
+    private readonly ExperimentRunner _runner = new(grains, catalog, experiment, watch);
     private ICoordinatorGrain _heap = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
 
     /// <summary>Runs every point in order.</summary>
@@ -29,7 +33,7 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment, C
     {
         var cores = (await _watch.BoundedAsync(c => c.Describe(), cancellationToken)).Cores;
         var runs = points.Where(p => p.Run is not null).Select(p => p.Run!).ToList();
-        var estimator = new RunEstimator(runs, experiment, cores);
+        var estimator = new RunEstimator(await _runner.ResolveAsync(runs, cancellationToken), experiment, cores);
         var next = 0;
         progress.Remaining = () =>
         {
@@ -79,7 +83,7 @@ internal sealed class SweepRunner(IGrainFactory grains, Experiment experiment, C
                 }
                 else
                 {
-                    result = await new ExperimentRunner(grains, experiment, _watch).MeasureAsync(point.Run!, progress, cancellationToken, estimator, runs.IndexOf(point.Run!));
+                    result = await _runner.MeasureAsync(point.Run!, progress, cancellationToken, estimator, runs.IndexOf(point.Run!));
                 }
 
                 long? after;

@@ -90,14 +90,14 @@ internal static class ScenarioCommand
                 return Task.FromResult(Execution.Fail("--format: scenarios print as table or json (csv holds one record shape; use --out DIR for the records)", Execution.BadInput));
             }
 
-            return Execution.WithConnectionAsync(parse, common, connection =>
-                RunAsync(connection.Grains, connection.Description, scenarios, parse.GetValue(repeats), parse.GetValue(common.CalibrationFile), format, dir, parse.GetValue(common.Quiet), cancellationToken), cancellationToken);
+            return Execution.WithConnectionAsync(parse, common, async connection => await
+                RunAsync(connection.Grains, await connection.CatalogAsync(cancellationToken), connection.Description, scenarios, parse.GetValue(repeats), parse.GetValue(common.CalibrationFile), format, dir, parse.GetValue(common.Quiet), cancellationToken), cancellationToken);
         });
         return command;
     }
 
     /// <summary>Runs the scenarios in order, printing each as it finishes (tables) or all at the end (JSON).</summary>
-    private static async Task<int> RunAsync(IGrainFactory grains, string cluster, IReadOnlyList<IScenario> scenarios, int repeats, Calibration? calibration, OutputFormat format, DirectoryInfo? dir, bool quiet, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(IGrainFactory grains, ClusterCatalog catalog, string cluster, IReadOnlyList<IScenario> scenarios, int repeats, Calibration? calibration, OutputFormat format, DirectoryInfo? dir, bool quiet, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var loadBefore = ScenarioDocument.LoadAverage();
@@ -108,7 +108,7 @@ internal static class ScenarioCommand
             await Console.Error.WriteLineAsync($"processmesh: {absent}");
         }
 
-        var context = new ScenarioContext(grains, machine, cluster, repeats, python, calibration);
+        var context = new ScenarioContext(grains, catalog, machine, cluster, repeats, python, calibration);
         var results = new List<ScenarioResult>();
         var failed = 0;
         for (var i = 0; i < scenarios.Count; i++)

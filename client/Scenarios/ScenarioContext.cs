@@ -18,7 +18,7 @@ internal enum Sizing
 }
 
 /// <summary>What a scenario runs with: the cluster, the machine, the repeats, progress, CPython when present, and the calibration named.</summary>
-internal sealed class ScenarioContext(IGrainFactory grains, MachineInfo machine, string cluster, int repeats, PythonReference? python, Calibration? calibration = null)
+internal sealed class ScenarioContext(IGrainFactory grains, ClusterCatalog catalog, MachineInfo machine, string cluster, int repeats, PythonReference? python, Calibration? calibration = null)
 {
     /// <summary>The shortest measured phase a sized run may have: below it a run is mostly start-up and timer resolution, not steady state.</summary>
     public const double MinSeconds = 0.2;
@@ -31,6 +31,9 @@ internal sealed class ScenarioContext(IGrainFactory grains, MachineInfo machine,
 
     /// <summary>Calls grains in the cluster.</summary>
     public IGrainFactory Grains { get; } = grains;
+
+    /// <summary>What the cluster runs: its models' traits and its workloads' defaults.</summary>
+    public ClusterCatalog Catalog { get; } = catalog;
 
     /// <summary>The coordinator's silo and the cluster around it.</summary>
     public MachineInfo Machine { get; } = machine;
@@ -52,13 +55,13 @@ internal sealed class ScenarioContext(IGrainFactory grains, MachineInfo machine,
 
     /// <summary>Measures one spec through a coordinator grain: one warm-up, then the repeats, summarised by their median and range.</summary>
     public Task<RunResult> MeasureAsync(RunSpec spec, CancellationToken cancellationToken) =>
-        new ExperimentRunner(Grains, new Experiment(Repeats, 1)).MeasureAsync(With(spec), Progress, cancellationToken);
+        new ExperimentRunner(Grains, Catalog, new Experiment(Repeats, 1)).MeasureAsync(With(spec), Progress, cancellationToken);
 
     /// <summary><paramref name="spec"/> with the calibration named on the command line, when one was.</summary>
     private RunSpec With(RunSpec spec) => Calibration is null ? spec : spec with { Calibration = Calibration };
 
-    private static string Label(RunSpec spec) =>
-        $"{spec.Model}{(spec.Model == Models.Process && spec.Emulate != Emulation.Grain ? $" as {spec.Emulate}" : "")}{(spec.Native ? " native" : "")}{(Models.IsSingleSilo(spec.Model) && spec.Workload == Workload.Counter ? $" ({spec.Sync.ToString().ToLowerInvariant()})" : "")} " +
+    private string Label(RunSpec spec) =>
+        $"{spec.Model}{(spec.Model == Models.Process && spec.Emulate != Emulation.Grain ? $" as {spec.Emulate}" : "")}{(spec.Native ? " native" : "")}{(Catalog.Model(spec.Model) is { SingleSilo: true } && spec.Workload == Workload.Counter ? $" ({spec.Sync.ToString().ToLowerInvariant()})" : "")} " +
         $"{spec.Workload.ToString().ToLowerInvariant()} ×{spec.Workers}{(spec.PayloadBytes > 0 ? $", {Bytes.Format(spec.PayloadBytes)}" : "")}";
 
     /// <summary>

@@ -18,10 +18,11 @@ public static class Admission
     /// <summary>
     /// The memory a run will need, bytes (saturating rather than overflowing); with <paramref name="costs"/>, each
     /// process worker also holds its emulated process's footprint: what a real deployment needs, held or modelled.
+    /// <paramref name="threads"/>: the model's workers are threads (<see cref="ModelTraits.Threads"/>), each costing its stack.
     /// </summary>
-    public static double EstimateBytes(RunSpec spec, CostModel? costs = null)
+    public static double EstimateBytes(RunSpec spec, bool threads, CostModel? costs = null)
     {
-        var perWorker = Models.UsesThreads(spec.Model) ? ThreadOverheadBytes : ProcessOverheadBytes + (double)spec.MemoryBytes + (costs?.FootprintBytesFor(spec.Workers) ?? 0);
+        var perWorker = threads ? ThreadOverheadBytes : ProcessOverheadBytes + (double)spec.MemoryBytes + (costs?.FootprintBytesFor(spec.Workers) ?? 0);
         return spec.Workers * perWorker;
     }
 
@@ -38,12 +39,12 @@ public static class Admission
     /// <summary>
     /// Null when the run fits in <paramref name="availableBytes"/>, else why not. An emulated process
     /// (<paramref name="costs"/>) holds its footprint and is refused when it cannot; a modelled footprint is not
-    /// allocated, so it is never refused for it.
+    /// allocated, so it is never refused for it. <paramref name="threads"/>: the model's workers are threads.
     /// </summary>
-    public static Refusal? Check(RunSpec spec, long availableBytes, CostModel? costs = null)
+    public static Refusal? Check(RunSpec spec, bool threads, long availableBytes, CostModel? costs = null)
     {
         var held = costs is not null && spec.Footprint != Emulation.Modelled ? costs : null;
-        var need = EstimateBytes(spec, held);
+        var need = EstimateBytes(spec, threads, held);
         var usable = availableBytes * UsableFraction;
         if (need <= usable)
         {

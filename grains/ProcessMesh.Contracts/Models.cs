@@ -1,6 +1,10 @@
 namespace ProcessMesh.Contracts;
 
-/// <summary>The concurrency models a cluster runs. Each has one engine in the grains project.</summary>
+/// <summary>
+/// The names of the built-in concurrency models, for code that asks for one of them by name. What a model is
+/// (single silo, threads, messages, placement, the workloads it runs) belongs to its engine, in a folder of its own
+/// under the grains project's Engines/; a cluster lists its models with their traits through <see cref="ICatalogGrain"/>.
+/// </summary>
 public static class Models
 {
     /// <summary>Isolated processes: grains with private memory that talk only by message.</summary>
@@ -26,19 +30,4 @@ public static class Models
 
     /// <summary>The classic three, compared by default, in the order reports list them.</summary>
     public static IReadOnlyList<string> All { get; } = [Process, Thread, Gil];
-
-    /// <summary>Every model a cluster runs: the classic three, <see cref="Hybrid"/> and <see cref="Os"/>.</summary>
-    public static IReadOnlyList<string> Known { get; } = [Process, Thread, Gil, Hybrid, Os];
-
-    /// <summary>
-    /// Whether the model's workers all live in one silo (shared memory cannot span machines; real OS processes
-    /// are started by the silo that runs the engine, on its machine).
-    /// </summary>
-    public static bool IsSingleSilo(string model) => model is Thread or Gil or Os;
-
-    /// <summary>Whether the model's workers talk by message (so its record has a message ledger), not through shared memory.</summary>
-    public static bool SendsMessages(string model) => model is not (Thread or Gil);
-
-    /// <summary>Whether the model's workers are threads (each one an OS thread, with its stack).</summary>
-    public static bool UsesThreads(string model) => model is Thread or Gil or Hybrid;
 }

@@ -10,9 +10,6 @@ public sealed record RunSpec
     /// <summary>Largest worker count for the process model.</summary>
     public const int MaxProcessWorkers = 10_000_000;
 
-    /// <summary>Largest worker count for <paramref name="model"/>: a model whose workers share one silo holds threads or real processes, the others grains.</summary>
-    public static int MaxWorkers(string model) => Models.IsSingleSilo(model) ? MaxThreadWorkers : MaxProcessWorkers;
-
     /// <summary>The model name (see <see cref="Models"/>).</summary>
     [Id(0)] public string Model { get; init; } = Models.Process;
 

@@ -64,7 +64,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         if (modelled)
         {
             notes.Add($"footprint modelled, not allocated: memory per worker adds {Bytes.Format(footprint)} per {costs!.Profile} process; " +
-                      $"a real deployment of {spec.Workers:N0} would need about {Bytes.Format(Admission.EstimateBytes(spec, costs))}; " +
+                      $"a real deployment of {spec.Workers:N0} would need about {Bytes.Format(Admission.EstimateBytes(spec, engine.Traits.Threads, costs))}; " +
                       $"start modelled too: {spec.Workers:N0} × {startCpu / 1000:0.#} ms of CPU over {machine.ClusterCores} cores added to startSeconds");
         }
 
@@ -76,8 +76,8 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             Silos = machine.Silos,
             Work = spec.Work,
             Granularity = spec.Granularity,
-            Sync = Models.UsesThreads(spec.Model) ? spec.Sync.ToString().ToLowerInvariant() : null,
-            Placement = spec.Model == Models.Process ? spec.Placement : null,
+            Sync = engine.Traits.Threads ? spec.Sync.ToString().ToLowerInvariant() : null,
+            Placement = engine.Traits.Placed ? spec.Placement : null,
             WallSeconds = run.WallSeconds,
             WallSecondsMin = run.WallSeconds,
             WallSecondsMax = run.WallSeconds,
@@ -92,8 +92,8 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             CpuSeconds = run.CpuSeconds,
             CpuUtilisation = run.WallSeconds > 0 ? run.CpuSeconds / (run.WallSeconds * machine.ClusterCores) : 0,
             Latency = LatencyRecorder.Merge(run.Silos.SelectMany(s => new[] { s.LocalLatency, s.CrossSiloLatency })).Summarize(),
-            CrossSiloMessages = Models.IsSingleSilo(spec.Model) ? null : crossSilo,
-            LocalMessages = Models.IsSingleSilo(spec.Model) ? null : run.Silos.Sum(s => s.Messages) - crossSilo,
+            CrossSiloMessages = engine.Traits.SingleSilo ? null : crossSilo,
+            LocalMessages = engine.Traits.SingleSilo ? null : run.Silos.Sum(s => s.Messages) - crossSilo,
             CrossSiloLatency = crossSilo > 0 ? LatencyRecorder.Merge(run.Silos.Select(s => s.CrossSiloLatency)).Summarize() : null,
             LocalLatency = crossSilo > 0 ? LatencyRecorder.Merge(run.Silos.Select(s => s.LocalLatency)).Summarize() : null,
             Correct = run.Outcome != Outcomes.Lost && run.Answer == expected,
@@ -106,11 +106,11 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
             Notes = notes,
             PerSilo = run.Silos.Select(s => new SiloFigures { Silo = s.Silo, Workers = s.Workers, Messages = s.Messages, HeapBytes = s.HeapBytes, CpuSeconds = s.CpuSeconds }).ToArray(),
             // Every call is either answered or, if it never was (its silo was lost, or the run ended first), failed.
-            Ledger = !Models.SendsMessages(spec.Model) ? null : new MessageLedger { Sent = ledger.Sent, Delivered = ledger.Delivered, Failed = ledger.Sent - ledger.Delivered },
+            Ledger = !engine.Traits.SendsMessages ? null : new MessageLedger { Sent = ledger.Sent, Delivered = ledger.Delivered, Failed = ledger.Sent - ledger.Delivered },
             Outcome = run.Outcome,
             Failure = run.Failure,
             LostWork = run.Outcome == Outcomes.Lost ? Math.Max(0, spec.Work - unitsDone) : 0,
-            Emulate = spec.Model == Models.Process ? spec.Emulate : null,
+            Emulate = engine.Traits.Emulates ? spec.Emulate : null,
             Ipc = costs?.Ipc ?? run.Ipc,
             Footprint = costs is null ? null : spec.Footprint,
             StartSeconds = run.StartSeconds + modelledStart,
@@ -154,7 +154,8 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
     /// </summary>
     private async Task<(RunSpec Spec, IWorkload Workload, IModelEngine Engine, CostModel? Costs, MachineInfo Machine)> AdmitAsync(RunSpec spec)
     {
-        var max = RunSpec.MaxWorkers(spec.Model);
+        var engine = Engine(spec.Model);
+        var max = engine.Traits.MaxWorkers;
         if (spec.Workers < 1 || spec.Workers > max)
         {
             throw new RunRefusedException(RefusedSetting.Workers, $"{spec.Model} takes 1 to {max:N0} workers (got {spec.Workers:N0})");
@@ -162,13 +163,12 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
 
         var workload = WorkloadCatalog.Get(spec.Workload);
         spec = workload.Resolve(spec);
-        var engine = Engine(spec.Model);
         if (workload.Check(spec) is { } problem)
         {
             throw problem.Exception();
         }
 
-        if (spec.Emulate != Emulation.Grain && spec.Model != Models.Process)
+        if (spec.Emulate != Emulation.Grain && !engine.Traits.Emulates)
         {
             throw new RunRefusedException(RefusedSetting.Model, $"only the process model emulates processes ({spec.Model} workers are threads)");
         }
@@ -181,7 +181,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         // An emulated process's costs, as this silo reads them (each worker reads its own silo's): for admission and the record.
         var costs = await processCosts.ForAsync(spec);
         var machine = await Describe();
-        if (Admission.Check(spec, machine.MemoryBytes, costs) is { } refusal)
+        if (Admission.Check(spec, engine.Traits.Threads, machine.MemoryBytes, costs) is { } refusal)
         {
             throw refusal.Exception();
         }
@@ -207,8 +207,8 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
         return (engine, machine);
     }
 
-    private IModelEngine Engine(string model) => engines.FirstOrDefault(e => e.Model == model)
-        ?? throw new RunRefusedException(RefusedSetting.Model, $"this cluster has no '{model}' model (it has {string.Join(", ", engines.Select(e => e.Model))})");
+    private IModelEngine Engine(string model) => engines.FirstOrDefault(e => e.Traits.Name == model)
+        ?? throw new RunRefusedException(RefusedSetting.Model, $"this cluster has no '{model}' model (it has {string.Join(", ", Catalog.CatalogGrain.Of(engines).ModelNames)})");
 
     public async Task<MachineInfo> Describe()
     {

@@ -64,6 +64,7 @@ public static class SiloHttp
         app.MapHealthChecks(SiloEndpoints.Live, new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks(SiloEndpoints.Startup, new HealthCheckOptions { Predicate = check => check.Tags.Contains(StartupTag) });
         app.MapHealthChecks(SiloEndpoints.Ready, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.UseZeroDurationHistogram();
         app.MapPrometheusScrapingEndpoint(SiloEndpoints.Metrics);
         if (settings.Dashboard)
         {

@@ -1,16 +1,22 @@
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Grains.Engines;
 
 /// <summary>
-/// One concurrency model. An engine lives in a folder of its own under Engines/ and is found by
-/// <see cref="EngineRegistration.AddProcessMeshEngines"/>: adding a model adds a folder and edits nothing else.
+/// One concurrency model. An engine lives in a folder of its own under Engines/, declares what its model is
+/// (<see cref="Traits"/>) and which workloads it runs (<see cref="Runs"/>), and is found by
+/// <see cref="EngineRegistration.AddProcessMeshEngines"/>; the cluster's catalog (<see cref="ICatalogGrain"/>) lists it
+/// to clients. Adding a model adds a folder and edits nothing else.
 /// </summary>
 public interface IModelEngine
 {
-    /// <summary>The model's name, as the CLI spells it.</summary>
-    string Model { get; }
+    /// <summary>What the model is: its name, whether it stays in one silo, uses threads, sends messages, is placed.</summary>
+    ModelTraits Traits { get; }
+
+    /// <summary>Whether the model runs <paramref name="workload"/> at all (a spec may still be refused by <see cref="RefuseAsync"/>).</summary>
+    bool Runs(IWorkload workload) => true;
 
     /// <summary>
     /// What this engine refuses of a resolved spec before anything runs (a workload it does not run, more of its

@@ -12,14 +12,24 @@ namespace ProcessMesh.Grains.Telemetry;
 /// <c>processmesh_latency_microseconds</c>, each tagged with the run's model and workload. The counters and gauges
 /// are observed at every scrape, so each is exported from the silo's first scrape on: at zero (a series with no
 /// tags) before any run, as a Prometheus counter exists before it counts, so alerts and dashboards can be set up
-/// first. The duration histogram is the exception: OpenTelemetry exports a histogram only once it has a measurement.
+/// first. OpenTelemetry exports a histogram only once it has a measurement, so the silo's /metrics adds the
+/// duration histogram at zero (<see cref="DurationSeries"/>, <see cref="DurationBuckets"/>) until its first run.
 /// </summary>
 public static class ProcessMeshMetrics
 {
     /// <summary>The meter's name: a metrics listener subscribes to it by this name.</summary>
     public const string MeterName = "ProcessMesh";
 
+    /// <summary>The duration histogram's name in Prometheus text (the instrument <c>processmesh.run.duration</c>, in seconds).</summary>
+    public const string DurationSeries = "processmesh_run_duration_seconds";
+
+    /// <summary>What the duration histogram measures: its HELP line.</summary>
+    public const string DurationHelp = "Wall time of each finished run's measured phase.";
+
     private static readonly KeyValuePair<string, object?>[] _untagged = [];
+
+    /// <summary>The duration histogram's bucket bounds, seconds (its <c>le</c> labels, with <c>+Inf</c>).</summary>
+    public static IReadOnlyList<double> DurationBuckets { get; } = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
     private static readonly Meter Meter = new(MeterName);
 
@@ -32,9 +42,9 @@ public static class ProcessMeshMetrics
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
         "processmesh.run.duration",
         "s",
-        "Wall time of each finished run's measured phase.",
+        DurationHelp,
         tags: null,
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600] });
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
 
     static ProcessMeshMetrics()
     {

@@ -48,7 +48,8 @@ public sealed class RefusalTests(ClusterFixture cluster)
             new() { Model = Models.Hybrid, Workload = Workload.PingPong, Workers = 2, Work = 200 },
         ];
 
-        var measured = await ProgressReporter.RunAsync("refusal", quiet: true, p => new ExperimentRunner(cluster.Client, new Experiment(1, 0)).RunAllAsync(specs, p, CancellationToken.None), TextWriter.Null);
+        var catalog = await cluster.Client.GetGrain<ICatalogGrain>(ICatalogGrain.Key).Get();
+        var measured = await ProgressReporter.RunAsync("refusal", quiet: true, p => new ExperimentRunner(cluster.Client, catalog, new Experiment(1, 0)).RunAllAsync(specs, p, CancellationToken.None), TextWriter.Null);
 
         Assert.Equal(Models.Process, Assert.Single(measured.Results).Model);
         Assert.Contains("hybrid", Assert.Single(measured.Failures), StringComparison.Ordinal);

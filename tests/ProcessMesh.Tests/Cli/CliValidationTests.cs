@@ -7,8 +7,6 @@ namespace ProcessMesh.Tests.Cli;
 public sealed class CliValidationTests
 {
     [Theory]
-    [InlineData("--model", "run", "--model", "fork")]
-    [InlineData("--workload", "run", "--workload", "nap")]
     [InlineData("--workers", "run", "--workers", "0")]
     [InlineData("--workers", "run", "--workers", "-3")]
     [InlineData("--workers", "run", "--workers", "ten")]
@@ -27,13 +25,11 @@ public sealed class CliValidationTests
     [InlineData("--workers", "compare", "--workers", "1,2,")]
     [InlineData("--grains", "sweep", "--grains", "10,,100")]
     [InlineData("--columns", "run", "--columns", "some")]
-    [InlineData("--models", "compare", "--models", "process,fiber")]
     [InlineData("--path", "load", "--path", "nowhere")]
     [InlineData("--grains", "load", "--grains", "0")]
     [InlineData("--duration", "load", "--duration", "soon")]
     [InlineData("--ramp", "load", "--ramp", "5s")]
     [InlineData("--rate", "load", "--rate", "-1")]
-    [InlineData("--workload", "sweep", "--workload", "nap")]
     [InlineData("--grains", "sweep", "--grains", "10,x")]
     [InlineData("--payload", "sweep", "--payload", "0,-1")]
     [InlineData("--time-limit", "run", "--time-limit", "0")]
@@ -75,7 +71,7 @@ public sealed class CliValidationTests
     [Fact]
     public void Too_many_threads_are_refused()
     {
-        var problem = SharedOptions.Check(new RunSpec { Model = Models.Thread, Workers = 5000 }, "--workers");
+        var problem = CatalogCheck.Workers(new ModelTraits { Name = Models.Thread, SingleSilo = true, Threads = true }, new RunSpec { Model = Models.Thread, Workers = 5000 }, "--workers");
         Assert.NotNull(problem);
         Assert.StartsWith("--workers", problem, StringComparison.Ordinal);
     }

@@ -38,7 +38,8 @@ public sealed class HelpAndProgressTests
     {
         // A cpu comparison on 2 cores whose runs take what perfect scaling to 2 cores would give (1 s at one worker),
         // with a first warm-up that also pays for JIT.
-        var specs = new[] { 1, 2, 4 }.SelectMany(w => new[] { Models.Process, Models.Thread }.Select(m => new RunSpec { Model = m, Workload = Workload.Cpu, Workers = w })).ToList();
+        // Resolved, as the cluster resolves them before the runs (ICatalogGrain.Resolve).
+        var specs = new[] { 1, 2, 4 }.SelectMany(w => new[] { Models.Process, Models.Thread }.Select(m => ProcessMesh.Grains.Workloads.WorkloadCatalog.Resolve(new RunSpec { Model = m, Workload = Workload.Cpu, Workers = w }))).ToList();
         var experiment = new Experiment(Repeats: 3, Warmup: 1);
         TimeSpan Takes(int spec, int run) => TimeSpan.FromSeconds((spec == 0 && run == 0 ? 2.0 : 1.0) / Math.Min(specs[spec].Workers, 2));
         var truth = Enumerable.Range(0, specs.Count).Sum(s => Enumerable.Range(0, experiment.Repeats + experiment.Warmup).Sum(r => Takes(s, r).TotalSeconds));

@@ -127,12 +127,12 @@ public sealed class CostModelTests
         var spec = new RunSpec { Model = Models.Process, Workers = 1_000, Emulate = "dotnet" };
         const long available = 8L << 30; // 8 GiB: 1,000 × 21 MB do not fit in 80 % of it
 
-        var refusal = Admission.Check(spec, available, costs);
+        var refusal = Admission.Check(spec, threads: false, available, costs);
         Assert.NotNull(refusal);
         Assert.Equal(RefusedSetting.Memory, refusal.Setting);
         Assert.Contains("dotnet", refusal.Reason, StringComparison.Ordinal);
-        Assert.Null(Admission.Check(spec, available)); // as a grain it fits
-        Assert.Null(Admission.Check(spec with { Footprint = Contracts.Emulation.Modelled }, available, costs));
-        Assert.True(Admission.EstimateBytes(spec, costs) >= 1_000 * 21_000_000.0);
+        Assert.Null(Admission.Check(spec, threads: false, available)); // as a grain it fits
+        Assert.Null(Admission.Check(spec with { Footprint = Contracts.Emulation.Modelled }, threads: false, available, costs));
+        Assert.True(Admission.EstimateBytes(spec, threads: false, costs) >= 1_000 * 21_000_000.0);
     }
 }

@@ -10,11 +10,18 @@ namespace ProcessMesh.Grains.Engines.Gil;
 /// </summary>
 internal sealed class GilEngine(ILocalSiloDetails silo) : IModelEngine
 {
-    public string Model => Models.Gil;
+    public ModelTraits Traits { get; } = new()
+    {
+        Name = Models.Gil,
+        Description = "a thread worker that must hold its pool's interpreter lock to compute, as CPython threads do",
+        SingleSilo = true,
+        Threads = true,
+        RunsLoad = true,
+    };
 
     public Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled) =>
         new SharedMemoryPool(spec, new InterpreterLock(spec.SwitchIntervalMs), silo.SiloAddress.Endpoint.ToString()).RunAsync(cancelled);
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator, CancellationToken cancelled) =>
-        new SharedMemoryLoad(spec, workers, new InterpreterLock(RunSpec.DefaultSwitchIntervalMs)).RunAsync(Model, machine);
+        new SharedMemoryLoad(spec, workers, new InterpreterLock(RunSpec.DefaultSwitchIntervalMs)).RunAsync(Traits.Name, machine);
 }

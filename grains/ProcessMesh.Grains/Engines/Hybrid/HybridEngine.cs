@@ -12,7 +12,15 @@ namespace ProcessMesh.Grains.Engines.Hybrid;
 /// </summary>
 internal sealed class HybridEngine(IGrainFactory grains, ILocalSiloDetails here, IClusterMembershipService membership) : IModelEngine
 {
-    public string Model => Models.Hybrid;
+    public ModelTraits Traits { get; } = new()
+    {
+        Name = Models.Hybrid,
+        Description = "a thread pool per silo, each on a share of the work: threads inside a pool, messages between pools (MPI + threads)",
+        Threads = true,
+        SendsMessages = true,
+    };
+
+    public bool Runs(IWorkload workload) => workload.Splits;
 
     public Task<Refusal?> RefuseAsync(RunSpec spec) => Task.FromResult(
         WorkloadCatalog.Get(spec.Workload).Splits

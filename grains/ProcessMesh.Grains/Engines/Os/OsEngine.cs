@@ -1,5 +1,7 @@
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Grains.Workloads;
+using ProcessMesh.Worker.Ipc;
 
 namespace ProcessMesh.Grains.Engines.Os;
 
@@ -12,7 +14,15 @@ namespace ProcessMesh.Grains.Engines.Os;
 /// </summary>
 internal sealed class OsEngine(ILocalSiloDetails silo) : IModelEngine
 {
-    public string Model => Models.Os;
+    public ModelTraits Traits { get; } = new()
+    {
+        Name = Models.Os,
+        Description = "a real OS process (ProcessMesh.Worker) started by the silo, talking over a real pipe, Unix socket or TCP loopback",
+        SingleSilo = true,
+        SendsMessages = true,
+    };
+
+    public bool Runs(IWorkload workload) => MeshProtocol.Workloads.Contains(workload.Name.Name);
 
     public Task<Refusal?> RefuseAsync(RunSpec spec) => OsAdmission.CheckAsync(spec);
 

@@ -27,7 +27,15 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
     /// </summary>
     private static readonly TimeSpan _cleanupLimit = TimeSpan.FromSeconds(5);
 
-    public string Model => Models.Process;
+    public ModelTraits Traits { get; } = new()
+    {
+        Name = Models.Process,
+        Description = "a grain with private memory, one turn at a time, that talks only by message: an isolated process",
+        SendsMessages = true,
+        Placed = true,
+        Emulates = true,
+        RunsLoad = true,
+    };
 
     /// <summary>How long a run whose start lost a silo waits for membership to drop it before it starts again.</summary>
     private static readonly TimeSpan _departureLimit = TimeSpan.FromSeconds(20);

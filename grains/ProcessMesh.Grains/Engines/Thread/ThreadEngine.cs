@@ -10,11 +10,18 @@ namespace ProcessMesh.Grains.Engines.Thread;
 /// </summary>
 internal sealed class ThreadEngine(ILocalSiloDetails silo) : IModelEngine
 {
-    public string Model => Models.Thread;
+    public ModelTraits Traits { get; } = new()
+    {
+        Name = Models.Thread,
+        Description = "a dedicated OS thread in one in-silo pool, sharing one memory region with the others",
+        SingleSilo = true,
+        Threads = true,
+        RunsLoad = true,
+    };
 
     public Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled) =>
         new SharedMemoryPool(spec, NoInterpreterLock.Instance, silo.SiloAddress.Endpoint.ToString()).RunAsync(cancelled);
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator, CancellationToken cancelled) =>
-        new SharedMemoryLoad(spec, workers, NoInterpreterLock.Instance).RunAsync(Model, machine);
+        new SharedMemoryLoad(spec, workers, NoInterpreterLock.Instance).RunAsync(Traits.Name, machine);
 }
