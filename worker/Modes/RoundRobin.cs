@@ -31,9 +31,9 @@ internal static class RoundRobin
             }
 
             var links = IpcBench.AcceptFrom(listener, started);
-            // JIT and page in every side: a second, so the peers' tiered JIT (on background threads, a while after they
-            // start) is done before their CPU is read, or it is counted as the messages' CPU.
-            Bounce(links, new byte[8], TimeSpan.FromSeconds(1), []);
+            // JIT and page in every side: as long as the phase (up to a second), so the peers' tiered JIT (on background
+            // threads, a while after they start) is mostly done before their CPU is read, or it counts as the messages'.
+            Bounce(links, new byte[8], TimeSpan.FromSeconds(Math.Min(1, seconds)), []);
             foreach (var size in sizes)
             {
                 var payload = new byte[size];

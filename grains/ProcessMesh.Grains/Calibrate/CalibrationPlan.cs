@@ -49,7 +49,7 @@ internal sealed record CalibrationPlan
         StartRepeats = 3,
         Crowds = [1],
         AllIpcs = false,
-        ContentionSeconds = 0.4,
+        ContentionSeconds = 0.25,
         ThreadStarts = 20,
         ParkedThreads = 100,
     };
