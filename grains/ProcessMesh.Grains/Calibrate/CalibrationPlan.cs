@@ -21,7 +21,8 @@ internal sealed record CalibrationPlan
 
     /// <summary>
     /// How many processes of a kind the contention step crowds together (<see cref="Contracts.ProcessContention"/>):
-    /// 16, or twice the cores on a machine with more than 8, so that there are always more than cores.
+    /// 16, or twice the cores on a machine with more than 8, so that there are always more than cores (the quick
+    /// calibration: 8, or twice the cores, so that a first compare starts half as many).
     /// </summary>
     public int ContentionProcesses { get; init; } = Math.Max(16, 2 * Environment.ProcessorCount);
 
@@ -49,6 +50,7 @@ internal sealed record CalibrationPlan
         StartRepeats = 3,
         Crowds = [1],
         AllIpcs = false,
+        ContentionProcesses = Math.Max(8, 2 * Environment.ProcessorCount),
         ContentionSeconds = 0.25,
         ThreadStarts = 20,
         ParkedThreads = 100,
