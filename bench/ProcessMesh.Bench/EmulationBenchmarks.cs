@@ -49,6 +49,14 @@ internal static class EmulationBenchmarks
             Console.WriteLine(
                 $"    a grain call here now costs {grain.OneWayMicros:0.0} µs one way, {grain.CpuMicros:0.0} µs CPU (each run probes again); each message pays on top: CPU on its path {paid.SenderMicros:0.0} + {paid.ReceiverMicros:0.0} µs, "
                 + $"beside it {paid.OverlappedMicros:0.0} µs, wait {paid.WaitMicros:0.0} µs; a start burns {startCpu / 1000:0.0} ms and waits {startWait / 1000:0.0} ms");
+            if (process.Contention is { } crowd)
+            {
+                var crowded = costs.WithGrainCall(grain.OneWayMicros, grain.CpuMicros).ForWorkers(16);
+                var paid16 = crowded.Paid(sizeof(long));
+                Console.WriteLine(
+                    $"    among {crowd.Processes} processes: woken one way {crowd.WokenOneWayMicros:0.0} µs ({crowd.WokenCpuMicros:0.0} µs CPU a message), {crowd.Processes / 2} pairs at once {crowd.PairsOneWayMicros:0.0} µs one way, {crowd.PairsCpuMicros:0.0} µs CPU a message; "
+                    + $"with 16 workers (crowded {crowded.Crowding:P0}) a message pays on top: CPU on its path {paid16.SenderMicros:0.0} + {paid16.ReceiverMicros:0.0} µs, beside it {paid16.OverlappedMicros:0.0} µs, wait {paid16.WaitMicros:0.0} µs");
+            }
         }
 
         var ok = true;

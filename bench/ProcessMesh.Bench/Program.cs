@@ -240,7 +240,14 @@ internal static class Program
         var calibration = await services.GetRequiredService<ProcessMesh.Grains.Calibrate.ICalibrationSource>().GetAsync(quick: false, CancellationToken.None);
         var zero = calibration with
         {
-            Processes = [.. calibration.Processes.Select(p => p with { StartMicros = 0, StartCpuMicros = 0, ResidentBytesPerExtra = 0, Crowds = [] })],
+            Processes =
+            [
+                .. calibration.Processes.Select(p => p with
+                {
+                    StartMicros = 0, StartCpuMicros = 0, ResidentBytesPerExtra = 0, Crowds = [],
+                    Contention = p.Contention is null ? null : p.Contention with { WokenOneWayMicros = 0, WokenCpuMicros = 0, PairsOneWayMicros = 0, PairsCpuMicros = 0 },
+                }),
+            ],
             Messages = [.. calibration.Messages.Select(m => m with { OneWayMicros = 0, SenderCpuMicros = 0, ReceiverCpuMicros = 0 })],
         };
         Console.WriteLine();

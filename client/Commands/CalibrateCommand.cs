@@ -16,7 +16,7 @@ internal static class CalibrateCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var quick = new Option<bool>("--quick") { Description = "Only what a first compare needs: start, idle memory, 8 B messages over a pipe (seconds, not a minute)." };
+        var quick = new Option<bool>("--quick") { Description = "Only what a first compare needs: start, idle memory, 8 B messages over a pipe, alone and in a crowd (seconds, not a minute)." };
         var again = new Option<bool>("--again") { Description = "Measure again even when the machine's calibration is cached, and cache the new one." };
         var outFile = new Option<FileInfo?>("--out")
         {
@@ -27,7 +27,8 @@ internal static class CalibrateCommand
             Measure what real OS processes and threads cost on this machine (or on each machine of the cluster
             named): a .NET worker process and CPython (when python3 is on PATH) — start, resident memory and Pss
             alone and with 8 and 64 running, messages over pipe, Unix socket and TCP (.NET) or multiprocessing's
-            Pipe and Queue (CPython) at 8 B to 1 MiB — and threads (start, parked memory, a hand-off). The result is
+            Pipe and Queue (CPython) at 8 B to 1 MiB, and among a crowd of 16 (a woken process, pairs at once) —
+            and threads (start, parked memory, a hand-off). The result is
             cached per machine (under $XDG_CACHE_HOME/processmesh or ~/.cache/processmesh) and reused until --again.
 
             Examples:

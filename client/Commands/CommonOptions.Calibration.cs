@@ -45,6 +45,12 @@ internal sealed partial class CommonOptions
             return null;
         }
 
+        if (calibration.Lacks() is { } lacks)
+        {
+            r.AddError($"--calibration: {path} lacks {lacks}, which this build needs (an older build wrote it; 'processmesh calibrate --again --out {path}' measures a new one)");
+            return null;
+        }
+
         return calibration;
     }
 }

@@ -25,6 +25,41 @@ public sealed record Calibration
     /// <summary>Whether this is the quick calibration (fewer sizes and repeats), as a first <c>compare</c> makes.</summary>
     [Id(5)] public bool Quick { get; init; }
 
+    /// <summary>
+    /// The format this build writes, and the oldest it emulates from: 2 added <c>formatVersion</c>, each process's
+    /// <c>startCpuMicros</c> and its <c>contention</c>. Files before versions read as 0.
+    /// </summary>
+    public const int CurrentFormat = 2;
+
+    /// <summary>
+    /// The calibration format of the build that measured it (<see cref="CurrentFormat"/> for this one); 0 in files
+    /// written before formats were numbered.
+    /// </summary>
+    [Id(6)] public int FormatVersion { get; init; }
+
+    /// <summary>
+    /// Null when this calibration has every figure this build's cost model reads; else the first one it lacks, named
+    /// as in the JSON (<c>processes[dotnet].startCpuMicros</c>), or the older format it is in. A calibration cached by
+    /// an older build is measured again; a <c>--calibration</c> file that lacks one is refused.
+    /// </summary>
+    public string? Lacks()
+    {
+        foreach (var process in Processes)
+        {
+            if (process.StartCpuMicros <= 0)
+            {
+                return $"processes[{process.Kind}].startCpuMicros";
+            }
+
+            if (process.Contention is not { Processes: > 0, WokenOneWayMicros: > 0, PairsCpuMicros: > 0 })
+            {
+                return $"processes[{process.Kind}].contention";
+            }
+        }
+
+        return FormatVersion < CurrentFormat ? $"formatVersion {CurrentFormat} (it has {FormatVersion})" : null;
+    }
+
     /// <summary>The process entry of <paramref name="kind"/>, or null when it was not measured.</summary>
     public ProcessCalibration? Process(string kind) => Processes.FirstOrDefault(p => p.Kind == kind);
 
@@ -92,6 +127,46 @@ public sealed record ProcessCalibration
     /// <c>/proc/PID/task/*/schedstat</c>); 0 when not measured (older calibrations).
     /// </summary>
     [Id(6)] public double StartCpuMicros { get; init; }
+
+    /// <summary>
+    /// What a message costs when more processes of this kind are awake than the machine has cores, or when it wakes a
+    /// process that slept while others ran (format 2; null in older files): see <see cref="ProcessContention"/>.
+    /// </summary>
+    [Id(7)] public ProcessContention? Contention { get; init; }
+}
+
+/// <summary>
+/// Messages among a crowd of real processes of one kind, over its first IPC (a pipe) at 8 B: what a quiet pair's
+/// figures (<see cref="MessageCalibration"/>) leave out, the context switch and cold caches each message pays when the
+/// process it wakes slept while others ran, or when more processes are runnable than there are cores.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("pm.ProcessContention")]
+public sealed record ProcessContention
+{
+    /// <summary>The IPC measured (<c>pipe</c>).</summary>
+    [Id(0)] public string Ipc { get; init; } = "";
+
+    /// <summary>Payload bytes per message.</summary>
+    [Id(1)] public int PayloadBytes { get; init; }
+
+    /// <summary>How many processes the crowd had (both measurements below).</summary>
+    [Id(2)] public int Processes { get; init; }
+
+    /// <summary>
+    /// One way to a process that slept while the crowd's others were served, microseconds: one process bounced a
+    /// message off each of the others in turn; the median round trip less a quiet pair's one way (the way back, to a
+    /// process that only waited for that one answer). A median, as a quiet pair's one way is.
+    /// </summary>
+    [Id(3)] public double WokenOneWayMicros { get; init; }
+
+    /// <summary>CPU both sides burn per message of that round robin (every process's CPU over the messages), microseconds.</summary>
+    [Id(4)] public double WokenCpuMicros { get; init; }
+
+    /// <summary>One way within a pair, mean, with <see cref="Processes"/>/2 pairs ping-ponging at once, microseconds.</summary>
+    [Id(5)] public double PairsOneWayMicros { get; init; }
+
+    /// <summary>CPU both sides burn per message with <see cref="Processes"/>/2 pairs ping-ponging at once (every process's CPU over the messages), microseconds.</summary>
+    [Id(6)] public double PairsCpuMicros { get; init; }
 }
 
 /// <summary>Memory per process with <see cref="Running"/> idle processes of one kind running at once.</summary>

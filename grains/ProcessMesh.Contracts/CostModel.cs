@@ -11,6 +11,9 @@ public sealed class CostModel
     private readonly MessageCalibration[] _points;
     private readonly ProcessCalibration _process;
 
+    /// <summary>What a message pays on top of a quiet pair's figures when the processes are fully crowded (<see cref="Crowding"/> 1): one way, sender CPU, receiver CPU, microseconds.</summary>
+    private readonly (double OneWay, double Sender, double Receiver) _crowded;
+
     private CostModel(string profile, string ipc, Calibration calibration, ProcessCalibration process, MessageCalibration[] points)
     {
         Profile = profile;
@@ -20,6 +23,59 @@ public sealed class CostModel
         FootprintBytes = process.ResidentBytesPerExtra;
         _process = process;
         _points = points;
+        _crowded = CrowdedExtra(calibration, process);
+    }
+
+    private CostModel(CostModel model)
+        : this(model.Profile, model.Ipc, model.Calibration, model._process, model._points)
+    {
+        GrainCall = model.GrainCall;
+        Crowding = model.Crowding;
+        Workers = model.Workers;
+    }
+
+    /// <summary>
+    /// How crowded the run's processes are, from 0 (no more processes than the machine's cores: a message costs what
+    /// it costs between a quiet pair) to 1 (as many as the calibration crowded together, or more): see
+    /// <see cref="ForWorkers"/>.
+    /// </summary>
+    public double Crowding { get; private init; }
+
+    /// <summary>The run's workers this model was made for (<see cref="ForWorkers"/>); 0 when not asked.</summary>
+    public int Workers { get; private init; }
+
+    /// <summary>
+    /// This model for a run of <paramref name="workers"/> processes on the calibrated machine's cores <c>k</c>: with
+    /// <c>w ≤ k</c> a message costs what a quiet pair's does; beyond, each pays the calibration's contention (a woken
+    /// process's one way, a crowd's CPU per message) in the measure <c>(w − k) / (N − k)</c> of the way to the crowd of
+    /// <c>N</c> it was measured in, all of it from <c>N</c> on (docs/emulation.md, "Crowded processes"). A calibration
+    /// without contention figures pays none.
+    /// </summary>
+    public CostModel ForWorkers(int workers)
+    {
+        var cores = Math.Max(1, Calibration.Machine.Cores);
+        var crowd = _process.Contention?.Processes ?? 0;
+        var crowding = workers <= cores || crowd == 0 ? 0 : crowd <= cores ? 1 : Math.Clamp((workers - cores) / (double)(crowd - cores), 0, 1);
+        return new CostModel(this) { Crowding = crowding, Workers = workers };
+    }
+
+    /// <summary>
+    /// What the calibration's contention figures add to a quiet pair's at full crowding: the woken one way over the
+    /// quiet pair's at the same IPC and size, and the crowd's CPU per message over the pair's, split between the sides
+    /// as the pair's is. Never negative; zero without contention figures.
+    /// </summary>
+    private static (double OneWay, double Sender, double Receiver) CrowdedExtra(Calibration calibration, ProcessCalibration process)
+    {
+        if (process.Contention is not { } contention
+            || calibration.ProcessMessages(process.Kind, contention.Ipc).Where(m => m.PayloadBytes >= contention.PayloadBytes).MinBy(m => m.PayloadBytes) is not { } quiet)
+        {
+            return default;
+        }
+
+        var cpu = quiet.SenderCpuMicros + quiet.ReceiverCpuMicros;
+        var extraCpu = Math.Max(0, contention.PairsCpuMicros - cpu);
+        var senderShare = cpu > 0 ? quiet.SenderCpuMicros / cpu : 0.5;
+        return (Math.Max(0, contention.WokenOneWayMicros - quiet.OneWayMicros), extraCpu * senderShare, extraCpu * (1 - senderShare));
     }
 
     /// <summary>
@@ -30,7 +86,7 @@ public sealed class CostModel
 
     /// <summary>This model with <paramref name="oneWayMicros"/> and <paramref name="cpuMicros"/> as what a grain call already costs.</summary>
     public CostModel WithGrainCall(double oneWayMicros, double cpuMicros) =>
-        new(Profile, Ipc, Calibration, _process, _points)
+        new(this)
         {
             GrainCall = (Math.Max(0, oneWayMicros), Math.Max(0, cpuMicros)),
         };
@@ -115,14 +171,14 @@ public sealed class CostModel
     /// <summary>The bytes one message of a run carries: its payload and the sequence number every protocol sends.</summary>
     public static int MessageBytes(RunSpec spec) => spec.PayloadBytes + sizeof(long);
 
-    /// <summary>Half a calibrated round trip at <paramref name="bytes"/>, microseconds.</summary>
-    public double OneWayMicros(int bytes) => Interpolate(bytes, p => p.OneWayMicros);
+    /// <summary>Half a calibrated round trip at <paramref name="bytes"/>, and what <see cref="Crowding"/> adds, microseconds.</summary>
+    public double OneWayMicros(int bytes) => Interpolate(bytes, p => p.OneWayMicros) + (Crowding * _crowded.OneWay);
 
-    /// <summary>CPU the sending process burns per message of <paramref name="bytes"/>, microseconds.</summary>
-    public double SenderCpuMicros(int bytes) => Interpolate(bytes, p => p.SenderCpuMicros);
+    /// <summary>CPU the sending process burns per message of <paramref name="bytes"/>, and what <see cref="Crowding"/> adds, microseconds.</summary>
+    public double SenderCpuMicros(int bytes) => Interpolate(bytes, p => p.SenderCpuMicros) + (Crowding * _crowded.Sender);
 
-    /// <summary>CPU the receiving process burns per message of <paramref name="bytes"/>, microseconds.</summary>
-    public double ReceiverCpuMicros(int bytes) => Interpolate(bytes, p => p.ReceiverCpuMicros);
+    /// <summary>CPU the receiving process burns per message of <paramref name="bytes"/>, and what <see cref="Crowding"/> adds, microseconds.</summary>
+    public double ReceiverCpuMicros(int bytes) => Interpolate(bytes, p => p.ReceiverCpuMicros) + (Crowding * _crowded.Receiver);
 
     /// <summary>
     /// The latency of a message beyond the CPU both sides burn for it, microseconds, waited without a core:

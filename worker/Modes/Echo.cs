@@ -3,14 +3,15 @@ using ProcessMesh.Worker.Ipc;
 namespace ProcessMesh.Worker.Modes;
 
 /// <summary>
-/// <c>echo --ipc I --connect ADDRESS</c>: the peer of <c>ipc-bench</c>. Connects to the bench, then answers each
-/// frame by its kind (<see cref="EchoKinds"/>) until the link closes.
+/// <c>echo --ipc I --connect ADDRESS [--name NAME]</c>: the peer of <c>ipc-bench</c>. Connects to the bench (as
+/// NAME, default <c>echo</c>: each of a round robin's peers has its own), then answers each frame by its kind
+/// (<see cref="EchoKinds"/>) until the link closes.
 /// </summary>
 internal static class Echo
 {
     public static int Run(Options options)
     {
-        using var link = IpcListener.Connect(options.Text("--ipc"), options.Text("--connect"), "echo");
+        using var link = IpcListener.Connect(options.Text("--ipc"), options.Text("--connect"), options.Text("--name", "echo"));
         Span<byte> cpu = stackalloc byte[sizeof(long)];
         while (true)
         {

@@ -7,8 +7,9 @@ using ProcessMesh.Worker.Ipc;
 namespace ProcessMesh.Worker.Modes;
 
 /// <summary>
-/// <c>ipc-bench --ipc pipe|uds|tcp --sizes 8,1024,65536,1048576 --seconds S</c>: what one message between two
-/// real processes costs. Starts an <see cref="Echo"/> peer, and per payload size prints one JSON line:
+/// <c>ipc-bench --ipc pipe|uds|tcp --sizes 8,1024,65536,1048576 --seconds S [--go yes] [--peers N]</c>: what one
+/// message between two real processes costs (with <c>--go yes</c>, it prints <c>ready</c> after its warm-up and measures
+/// once a line arrives on its standard input; <c>--peers N</c>: see <see cref="RoundRobin"/>). Starts an <see cref="Echo"/> peer, and per payload size prints one JSON line:
 /// <list type="bullet">
 /// <item><c>oneWayMicros</c>: half the <b>median</b> round trip of about S seconds of frames bounced off the peer;</item>
 /// <item><c>senderCpuMicros + receiverCpuMicros</c>: the CPU one process burns per round trip, averaged over both
@@ -31,6 +32,11 @@ internal static class IpcBench
 
         var sizes = options.Int64s("--sizes", "8,1024,65536,1048576");
         var seconds = options.Double("--seconds", 1);
+        var peers = (int)options.Int64("--peers", 1);
+        if (peers > 1)
+        {
+            return RoundRobin.Run(ipc, sizes, seconds, peers);
+        }
         var directory = Directory.CreateTempSubdirectory("pm-bench-").FullName;
         Process? peer = null;
         try
@@ -40,6 +46,15 @@ internal static class IpcBench
                    ?? throw new InvalidOperationException("the echo peer did not start");
             using var link = AcceptFrom(listener, peer);
             Bounce(link, new byte[8], TimeSpan.FromSeconds(Math.Min(0.5, seconds / 2))); // JIT and page in both sides
+            if (options.Text("--go", "no") == "yes")
+            {
+                // Several benches measured at once (pairs ping-ponging together): each says it is ready and measures
+                // when told, so their measured phases overlap and none of them runs while the others are still starting.
+                Console.Out.WriteLine("ready");
+                Console.Out.Flush();
+                _ = Console.In.ReadLine();
+            }
+
             foreach (var size in sizes)
             {
                 var line = Measure(link, ipc, new byte[size], seconds);
@@ -63,19 +78,29 @@ internal static class IpcBench
     }
 
     /// <summary>Accepts the peer's link, or fails when the peer exits first or takes over 30 s.</summary>
-    private static IFrameLink AcceptFrom(IpcListener listener, Process peer)
+    internal static IFrameLink AcceptFrom(IpcListener listener, Process peer) => AcceptFrom(listener, [peer]).Single();
+
+    /// <summary>Accepts every one of <paramref name="peers"/>' links (in the order they connect), or fails when one exits first or they take over 30 s.</summary>
+    internal static List<IFrameLink> AcceptFrom(IpcListener listener, IReadOnlyList<Process> peers)
     {
-        var accepting = Task.Factory.StartNew(listener.Accept, TaskCreationOptions.LongRunning);
+        var links = new List<IFrameLink>(peers.Count);
         var deadline = Stopwatch.StartNew();
-        while (!accepting.Wait(50))
+        while (links.Count < peers.Count)
         {
-            if (peer.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            var accepting = Task.Factory.StartNew(listener.Accept, TaskCreationOptions.LongRunning);
+            while (!accepting.Wait(50))
             {
-                throw new InvalidOperationException($"the echo peer did not connect ({(peer.HasExited ? $"it exited with {peer.ExitCode}" : "30 s")})");
+                var exited = peers.FirstOrDefault(p => p.HasExited);
+                if (exited is not null || deadline.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new InvalidOperationException($"an echo peer did not connect ({(exited is not null ? $"one exited with {exited.ExitCode}" : "30 s")})");
+                }
             }
+
+            links.Add(accepting.Result.Link);
         }
 
-        return accepting.Result.Link;
+        return links;
     }
 
     private static string Measure(IFrameLink link, string ipc, byte[] payload, double seconds)
@@ -149,7 +174,7 @@ internal static class IpcBench
     }
 
     /// <summary>The peer's CPU time so far, once it has handled every frame sent before.</summary>
-    private static TimeSpan PeerCpu(IFrameLink link)
+    internal static TimeSpan PeerCpu(IFrameLink link)
     {
         link.Send(EchoKinds.Cpu, []);
         var reply = link.Receive();

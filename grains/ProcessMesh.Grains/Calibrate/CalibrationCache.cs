@@ -62,11 +62,11 @@ public sealed class CalibrationCache(string directory)
 
     /// <summary>
     /// Keeps <paramref name="calibration"/> as this machine's (written whole, then moved into place, so a reader never
-    /// sees half a file), unless it is quick and a full one is kept. True when it was written.
+    /// sees half a file), unless it is quick and a full one this build can use is kept. True when it was written.
     /// </summary>
     public bool Write(Calibration calibration)
     {
-        if (calibration.Quick && Read(out _) is { Quick: false })
+        if (calibration.Quick && Read(out _) is { Quick: false } kept && kept.Lacks() is null)
         {
             return false;
         }

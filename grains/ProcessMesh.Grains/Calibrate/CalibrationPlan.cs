@@ -19,6 +19,16 @@ internal sealed record CalibrationPlan
     /// <summary>How many idle processes run at once when their memory is read.</summary>
     public IReadOnlyList<int> Crowds { get; init; } = [1, 8, 64];
 
+    /// <summary>
+    /// How many processes of a kind the contention step crowds together (<see cref="Contracts.ProcessContention"/>):
+    /// 16, or twice the cores on a machine with more than 8, so that there are always more than cores (the quick
+    /// calibration: 8, or twice the cores, so that a first compare starts half as many).
+    /// </summary>
+    public int ContentionProcesses { get; init; } = Math.Max(16, 2 * Environment.ProcessorCount);
+
+    /// <summary>Seconds each of the contention step's two measurements runs.</summary>
+    public double ContentionSeconds { get; init; } = 1.0;
+
     /// <summary>Every IPC of a kind of process (true), or only its first (pipe).</summary>
     public bool AllIpcs { get; init; } = true;
 
@@ -40,6 +50,8 @@ internal sealed record CalibrationPlan
         StartRepeats = 3,
         Crowds = [1],
         AllIpcs = false,
+        ContentionProcesses = Math.Max(8, 2 * Environment.ProcessorCount),
+        ContentionSeconds = 0.25,
         ThreadStarts = 20,
         ParkedThreads = 100,
     };

@@ -46,6 +46,7 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
                 Python = _python,
             },
             MeasuredAt = DateTimeOffset.UtcNow,
+            FormatVersion = Calibration.CurrentFormat,
             Quick = plan.Quick,
             Processes = _processes,
             Threads = _threads,
@@ -86,6 +87,20 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
                 steps.Add(new($"{kind.Label}: messages over {ipc} ({SizeList()})", plan.Sizes.Count * (plan.MessageSeconds + 0.1) + startCost + 0.2, async ct =>
                     _messages.AddRange(await MessageBench.RunAsync(kind, ipc, plan.Sizes, plan.MessageSeconds, ct))));
             }
+
+            var crowd = plan.ContentionProcesses;
+            steps.Add(new(
+                $"{kind.Label}: messages among {crowd} processes ({crowd - 1} woken in turn, then {crowd / 2} pairs at once)",
+                2 * ((crowd * startCost / Math.Max(1, Environment.ProcessorCount)) + 0.6 + (plan.ContentionSeconds * 1.3)),
+                async ct =>
+                {
+                    var ipc = kind.Ipcs[0];
+                    var quiet = _messages.Where(m => m.Between == MessageCalibration.BetweenProcesses && m.Kind == kind.Kind && m.Ipc == ipc).MinBy(m => m.PayloadBytes)
+                        ?? throw new InvalidOperationException($"{kind.Label}: no quiet {ipc} figure to measure contention against");
+                    var contention = await ContentionBench.RunAsync(kind, quiet, crowd, plan.ContentionSeconds, ct);
+                    var at = _processes.FindIndex(p => p.Kind == kind.Kind);
+                    _processes[at] = _processes[at] with { Contention = contention };
+                }));
 
             if (kind.Kind == Emulation.Python)
             {

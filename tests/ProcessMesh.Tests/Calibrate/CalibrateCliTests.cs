@@ -61,6 +61,23 @@ public sealed class CalibrateCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_calibration_file_an_older_build_wrote_is_refused_naming_the_file_and_the_field()
+    {
+        var path = Path.Combine(_directory, "older-build.json");
+        var current = ProcessMesh.Tests.Emulated.SyntheticCalibration.With();
+        await File.WriteAllTextAsync(path, CalibrationJson.Write(current with { Processes = [.. current.Processes.Select(p => p with { StartCpuMicros = 0 })] }));
+
+        var outcome = await CliProcess.RunAsync(_cliTimeout, "run", "--model", "process", "--emulate", "dotnet", "--workload", "cpu", "--calibration", path);
+
+        Assert.Equal(2, outcome.ExitCode);
+        var line = Assert.Single(outcome.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("--calibration", line, StringComparison.Ordinal);
+        Assert.Contains(path, line, StringComparison.Ordinal);
+        Assert.Contains("lacks processes[dotnet].startCpuMicros", line, StringComparison.Ordinal);
+        Assert.Equal("", outcome.Stdout);
+    }
+
+    [Fact]
     public async Task An_unwritable_out_is_refused_before_anything_is_measured()
     {
         var outcome = await CliProcess.RunAsync(_cliTimeout, "calibrate", "--quick", "--out", "/proc/processmesh/calibration.json");
@@ -100,6 +117,7 @@ public sealed class CalibrateCliTests : IDisposable
         {
             Machine = new CalibratedMachine { Name = kind == "here" ? Environment.MachineName : kind, Cores = 2 },
             MeasuredAt = DateTimeOffset.UtcNow,
+            FormatVersion = Calibration.CurrentFormat,
             Threads = [new ThreadCalibration { Kind = Emulation.DotNet, StartMicros = 40, ResidentBytes = 15360 }],
         };
         switch (kind)

@@ -45,7 +45,7 @@ public sealed class CalibrationTests : IDisposable
         Assert.Null(problem);
         Assert.NotNull(read);
         Assert.Equal(json, CalibrationJson.Write(read));
-        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"" })
+        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"", "\"formatVersion\": 2", "\"startCpuMicros\"", "\"contention\"", "\"wokenOneWayMicros\"", "\"pairsCpuMicros\"" })
         {
             Assert.Contains(field, json, StringComparison.Ordinal);
         }
@@ -96,6 +96,51 @@ public sealed class CalibrationTests : IDisposable
         Assert.Equal(full.MeasuredAt, servedQuick.MeasuredAt);
         Assert.True(quickAgain.Quick);
         Assert.Equal(full.MeasuredAt, cache.Read(out _)?.MeasuredAt);
+    }
+
+    [Theory]
+    [InlineData("startCpu", "processes[dotnet].startCpuMicros")]
+    [InlineData("contention", "processes[dotnet].contention")]
+    [InlineData("format", "formatVersion 2 (it has 1)")]
+    [InlineData("none", null)]
+    public void A_calibration_names_the_first_figure_this_build_needs_that_it_lacks(string without, string? lacks)
+    {
+        var sample = Sample(Environment.MachineName);
+        var calibration = without switch
+        {
+            "startCpu" => sample with { Processes = [.. sample.Processes.Select(p => p with { StartCpuMicros = 0 })] },
+            "contention" => sample with { Processes = [.. sample.Processes.Select(p => p with { Contention = null })] },
+            "format" => sample with { FormatVersion = 1 },
+            _ => sample,
+        };
+
+        Assert.Equal(lacks, calibration.Lacks());
+    }
+
+    [Fact]
+    public async Task A_cached_calibration_an_older_build_wrote_is_measured_again_saying_why_in_one_line()
+    {
+        // What a build before startCpuMicros cached: a full calibration, which the quick one asked for would have served as is.
+        var cache = new CalibrationCache(_directory);
+        Directory.CreateDirectory(_directory);
+        var sample = Sample(Environment.MachineName);
+        var old = sample with { FormatVersion = 0, Processes = [.. sample.Processes.Select(p => p with { StartCpuMicros = 0, Contention = null })] };
+        await File.WriteAllTextAsync(cache.FilePath, CalibrationJson.Write(old));
+        var said = new List<string>();
+        var source = new CalibrationSource(cache, _tiny, _tiny, () => [], said.Add);
+
+        var measured = await source.GetAsync(quick: true, again: false, CancellationToken.None);
+        var reused = await source.GetAsync(quick: true, again: false, CancellationToken.None);
+
+        Assert.True(measured.MeasuredAt > old.MeasuredAt, "the older build's calibration was used as is");
+        Assert.Equal(Calibration.CurrentFormat, measured.FormatVersion);
+        Assert.Null(measured.Lacks());
+        var line = Assert.Single(said);
+        Assert.Contains("lacks processes[dotnet].startCpuMicros", line, StringComparison.Ordinal);
+        Assert.Contains(cache.FilePath, line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line);
+        Assert.Equal(measured.MeasuredAt, cache.Read(out _)?.MeasuredAt); // the quick one replaced the unusable full one
+        Assert.Equal(measured.MeasuredAt, reused.MeasuredAt);
     }
 
     [Fact]
@@ -167,12 +212,14 @@ public sealed class CalibrationTests : IDisposable
         Machine = new CalibratedMachine { Name = machine, Cores = 2, MemoryBytes = 1L << 34, Os = "Debian 12", Runtime = ".NET 10.0.12", Python = "3.11.7" },
         MeasuredAt = new DateTimeOffset(2026, 12, 7, 4, 0, 0, TimeSpan.Zero),
         Quick = false,
+        FormatVersion = Calibration.CurrentFormat,
         Processes =
         [
             new ProcessCalibration
             {
-                Kind = Emulation.DotNet, StartMicros = 61000, ResidentBytes = 37748736, PssBytes = 8912896, ResidentBytesPerExtra = 6000000,
-                Crowds = [new ProcessCrowd { Running = 1, ResidentBytes = 37748736, PssBytes = 8912896 }, new ProcessCrowd { Running = 64, ResidentBytes = 36000000, PssBytes = 6000000 }],
+                Kind = Emulation.DotNet, StartMicros = 61000, StartCpuMicros = 55000, ResidentBytes = 37748736, PssBytes = 8912896, ResidentBytesPerExtra = 6000000,
+                Crowds = [new ProcessCrowd { Running = 1, ResidentBytes = 37748736, PssBytes = 8912896, StartMicros = 61000 }, new ProcessCrowd { Running = 64, ResidentBytes = 36000000, PssBytes = 6000000, StartMicros = 30000 }],
+                Contention = new ProcessContention { Ipc = "pipe", PayloadBytes = 8, Processes = 16, WokenOneWayMicros = 40, WokenCpuMicros = 25, PairsOneWayMicros = 60, PairsCpuMicros = 28 },
             },
         ],
         Threads = [new ThreadCalibration { Kind = Emulation.Python, StartMicros = 90, ResidentBytes = 15360 }],

@@ -48,6 +48,55 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void A_crowded_run_pays_the_calibrated_contention_by_how_far_its_workers_exceed_the_cores()
+    {
+        // 2 cores; among 16 processes a woken one way is 48 µs (a quiet pair's 20 µs + 28) and a message burns 28 µs of CPU (14 + 14).
+        var calibration = TwoSizes() with
+        {
+            Machine = new CalibratedMachine { Name = "m", Cores = 2 },
+            Processes =
+            [
+                TwoSizes().Processes[0] with
+                {
+                    Contention = new ProcessContention { Ipc = "pipe", PayloadBytes = 8, Processes = 16, WokenOneWayMicros = 48, WokenCpuMicros = 30, PairsOneWayMicros = 90, PairsCpuMicros = 28 },
+                },
+            ],
+        };
+        var pipe = CostModel.For("dotnet", "pipe", calibration)!;
+
+        Assert.Equal(0, pipe.ForWorkers(2).Crowding); // no more processes than cores: a quiet pair's costs
+        Assert.Equal(20, pipe.ForWorkers(2).OneWayMicros(8), 6);
+        Assert.Equal(1, pipe.ForWorkers(16).Crowding);
+        Assert.Equal(48, pipe.ForWorkers(16).OneWayMicros(8), 6);
+        Assert.Equal(6 + 6, pipe.ForWorkers(16).SenderCpuMicros(8), 6); // the extra 14 µs shared 6 : 8, as the pair's CPU is
+        Assert.Equal(8 + 8, pipe.ForWorkers(16).ReceiverCpuMicros(8), 6);
+        Assert.Equal(40 + 28, pipe.ForWorkers(16).OneWayMicros(1032), 6); // the extra on top of every size
+        Assert.Equal(0.5, pipe.ForWorkers(9).Crowding, 6); // (9 − 2) / (16 − 2)
+        Assert.Equal(34, pipe.ForWorkers(9).OneWayMicros(8), 6);
+        Assert.Equal(1, pipe.ForWorkers(1000).Crowding);
+        Assert.Equal(5 + 28, CostModel.For("dotnet", "tcp", calibration)!.ForWorkers(16).OneWayMicros(8), 6); // measured over a pipe, added to every IPC
+        Assert.Equal(0, CostModel.For("dotnet", "pipe", TwoSizes())!.ForWorkers(64).Crowding); // no contention calibrated: none paid
+
+        // The grain call is still taken off: at 16 workers, 48 µs one way and 28 µs of CPU in all.
+        var (sender, receiver, overlapped, wait) = pipe.WithGrainCall(3, 2).ForWorkers(16).Paid(8);
+        Assert.Equal(28 - 2, sender + receiver + overlapped, 6);
+        Assert.Equal(48, 3 + sender + wait + receiver, 6);
+    }
+
+    [Fact]
+    public async Task A_process_whose_messages_cost_nothing_passes_its_calls_on_untouched()
+    {
+        var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 16, Emulate = Emulation.DotNet, Ipc = "pipe", Footprint = Emulation.Modelled };
+        var zero = SyntheticCalibration.With(oneWayMicros: 0, senderMicros: 0, receiverMicros: 0, startMicros: 0, footprintBytes: 0);
+
+        var free = await ProcessMesh.Grains.Engines.Process.Emulated.EmulatedProcess.StartAsync(CostModel.For("dotnet", "pipe", zero)!.WithGrainCall(2, 1).ForWorkers(16), spec, 0);
+        var paying = await ProcessMesh.Grains.Engines.Process.Emulated.EmulatedProcess.StartAsync(CostModel.For("dotnet", "pipe", SyntheticCalibration.With())!.WithGrainCall(2, 1).ForWorkers(16), spec, 0);
+
+        Assert.False(free!.PaysPerMessage, "a process whose messages cost nothing still carries them (a state machine, a look-up and the timer per call)");
+        Assert.True(paying!.PaysPerMessage);
+    }
+
+    [Fact]
     public void Cpu_beyond_the_latency_is_burned_beside_the_path_not_on_it()
     {
         // 8 B over TCP: 5 µs one way, 4 + 4 µs of CPU: the two real processes ran 3 µs of it at once.

@@ -22,10 +22,30 @@ internal static class SyntheticCalibration
     {
         Machine = new CalibratedMachine { Name = Machine, Cores = Environment.ProcessorCount, MemoryBytes = 1L << 34, Os = "test", Runtime = "test" },
         MeasuredAt = MeasuredAt,
+        FormatVersion = Calibration.CurrentFormat,
         Processes =
         [
-            new ProcessCalibration { Kind = Contracts.Emulation.DotNet, StartMicros = startMicros, ResidentBytes = footprintBytes * 2, PssBytes = footprintBytes, ResidentBytesPerExtra = footprintBytes },
-            new ProcessCalibration { Kind = Contracts.Emulation.Python, StartMicros = startMicros, ResidentBytes = footprintBytes * 2, PssBytes = footprintBytes, ResidentBytesPerExtra = footprintBytes },
+            .. from kind in new[] { Contracts.Emulation.DotNet, Contracts.Emulation.Python }
+               select new ProcessCalibration
+               {
+                   Kind = kind,
+                   StartMicros = startMicros,
+                   StartCpuMicros = startMicros, // all of the start burned, none waited
+                   ResidentBytes = footprintBytes * 2,
+                   PssBytes = footprintBytes,
+                   ResidentBytesPerExtra = footprintBytes,
+                   // A crowd that costs what a quiet pair does: nothing added however many workers a run has.
+                   Contention = new ProcessContention
+                   {
+                       Ipc = "pipe",
+                       PayloadBytes = 8,
+                       Processes = 16,
+                       WokenOneWayMicros = oneWayMicros,
+                       WokenCpuMicros = senderMicros + receiverMicros,
+                       PairsOneWayMicros = oneWayMicros,
+                       PairsCpuMicros = senderMicros + receiverMicros,
+                   },
+               },
         ],
         Messages =
         [

@@ -2,9 +2,12 @@
 
 Modes (each prints JSON lines on stdout; see docs/calibration.md):
   idle                          print 'ready', answer each stdin line 'ping' with 'pong', exit when stdin closes
-  ipc-bench --ipc pipe|queue --sizes 8,1024 --seconds S
+  ipc-bench --ipc pipe|queue --sizes 8,1024 --seconds S [--go yes]
                                 a ping-pong with a multiprocessing child over multiprocessing.Pipe or
-                                multiprocessing.Queue (objects pickled, as multiprocessing does), one line per size
+                                multiprocessing.Queue (objects pickled, as multiprocessing does), one line per size;
+                                with --go yes it prints 'ready' after a warm-up and measures once stdin gives a line
+  ipc-bench --ipc pipe --sizes 8 --seconds S --peers N
+                                a message bounced off each of N children in turn (each wakes from a sleep)
   threads --sizes 8,1024 --seconds S --starts N --parked N
                                 thread start, a parked thread's resident cost, and a queue.Queue hand-off
 Only `sys` is imported at the top, so an idle process holds what a bare interpreter holds.
@@ -44,7 +47,77 @@ def _queue_child(inbox, outbox):
     _echo(inbox.get, outbox.put)
 
 
-def ipc_bench(ipc, sizes, seconds):
+def round_robin(ipc, sizes, seconds, peers):
+    """Bounces a message off each of `peers` children in turn over multiprocessing.Pipe, so each child sleeps
+    through the others' round trips, as each process of a ring does; one line per size: the mean round trip and
+    the CPU per message of this process and every child."""
+    import json
+    import multiprocessing
+    import time
+
+    if ipc != "pipe":
+        raise SystemExit(f"--peers runs over pipe only, not {ipc}")
+    links, children = [], []
+    for _ in range(peers):
+        mine, theirs = multiprocessing.Pipe()
+        child = multiprocessing.Process(target=_pipe_child, args=(theirs,), daemon=True)
+        child.start()
+        links.append(mine)
+        children.append(child)
+    try:
+        for size in sizes:
+            payload = b"x" * size
+            for _ in range(20):
+                for link in links:
+                    link.send(payload)
+                    link.recv()
+
+            def children_cpu():
+                total = 0.0
+                for link in links:
+                    link.send("stats")
+                    total += link.recv()[0]
+                return total
+
+            before = children_cpu()
+            cpu0 = time.process_time()
+            clock = time.perf_counter
+            began = clock()
+            deadline = began + seconds
+            round_trips = 0
+            times = []
+            while clock() < deadline:
+                for link in links:
+                    start = clock()
+                    link.send(payload)
+                    if len(link.recv()) != size:
+                        raise SystemExit("a reply of the wrong size")
+                    times.append(clock() - start)
+                round_trips += len(links)
+            elapsed = clock() - began
+            times.sort()
+            cpu = time.process_time() - cpu0
+            cpu += children_cpu() - before
+            print(json.dumps({
+                "ipc": ipc, "payloadBytes": size, "peers": peers, "roundTrips": round_trips,
+                "meanRoundTripMicros": elapsed / round_trips * 1e6,
+                "medianRoundTripMicros": times[len(times) // 2] * 1e6,
+                "cpuMicrosPerMessage": cpu / (2 * round_trips) * 1e6,
+            }), flush=True)
+    finally:
+        for link in links:
+            try:
+                link.send(None)
+            except (OSError, ValueError):
+                pass
+        for child in children:
+            child.join(5)
+            if child.is_alive():
+                child.kill()
+                child.join()
+
+
+def ipc_bench(ipc, sizes, seconds, go=False):
     import json
     import multiprocessing
     import time
@@ -62,6 +135,13 @@ def ipc_bench(ipc, sizes, seconds):
 
     child.start()
     try:
+        if go:
+            # Several benches measured at once: each says it is ready and measures when told.
+            for _ in range(20):
+                send(b"x" * 8)
+                receive()
+            print("ready", flush=True)
+            sys.stdin.readline()
         for size in sizes:
             payload = b"x" * size
             # Warm-up: the child's first messages, the pickler's caches.
@@ -242,8 +322,10 @@ def main(args):
         raise SystemExit("usage: calibrate.py idle | ipc-bench --ipc pipe|queue --sizes 8,1024 --seconds S | threads ...")
     sizes = [int(s) for s in _option(args, "--sizes", "8").split(",")]
     seconds = float(_option(args, "--seconds", "1"))
-    if mode == "ipc-bench":
-        ipc_bench(_option(args, "--ipc"), sizes, seconds)
+    if mode == "ipc-bench" and int(_option(args, "--peers", "1")) > 1:
+        round_robin(_option(args, "--ipc"), sizes, seconds, int(_option(args, "--peers")))
+    elif mode == "ipc-bench":
+        ipc_bench(_option(args, "--ipc"), sizes, seconds, _option(args, "--go", "no") == "yes")
     else:
         threads(sizes, seconds, int(_option(args, "--starts", "20")), int(_option(args, "--parked", "100")))
 

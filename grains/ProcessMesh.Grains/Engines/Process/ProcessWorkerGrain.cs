@@ -21,6 +21,9 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
 {
     private ProcessSetup? _setup;
     private EmulatedProcess? _emulated;
+
+    /// <summary><see cref="_emulated"/> when its messages pay anything; null when they pay nothing (every cost zero), so they pass as a grain's do.</summary>
+    private EmulatedProcess? _carrier;
     private RunSink? _sink;
     private byte[] _memory = [];
     private byte[] _inbox = [];
@@ -73,19 +76,21 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
         if (setup.Spec.Emulate != Emulation.Grain)
         {
             _emulated = await EmulatedProcess.StartAsync(await ServiceProvider.GetRequiredService<ProcessCosts>().ForRunAsync(setup.Spec, setup.RunId), setup.Spec, setup.Index);
+            _carrier = _emulated is { PaysPerMessage: true } ? _emulated : null;
         }
 
         return silo.SiloAddress;
     }
 
     /// <summary>
-    /// Every call to this worker: as it is for <c>grain</c> (the call, nothing added); in an emulated run, the call
-    /// carried as an IPC message and its reply (<see cref="EmulatedProcess.CarryAsync"/>), except a worker's own
-    /// calls to itself and its Start and Stop, which are not messages between processes.
+    /// Every call to this worker: as it is for <c>grain</c> (the call, nothing added); in an emulated run whose messages
+    /// pay something, the call carried as an IPC message and its reply (<see cref="EmulatedProcess.CarryAsync"/>),
+    /// except a worker's own calls to itself and its Start and Stop, which are not messages between processes. When
+    /// every message cost is zero the call passes as a grain's does: no state machine, no look-up, no timer.
     /// </summary>
     public Task Invoke(IIncomingGrainCallContext context) =>
-        _emulated is { } emulated && context.MethodName != nameof(Stop) && context.SourceId != this.GetGrainId()
-            ? emulated.CarryAsync(context)
+        _carrier is { } carrier && context.MethodName != nameof(Stop) && context.SourceId != this.GetGrainId()
+            ? carrier.CarryAsync(context)
             : context.Invoke();
 
     /// <summary>Copies an arriving payload into this process's own memory, as IPC copies bytes into the receiver.</summary>
@@ -104,6 +109,7 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
         _memory = [];
         _emulated?.Release();
         _emulated = null;
+        _carrier = null;
         _inbox = [];
         OnStopped();
         DeactivateOnIdle();

@@ -83,6 +83,12 @@ internal sealed class EmulatedProcess
         }
     }
 
+    /// <summary>
+    /// Whether a message pays anything: false when every per-message cost is zero (a calibration of zeros, or a grain
+    /// call that already costs all of it), and then the worker passes its calls on untouched.
+    /// </summary>
+    public bool PaysPerMessage => (_senderTicks | _receiverTicks | _overlappedTicks | _waitTicks) != 0;
+
     /// <summary>Lets the footprint go.</summary>
     public void Release() => _footprint = [];
 

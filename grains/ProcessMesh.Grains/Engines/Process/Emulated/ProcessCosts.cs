@@ -121,7 +121,7 @@ public sealed class ProcessCosts(IServiceProvider services)
         }
 
         var call = await ProbeGrainCallAsync();
-        return (costs.WithGrainCall(call.OneWayMicros, call.CpuMicros), call);
+        return (costs.WithGrainCall(call.OneWayMicros, call.CpuMicros).ForWorkers(spec.Workers), call);
     }
 
     private Task<Calibration> SiloCalibrationAsync(string profile)
