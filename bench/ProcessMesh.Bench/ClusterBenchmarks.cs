@@ -110,7 +110,7 @@ internal static class ClusterBenchmarks
         spec = spec with { TimeLimitSeconds = _hangsAfter.TotalSeconds * 2 };
         var run = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
 
-        var victim = await cluster.VictimAsync(grains, gateway, run, async () => $"{(await run).Outcome}: make it longer");
+        var victim = await cluster.VictimAsync(grains, gateway, run, spec.Workers, async () => $"{(await run).Outcome}: make it longer");
 
         // Let the run get into its stride (every core busy, probes slowed by the load), then kill.
         await Task.Delay(TimeSpan.FromSeconds(2));

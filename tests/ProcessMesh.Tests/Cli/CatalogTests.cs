@@ -120,9 +120,9 @@ public sealed class CatalogTests
 
         public Task<Refusal?> RefuseAsync(RunSpec spec) => Task.FromResult(spec.Workload == Workload.Cpu ? null : new Refusal(RefusedSetting.Workload, $"serial runs cpu, not {spec.Workload}"));
 
-        public Task<EngineRun> RunAsync(RunSpec spec) => new SharedMemoryPool(spec, NoInterpreterLock.Instance, silo.SiloAddress.Endpoint.ToString()).RunAsync();
+        public Task<EngineRun> RunAsync(RunSpec spec, CancellationToken cancelled) => new SharedMemoryPool(spec, NoInterpreterLock.Instance, silo.SiloAddress.Endpoint.ToString()).RunAsync(cancelled);
 
-        public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator) =>
+        public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator, CancellationToken cancelled) =>
             throw new RunRefusedException(RefusedSetting.Model, "serial runs workloads, not load tests");
     }
 }
