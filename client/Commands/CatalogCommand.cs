@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ProcessMesh.Cli.Output;
 using ProcessMesh.Contracts;
@@ -14,12 +13,6 @@ namespace ProcessMesh.Cli.Commands;
 /// </summary>
 internal static class CatalogCommand
 {
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -58,7 +51,7 @@ internal static class CatalogCommand
     {
         if (format == OutputFormat.Json)
         {
-            writer.WriteLine(JsonSerializer.Serialize(new { catalog.Models, catalog.Workloads }, _json));
+            writer.WriteLine(JsonSerializer.Serialize(new { catalog.Models, catalog.Workloads }, JsonFormat.Options));
             return;
         }
 

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using ProcessMesh.Cli.Cluster;
 using ProcessMesh.Cli.Output;
 using ProcessMesh.Contracts;
@@ -13,13 +11,6 @@ namespace ProcessMesh.Cli.Commands;
 /// <summary><c>processmesh cluster</c>: the silos of a cluster, each with its status, activations, workers, CPU and heap.</summary>
 internal static class ClusterCommand
 {
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -81,7 +72,7 @@ internal static class ClusterCommand
         switch (format)
         {
             case OutputFormat.Json:
-                writer.WriteLine(JsonSerializer.Serialize(new { survey.Cluster, survey.Active, survey.Silos }, _json));
+                writer.WriteLine(JsonSerializer.Serialize(new { survey.Cluster, survey.Active, survey.Silos }, JsonFormat.Options));
                 break;
             case OutputFormat.Csv:
                 CsvTable.Write(survey.Silos, writer);
