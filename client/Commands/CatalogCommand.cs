@@ -55,15 +55,8 @@ internal static class CatalogCommand
             return;
         }
 
-        var toTerminal = writer == Console.Out && !Console.IsOutputRedirected;
-        var width = toTerminal ? TableFormat.TerminalWidth() : TableFormat.DefaultWidth;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = toTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = toTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = width;
+        var width = TableFormat.IsTerminal(writer) ? TableFormat.TerminalWidth() : TableFormat.DefaultWidth;
+        var console = TableFormat.ConsoleFor(writer, width);
 
         FittedColumn[] modelColumns =
         [

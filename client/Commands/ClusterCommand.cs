@@ -85,15 +85,8 @@ internal static class ClusterCommand
 
     private static void WriteTable(ClusterSurvey survey, TextWriter writer)
     {
-        var toTerminal = writer == Console.Out && !Console.IsOutputRedirected;
-        var width = toTerminal ? TableFormat.TerminalWidth() : TableFormat.DefaultWidth;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = toTerminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = toTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = width;
+        var width = TableFormat.IsTerminal(writer) ? TableFormat.TerminalWidth() : TableFormat.DefaultWidth;
+        var console = TableFormat.ConsoleFor(writer, width);
 
         // Fitted like every other table: when the width runs out, the silo's name goes first (its address names it),
         // then CPU seconds, the working set and the gateway; the JSON keeps them all.

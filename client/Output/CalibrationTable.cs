@@ -12,14 +12,7 @@ internal static class CalibrationTable
     /// <summary>Writes <paramref name="calibration"/> to <paramref name="writer"/> as tables fitted to <paramref name="width"/>.</summary>
     public static void Write(Calibration calibration, TextWriter writer, int width)
     {
-        var colour = writer == Console.Out && !Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = colour ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = colour ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = width;
+        var console = TableFormat.ConsoleFor(writer, width);
         var m = calibration.Machine;
         var python = m.Python is null ? "no python3" : $"CPython {m.Python}";
         console.WriteLine($"Calibration of {m.Name}, measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC" +

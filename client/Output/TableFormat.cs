@@ -13,6 +13,26 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
     /// <summary>The width tables fit when the terminal's is unknown.</summary>
     public const int DefaultWidth = 120;
 
+    /// <summary>
+    /// A console that writes to <paramref name="writer"/> at <paramref name="width"/> columns, in colour only when
+    /// it is the terminal's own standard output (a file, a pipe or a test's writer gets plain text).
+    /// </summary>
+    public static IAnsiConsole ConsoleFor(TextWriter writer, int width)
+    {
+        var terminal = IsTerminal(writer);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        console.Profile.Width = width;
+        return console;
+    }
+
+    /// <summary>Whether <paramref name="writer"/> is standard output and standard output is a terminal.</summary>
+    public static bool IsTerminal(TextWriter writer) => writer == Console.Out && !Console.IsOutputRedirected;
+
     /// <summary>The terminal's width when standard output is one, else <see cref="DefaultWidth"/>.</summary>
     public static int TerminalWidth()
     {
@@ -28,15 +48,8 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
 
     public void Write(Report report, TextWriter writer)
     {
-        var colour = writer == Console.Out && !Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = colour ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = colour ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
         // Every line is fitted below; all columns may be wider than the terminal, and then the terminal wraps.
-        console.Profile.Width = allColumns ? 10_000 : width;
+        var console = ConsoleFor(writer, allColumns ? 10_000 : width);
 
         var runs = report.Runs;
         var notes = new List<string>();

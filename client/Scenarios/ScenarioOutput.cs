@@ -197,16 +197,6 @@ internal static class ScenarioOutput
         _ => "[yellow]inconclusive[/]",
     };
 
-    private static IAnsiConsole Console(TextWriter writer)
-    {
-        var terminal = writer == System.Console.Out && !System.Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        console.Profile.Width = terminal ? Math.Min(console.Profile.Width, Width) : Width;
-        return console;
-    }
+    private static IAnsiConsole Console(TextWriter writer) =>
+        TableFormat.ConsoleFor(writer, TableFormat.IsTerminal(writer) ? Math.Min(TableFormat.TerminalWidth(), Width) : Width);
 }
