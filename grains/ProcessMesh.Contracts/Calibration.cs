@@ -27,9 +27,11 @@ public sealed record Calibration
 
     /// <summary>
     /// The format this build writes, and the oldest it emulates from: 2 added <c>formatVersion</c>, each process's
-    /// <c>startCpuMicros</c> and its <c>contention</c>. Files before versions read as 0.
+    /// <c>startCpuMicros</c> and its <c>contention</c>; 3 measures the .NET kind's contention with the os model's own
+    /// workers (a ring and pingpong pairs of <c>ProcessMesh.Worker mesh</c>), not a bare benchmark process. Files
+    /// before versions read as 0.
     /// </summary>
-    public const int CurrentFormat = 2;
+    public const int CurrentFormat = 3;
 
     /// <summary>
     /// The calibration format of the build that measured it (<see cref="CurrentFormat"/> for this one); 0 in files
@@ -153,19 +155,24 @@ public sealed record ProcessContention
     [Id(2)] public int Processes { get; init; }
 
     /// <summary>
-    /// One way to a process that slept while the crowd's others were served, microseconds: one process bounced a
-    /// message off each of the others in turn; the median round trip less a quiet pair's one way (the way back, to a
-    /// process that only waited for that one answer). A median, as a quiet pair's one way is.
+    /// One way to a process that slept while the crowd's others were served, microseconds. .NET (format 3): the mean hop
+    /// of a ring of <see cref="Processes"/> os model workers (wall time over hops) in the median of 5 slices of its
+    /// phase. CPython: one process bounced a message off each of the others in turn; the median round trip less a quiet
+    /// pair's one way (the way back, to a process that only waited for that one answer).
     /// </summary>
     [Id(3)] public double WokenOneWayMicros { get; init; }
 
-    /// <summary>CPU both sides burn per message of that round robin (every process's CPU over the messages), microseconds.</summary>
+    /// <summary>CPU both sides burn per message of that ring (.NET) or round robin (CPython): every process's CPU over the messages, microseconds.</summary>
     [Id(4)] public double WokenCpuMicros { get; init; }
 
     /// <summary>One way within a pair, mean, with <see cref="Processes"/>/2 pairs ping-ponging at once, microseconds.</summary>
     [Id(5)] public double PairsOneWayMicros { get; init; }
 
-    /// <summary>CPU both sides burn per message with <see cref="Processes"/>/2 pairs ping-ponging at once (every process's CPU over the messages), microseconds.</summary>
+    /// <summary>
+    /// CPU both sides burn per message with <see cref="Processes"/>/2 pairs ping-ponging at once (every process's CPU
+    /// over the messages, from the phase's start: for .NET the os model's pingpong workers, CPython its
+    /// <c>ipc-bench</c>), microseconds.
+    /// </summary>
     [Id(6)] public double PairsCpuMicros { get; init; }
 }
 

@@ -11,6 +11,9 @@ namespace ProcessMesh.Worker.Ipc;
 /// <item>silo → worker: <c>go</c> (the measured phase starts)</item>
 /// <item>worker → silo: <c>done ANSWER MESSAGES PAYLOADBYTES SENT DELIVERED UNITS CPUMICROS HISTOGRAM [FAILURE…]</c>
 /// once its part is over, or at once after <c>stop</c> (the histogram is HdrHistogram V2, base64; <c>-</c> when empty)</item>
+/// <item>silo → worker, at any time after <c>go</c>: <c>count</c>; worker → silo: <c>count MESSAGES CPUMICROS</c> (what it
+/// has counted so far and its process's CPU since <c>ready</c>: how the calibration reads a crowd of workers whose
+/// phase has no end, <c>Calibrate/MeshCrowd.cs</c>)</item>
 /// <item>silo closes stdin: the worker exits.</item>
 /// </list>
 /// </summary>

@@ -53,6 +53,10 @@ internal static class Mesh
             {
                 worker.Report("stopped by the silo");
             }
+            else if (command == "count")
+            {
+                worker.Tally();
+            }
         }
 
         GC.KeepAlive(memory);
@@ -138,6 +142,20 @@ internal sealed class MeshWorker(MeshSpec spec, MeshLinks links)
         var histogram = _latency.TotalCount == 0 ? "-" : Convert.ToBase64String(Encode(_latency));
         var line = string.Create(CultureInfo.InvariantCulture,
             $"done {Volatile.Read(ref _answer)} {Volatile.Read(ref _messages)} {Volatile.Read(ref _payloadBytes)} {Volatile.Read(ref _sent)} {Volatile.Read(ref _delivered)} {Volatile.Read(ref _units)} {cpu:0} {histogram}{(failure is null ? "" : " " + failure.ReplaceLineEndings(" "))}");
+        lock (Console.Out)
+        {
+            Console.Out.WriteLine(line);
+            Console.Out.Flush();
+        }
+    }
+
+    /// <summary>
+    /// Prints <c>count MESSAGES CPUMICROS</c>: the messages this worker has counted so far and the CPU its process has
+    /// burned since it was ready (every thread), for a calibration that reads a phase without an end in slices.
+    /// </summary>
+    public void Tally()
+    {
+        var line = string.Create(CultureInfo.InvariantCulture, $"count {Volatile.Read(ref _messages)} {(Environment.CpuUsage.TotalTime - _cpuAtGo).TotalMicroseconds:0}");
         lock (Console.Out)
         {
             Console.Out.WriteLine(line);

@@ -90,7 +90,9 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
 
             var crowd = plan.ContentionProcesses;
             steps.Add(new(
-                $"{kind.Label}: messages among {crowd} processes ({crowd - 1} woken in turn, then {crowd / 2} pairs at once)",
+                kind.Kind == Emulation.DotNet
+                    ? $"{kind.Label}: messages among {crowd} os model workers (a ring of {crowd}, then {crowd / 2} pingpong pairs at once)"
+                    : $"{kind.Label}: messages among {crowd} processes ({crowd - 1} woken in turn, then {crowd / 2} pairs at once)",
                 2 * ((crowd * startCost / Math.Max(1, Environment.ProcessorCount)) + 0.6 + (plan.ContentionSeconds * 1.3)),
                 async ct =>
                 {

@@ -32,6 +32,43 @@ public sealed class CalibrationTests : IDisposable
         }
 
         OwnedProcesses.Calibration.AssertNoneLeft();
+        OwnedProcesses.Workers.AssertNoneLeft(); // the os model's workers a crowd step starts
+    }
+
+    [Fact]
+    public async Task The_dotnet_crowd_is_measured_with_the_os_models_own_workers_and_none_is_left()
+    {
+        var quiet = new MessageCalibration { Between = MessageCalibration.BetweenProcesses, Kind = Emulation.DotNet, Ipc = "pipe", PayloadBytes = 8, OneWayMicros = 1, SenderCpuMicros = 1, ReceiverCpuMicros = 1 };
+        var meshWorkers = 0;
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!watching.IsCancellationRequested)
+            {
+                meshWorkers = Math.Max(meshWorkers, OwnedProcesses.Workers.Leftovers().Count(CommandHasMesh));
+                await Task.Delay(10);
+            }
+        });
+
+        var contention = await ContentionBench.RunAsync(ProcessKind.DotNet(), quiet, 4, 0.2, CancellationToken.None);
+        await watching.CancelAsync();
+        await watcher;
+
+        Assert.True(meshWorkers >= 4, $"the crowd ran {meshWorkers} os model (mesh) workers at once, not 4");
+        Assert.True(contention is { Processes: 4, Ipc: "pipe", WokenOneWayMicros: > 0, WokenCpuMicros: > 0, PairsOneWayMicros: > 0, PairsCpuMicros: > 0 }, $"{contention}");
+        OwnedProcesses.Workers.AssertNoneLeft();
+
+        static bool CommandHasMesh(int pid)
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains("mesh");
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        }
     }
 
     [Fact]
@@ -45,7 +82,7 @@ public sealed class CalibrationTests : IDisposable
         Assert.Null(problem);
         Assert.NotNull(read);
         Assert.Equal(json, CalibrationJson.Write(read));
-        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"", "\"formatVersion\": 2", "\"startCpuMicros\"", "\"contention\"", "\"wokenOneWayMicros\"", "\"pairsCpuMicros\"" })
+        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"", "\"formatVersion\": 3", "\"startCpuMicros\"", "\"contention\"", "\"wokenOneWayMicros\"", "\"pairsCpuMicros\"" })
         {
             Assert.Contains(field, json, StringComparison.Ordinal);
         }
@@ -101,7 +138,8 @@ public sealed class CalibrationTests : IDisposable
     [Theory]
     [InlineData("startCpu", "processes[dotnet].startCpuMicros")]
     [InlineData("contention", "processes[dotnet].contention")]
-    [InlineData("format", "formatVersion 2 (it has 1)")]
+    [InlineData("format", "formatVersion 3 (it has 1)")]
+    [InlineData("bare-crowd", "formatVersion 3 (it has 2)")]
     [InlineData("none", null)]
     public void A_calibration_names_the_first_figure_this_build_needs_that_it_lacks(string without, string? lacks)
     {
@@ -111,6 +149,7 @@ public sealed class CalibrationTests : IDisposable
             "startCpu" => sample with { Processes = [.. sample.Processes.Select(p => p with { StartCpuMicros = 0 })] },
             "contention" => sample with { Processes = [.. sample.Processes.Select(p => p with { Contention = null })] },
             "format" => sample with { FormatVersion = 1 },
+            "bare-crowd" => sample with { FormatVersion = 2 }, // its crowd was a bare ipc-bench's, not the os model's workers
             _ => sample,
         };
 
