@@ -165,6 +165,35 @@ public sealed class CostModel
             ? (_process.StartCpuMicros, Math.Max(0, StartMicros - _process.StartCpuMicros))
             : (StartMicros, 0);
 
+    /// <summary>
+    /// What starting one process pays when <paramref name="running"/> start at once, microseconds (burned, waited). The
+    /// calibration's crowds (1, 8 and 64 of the .NET kind's os model workers, started at once and connected: format 3)
+    /// give the wall time of n starts, <c>T(n) = n × start per process</c>; through the two crowds around
+    /// <paramref name="running"/> (beyond the largest, along the last two) <c>T(n) = αn + β</c>, so each process burns
+    /// <c>α × k</c> on the calibrated machine's k cores (n of them burn <c>αn</c> of wall on k cores) and waits
+    /// <c>β</c>. Below the second crowd, or without crowd start times, <see cref="StartPaid()"/>, a lone start's.
+    /// </summary>
+    public (double CpuMicros, double WaitMicros) StartPaidFor(int running)
+    {
+        var crowds = _process.Crowds.Where(c => c.Running > 0 && c.StartMicros > 0).OrderBy(c => c.Running).ToArray();
+        if (crowds.Length < 2 || running <= crowds[0].Running)
+        {
+            return StartPaid();
+        }
+
+        var i = 1;
+        while (i < crowds.Length - 1 && crowds[i].Running < running)
+        {
+            i++;
+        }
+
+        var (m, n) = (crowds[i - 1], crowds[i]);
+        var (tm, tn) = (m.Running * m.StartMicros, n.Running * n.StartMicros);
+        var alpha = Math.Max(0, (tn - tm) / (n.Running - m.Running));
+        var beta = Math.Max(0, tm - (alpha * m.Running));
+        return (alpha * Math.Max(1, Calibration.Machine.Cores), beta);
+    }
+
     /// <summary>The payload sizes calibrated for this IPC, ascending.</summary>
     public IReadOnlyList<int> CalibratedSizes => [.. _points.Select(p => p.PayloadBytes)];
 

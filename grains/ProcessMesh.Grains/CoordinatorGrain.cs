@@ -63,7 +63,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
 
         var modelled = costs is not null && spec.Footprint == Emulation.Modelled;
         var footprint = costs?.FootprintBytesFor(spec.Workers) ?? 0;
-        var startCpu = costs?.StartPaid().CpuMicros ?? 0;
+        var startCpu = costs?.StartPaidFor(spec.Workers).CpuMicros ?? 0;
         var modelledStart = modelled ? spec.Workers * startCpu / 1e6 / Math.Max(1, machine.ClusterCores) : 0;
         if (modelled)
         {

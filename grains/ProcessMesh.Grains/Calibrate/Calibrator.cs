@@ -67,9 +67,11 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
             steps.Add(new($"{kind.Label}: start to first answer ({plan.StartRepeats} starts)", plan.StartRepeats * startCost, async ct =>
                 start = await ProcessFootprints.StartAsync(kind, plan.StartRepeats, ct)));
             var crowds = new List<ProcessCrowd>();
-            steps.Add(new($"{kind.Label}: memory with {string.Join(", ", plan.Crowds)} running", plan.Crowds.Max() * startCost / Math.Max(1, Environment.ProcessorCount) + 1, async ct =>
+            steps.Add(new($"{kind.Label}: memory with {string.Join(", ", plan.Crowds)} running{(kind.Kind == Emulation.DotNet ? " (os model workers, connected)" : "")}", (kind.Kind == Emulation.DotNet ? plan.Crowds.Sum() : plan.Crowds.Max()) * startCost / Math.Max(1, Environment.ProcessorCount) + 1, async ct =>
             {
-                crowds.AddRange(await ProcessFootprints.CrowdsAsync(kind, plan.Crowds, ct));
+                crowds.AddRange(kind.Kind == Emulation.DotNet
+                    ? await ProcessFootprints.WorkingCrowdsAsync(kind.Ipcs[0], plan.Crowds, ct)
+                    : await ProcessFootprints.CrowdsAsync(kind, plan.Crowds, ct));
                 var alone = crowds.MinBy(c => c.Running)!;
                 _processes.Add(new ProcessCalibration
                 {

@@ -72,6 +72,20 @@ public sealed class CalibrationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_dotnet_footprint_is_a_connected_os_model_workers_not_an_idle_process()
+    {
+        var working = Assert.Single(await ProcessFootprints.WorkingCrowdsAsync("pipe", [1], CancellationToken.None));
+        var idle = Assert.Single(await ProcessFootprints.CrowdsAsync(ProcessKind.DotNet(), [1], CancellationToken.None));
+
+        // A worker that has opened its links and loaded its workload's code and latency histogram holds more than an idle
+        // one: about 2 MiB of Pss on this machine (7.6–7.9 MiB against 5.6–5.9 MiB), so half of it is far above the spread
+        // of two idle processes.
+        Assert.True(working.PssBytes > idle.PssBytes + (1 << 20), $"working {working.PssBytes} B, idle {idle.PssBytes} B (Pss): not 1 MiB more");
+        Assert.True(working is { Running: 1, StartMicros: > 0, ResidentBytes: > 0 }, $"{working}");
+        OwnedProcesses.Workers.AssertNoneLeft();
+    }
+
+    [Fact]
     public void The_json_round_trip_keeps_every_field_in_camel_case()
     {
         var calibration = Sample(Environment.MachineName);

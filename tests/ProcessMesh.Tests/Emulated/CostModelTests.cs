@@ -84,6 +84,34 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void A_crowd_of_starts_burns_and_waits_as_the_calibrated_crowds_of_working_processes_took()
+    {
+        // 2 cores; started at once and connected, 8 took 40 ms a process (320 ms in all), 64 took 33 ms (2,112 ms).
+        var calibration = TwoSizes() with
+        {
+            Machine = new CalibratedMachine { Name = "m", Cores = 2 },
+            Processes =
+            [
+                TwoSizes().Processes[0] with
+                {
+                    StartMicros = 100_000, StartCpuMicros = 70_000,
+                    Crowds = [new ProcessCrowd { Running = 1, PssBytes = 1, StartMicros = 100_000 }, new ProcessCrowd { Running = 8, PssBytes = 1, StartMicros = 40_000 }, new ProcessCrowd { Running = 64, PssBytes = 1, StartMicros = 33_000 }],
+                },
+            ],
+        };
+        var costs = CostModel.For("dotnet", "pipe", calibration)!;
+
+        Assert.Equal((70_000, 30_000), costs.StartPaidFor(1)); // one: a lone start's CPU and the rest of its wall time
+        var (cpu, wait) = costs.StartPaidFor(64); // between 8 and 64: T(n) = 32,000 µs × n + 64,000 µs
+        Assert.Equal(32_000 * 2, cpu, 6); // each burns α × k: n of them on k cores take α × n
+        Assert.Equal(64_000, wait, 6);
+        Assert.Equal(33_000 * 64, (64 * cpu / 2) + wait, 6); // 64 at once take what 64 working processes took
+        var (cpu8, wait8) = costs.StartPaidFor(8); // between 1 and 8
+        Assert.Equal(40_000 * 8, (8 * cpu8 / 2) + wait8, 6);
+        Assert.Equal((61_000, 0), CostModel.For("dotnet", "pipe", TwoSizes())!.StartPaidFor(64)); // no crowd start times: a lone start's
+    }
+
+    [Fact]
     public async Task A_process_whose_messages_cost_nothing_passes_its_calls_on_untouched()
     {
         var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 16, Emulate = Emulation.DotNet, Ipc = "pipe", Footprint = Emulation.Modelled };

@@ -50,7 +50,7 @@ internal sealed class EmulatedProcess
         var process = new EmulatedProcess(costs, spec, index);
         if (spec.Footprint != Emulation.Modelled)
         {
-            var (cpu, wait) = costs.StartPaid();
+            var (cpu, wait) = costs.StartPaidFor(costs.Workers > 0 ? costs.Workers : spec.Workers);
             await CpuBurn.ElsewhereAsync(CpuBurn.Ticks(cpu));
             await IoTimer.Shared.WaitAsync(CpuBurn.Ticks(wait));
         }
