@@ -60,6 +60,39 @@ public sealed class CostModel
     }
 
     /// <summary>
+    /// This model for the workers of a run of <paramref name="workers"/> processes placed by <paramref name="placement"/>
+    /// that share a machine with silo <paramref name="rank"/> of <paramref name="hosts"/> (each active silo's host, in the
+    /// order the placement deals ranks to them): <see cref="ForWorkers"/> of <see cref="WorkersOnHost"/>. A machine's
+    /// processes crowd its own cores only: 16 workers spread over two machines of 2 cores are 8 on each, not 16 on one.
+    /// </summary>
+    public CostModel ForWorkersOn(int workers, string placement, IReadOnlyList<string> hosts, int rank) =>
+        ForWorkers(WorkersOnHost(workers, placement, hosts, rank));
+
+    /// <summary>
+    /// How many of a run's <paramref name="workers"/> live on the machine of silo <paramref name="rank"/> among
+    /// <paramref name="hosts"/> (each active silo's host, in the order <c>spread</c> deals ranks to them; silos on one
+    /// host share its cores): <c>spread</c> deals rank r to silo r mod S, so it counts the ranks dealt to every silo of
+    /// that host; <c>local</c> holds them all on the coordinator's silo, so a silo that holds any holds all;
+    /// <c>default</c> (random) expects the host's share, rounded up. With no silo listed, all of them.
+    /// </summary>
+    public static int WorkersOnHost(int workers, string placement, IReadOnlyList<string> hosts, int rank)
+    {
+        if (hosts.Count <= 1 || rank < 0 || rank >= hosts.Count || placement == Placements.Local)
+        {
+            return workers;
+        }
+
+        var here = hosts[rank];
+        var silosHere = Enumerable.Range(0, hosts.Count).Where(j => hosts[j] == here).ToList();
+        if (placement == Placements.Spread)
+        {
+            return silosHere.Sum(j => (workers / hosts.Count) + (j < workers % hosts.Count ? 1 : 0));
+        }
+
+        return (int)Math.Ceiling(workers * (double)silosHere.Count / hosts.Count);
+    }
+
+    /// <summary>
     /// What the calibration's contention figures add to a quiet pair's at full crowding: the woken one way over the
     /// quiet pair's at the same IPC and size, and the crowd's CPU per message over the pair's, split between the sides
     /// as the pair's is. Never negative; zero without contention figures.

@@ -55,9 +55,10 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
                       (processCosts.GrainCallOf(run.RunId) is { } call
                           ? $"({call.OneWayMicros:0.0} µs one way, {call.CpuMicros:0.0} µs of CPU: {ProcessCosts.ProbeRounds} rounds of {ProcessCosts.ProbeRoundTrips} round trips, half the median one and the fastest round's CPU, measured for this run on the coordinator's silo)"
                           : "(measured for this run on each silo that holds workers)"));
-            if (costs.ForWorkers(spec.Workers) is { Crowding: > 0 } crowded)
+            var (hosts, rank) = processCosts.HostsAndRank();
+            if (costs.ForWorkersOn(spec.Workers, spec.Placement, hosts, rank) is { Crowding: > 0 } crowded)
             {
-                notes.Add($"{spec.Workers} {costs.Profile} processes on {costs.Calibration.Machine.Cores} cores: crowded {crowded.Crowding:P0} of the way to the calibrated crowd of {costs.Calibration.Process(costs.Profile)?.Contention?.Processes}, so a message costs {crowded.OneWayMicros(CostModel.MessageBytes(spec)):0.0} µs one way and {crowded.SenderCpuMicros(CostModel.MessageBytes(spec)) + crowded.ReceiverCpuMicros(CostModel.MessageBytes(spec)):0.0} µs of CPU (a quiet pair's: {costs.OneWayMicros(CostModel.MessageBytes(spec)):0.0} µs, {costs.SenderCpuMicros(CostModel.MessageBytes(spec)) + costs.ReceiverCpuMicros(CostModel.MessageBytes(spec)):0.0} µs)");
+                notes.Add($"{crowded.Workers} {costs.Profile} processes on {costs.Calibration.Machine.Cores} cores{(crowded.Workers < spec.Workers ? " (the coordinator's machine's share)" : "")}: crowded {crowded.Crowding:P0} of the way to the calibrated crowd of {costs.Calibration.Process(costs.Profile)?.Contention?.Processes}, so a message costs {crowded.OneWayMicros(CostModel.MessageBytes(spec)):0.0} µs one way and {crowded.SenderCpuMicros(CostModel.MessageBytes(spec)) + crowded.ReceiverCpuMicros(CostModel.MessageBytes(spec)):0.0} µs of CPU (a quiet pair's: {costs.OneWayMicros(CostModel.MessageBytes(spec)):0.0} µs, {costs.SenderCpuMicros(CostModel.MessageBytes(spec)) + costs.ReceiverCpuMicros(CostModel.MessageBytes(spec)):0.0} µs)");
             }
         }
 

@@ -84,6 +84,35 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void A_machines_processes_crowd_its_own_cores_so_workers_on_other_machines_do_not_count()
+    {
+        var pipe = CostModel.For("dotnet", "pipe", TwoSizes() with
+        {
+            Machine = new CalibratedMachine { Name = "m", Cores = 2 },
+            Processes = [TwoSizes().Processes[0] with { Contention = new ProcessContention { Ipc = "pipe", PayloadBytes = 8, Processes = 16, WokenOneWayMicros = 48, WokenCpuMicros = 30, PairsOneWayMicros = 90, PairsCpuMicros = 28 } }],
+        })!;
+
+        // 16 workers spread over two machines of 2 cores: 8 on each, crowded (8 − 2) / (16 − 2) of the way, not all of it.
+        var twoMachines = pipe.ForWorkersOn(16, Placements.Spread, ["10.0.0.1", "10.0.0.2"], 1);
+        Assert.Equal(8, twoMachines.Workers);
+        Assert.Equal(6.0 / 14, twoMachines.Crowding, 6);
+        Assert.Equal(20 + (28 * 6.0 / 14), twoMachines.OneWayMicros(8), 6);
+
+        // Silos on one machine share its cores: three silos on one host count all 16 of the run's workers.
+        Assert.Equal(1, pipe.ForWorkersOn(16, Placements.Spread, ["127.0.0.1", "127.0.0.1", "127.0.0.1"], 2).Crowding);
+
+        // Spread deals ranks in turn: 5 workers over 3 machines are 2, 2 and 1; two silos of one machine hold 3 of them.
+        Assert.Equal([2, 2, 1], Enumerable.Range(0, 3).Select(r => CostModel.WorkersOnHost(5, Placements.Spread, ["a", "b", "c"], r)));
+        Assert.Equal(3, CostModel.WorkersOnHost(5, Placements.Spread, ["a", "b", "a"], 0));
+
+        // Local holds all on one silo; random placement expects a machine's share, rounded up; one silo (or none known) holds all.
+        Assert.Equal(16, CostModel.WorkersOnHost(16, Placements.Local, ["a", "b"], 1));
+        Assert.Equal(6, CostModel.WorkersOnHost(16, Placements.Default, ["a", "b", "c"], 0));
+        Assert.Equal(16, CostModel.WorkersOnHost(16, Placements.Spread, ["a"], 0));
+        Assert.Equal(16, CostModel.WorkersOnHost(16, Placements.Spread, [], -1));
+    }
+
+    [Fact]
     public void A_crowd_of_starts_burns_and_waits_as_the_calibrated_crowds_of_working_processes_took()
     {
         // 2 cores; started at once and connected, 8 took 40 ms a process (320 ms in all), 64 took 33 ms (2,112 ms).

@@ -121,7 +121,24 @@ public sealed class ProcessCosts(IServiceProvider services)
         }
 
         var call = await ProbeGrainCallAsync();
-        return (costs.WithGrainCall(call.OneWayMicros, call.CpuMicros).ForWorkers(spec.Workers), call);
+        var (hosts, rank) = HostsAndRank();
+        return (costs.WithGrainCall(call.OneWayMicros, call.CpuMicros).ForWorkersOn(spec.Workers, spec.Placement, hosts, rank), call);
+    }
+
+    /// <summary>
+    /// The host of each active silo in the order <c>spread</c> deals ranks to them (by address, as
+    /// <see cref="WorkerPlacementDirector"/> orders them), and this silo's place among them (−1 when it is not yet
+    /// listed, or outside a silo): the workers that crowd this machine's cores are those on its silos.
+    /// </summary>
+    public (IReadOnlyList<string> Hosts, int Rank) HostsAndRank()
+    {
+        if (services.GetService<IClusterMembershipService>() is not { } membership || services.GetService<ILocalSiloDetails>() is not { } here)
+        {
+            return ([], -1);
+        }
+
+        var silos = ActiveSilos.In(membership).OrderBy(s => s.ToString(), StringComparer.Ordinal).ToList();
+        return ([.. silos.Select(s => s.Endpoint.Address.ToString())], silos.IndexOf(here.SiloAddress));
     }
 
     private Task<Calibration> SiloCalibrationAsync(string profile)
