@@ -7,9 +7,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Load;
-using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 using ProcessMesh.Grains.Workloads.Cpu;
+using ProcessMesh.Load;
 using ProcessMesh.Silo;
 
 namespace ProcessMesh.Bench;
@@ -369,7 +369,7 @@ internal static class Program
         return !target || ok;
     }
 
-    /// <summary>How late <see cref="ProcessMesh.Grains.Workloads.Io.PreciseSleep"/> wakes at <paramref name="rate"/> per second with nothing else to do, in µs.</summary>
+    /// <summary>How late <see cref="PreciseSleep"/> wakes at <paramref name="rate"/> per second with nothing else to do, in µs.</summary>
     private static LatencySummary PacerAlone(double rate, TimeSpan duration)
     {
         var lateness = new LatencyRecorder();
@@ -379,7 +379,7 @@ internal static class Program
             for (long i = 1; i < rate * duration.TotalSeconds; i++)
             {
                 var due = t0 + (long)(i / rate * Stopwatch.Frequency);
-                ProcessMesh.Grains.Workloads.Io.PreciseSleep.Until(due);
+                PreciseSleep.Until(due);
                 lateness.RecordSince(due);
             }
         });

@@ -1,7 +1,7 @@
 using ProcessMesh.Cli.Cluster;
 using ProcessMesh.Cli.Output;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Load;
+using ProcessMesh.Load;
 
 namespace ProcessMesh.Cli.Running;
 
@@ -35,7 +35,7 @@ internal static class LoadRunner
         }
         else
         {
-            test = new LoadDriver(grains, spec, coordinator, machine).RunAsync(cancellationToken);
+            test = new LoadTest(grains, spec, coordinator, machine).RunAsync(cancellationToken);
         }
 
         var result = await FollowAsync(grains.GetGrain<ILoadProgressGrain>(key), spec, test, progress, () => home, cancellationToken);
@@ -63,7 +63,7 @@ internal static class LoadRunner
         }
         catch (InvalidOperationException e)
         {
-            // The coordinator refused a drive that lost its callers on a silo (LoadDriver says which): no record.
+            // The coordinator refused a drive that lost its callers on a silo (its LoadDriver says which): no record.
             call = new Watched<RunResult>(CallEnd.SiloLost, null, e.Message.Split('\n')[0], null);
         }
 

@@ -65,7 +65,7 @@ internal sealed class MemoryFootprintScenario : IScenario
         var pss = os.All(r => r.PssPerWorkerBytes is > 0) ? Sample.Of(os.Select(r => (double)r.PssPerWorkerBytes!.Value)) : (Sample?)null;
         rows.Add(["real dotnet process (model: os)", Cells.Count(ProcessCount), Cells.Size(osMemory), pss is { } p ? Cells.Size(p) : "", "VmRSS, Pss", Noise.Describe(real[Emulation.DotNet])]);
 
-        if (OsProcesses.Python(context.Python) is { } python)
+        if (context.Python is { } python)
         {
             context.Progress.Begin($"{ProcessCount} idle python3 processes, {context.Repeats} times");
             try
@@ -74,7 +74,7 @@ internal sealed class MemoryFootprintScenario : IScenario
                 var pssPy = new List<double>();
                 for (var i = 0; i < context.Repeats; i++)
                 {
-                    var resident = await OsProcesses.MeasureAsync(python, ProcessCount, cancellationToken);
+                    var resident = await python.MeasureIdleAsync(ProcessCount, cancellationToken);
                     rss.Add(resident.Average(r => (double)r.RssBytes));
                     if (resident.All(r => r.PssBytes is not null))
                     {

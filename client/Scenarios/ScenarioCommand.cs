@@ -102,7 +102,7 @@ internal static class ScenarioCommand
         var clock = Stopwatch.StartNew();
         var loadBefore = ScenarioDocument.LoadAverage();
         var machine = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Describe();
-        var python = PythonReference.Find(out var absent);
+        var (python, absent) = await PythonReference.FindAsync(grains);
         if (absent is not null && !quiet)
         {
             await Console.Error.WriteLineAsync($"processmesh: {absent}");

@@ -23,7 +23,7 @@ internal static class ScenarioPython
             }
 
             var result = await python.RunAsync(experiment, context.Repeats, sized, cancellationToken);
-            notes.Add($"CPython ran python/reference.py {experiment} ({python.Script}) on this machine, outside the silo");
+            notes.Add($"CPython ran reference.py {experiment} ({python.Presence.Script}) on silo {python.Presence.Silo}'s machine, in a process of its own");
             return result;
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or JsonException or System.ComponentModel.Win32Exception)

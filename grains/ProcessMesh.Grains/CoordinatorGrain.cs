@@ -4,6 +4,7 @@ using ProcessMesh.Grains.Engines;
 using ProcessMesh.Grains.Engines.Process.Emulated;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
+using ProcessMesh.Load;
 
 namespace ProcessMesh.Grains;
 

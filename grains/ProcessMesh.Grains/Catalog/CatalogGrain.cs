@@ -7,25 +7,29 @@ namespace ProcessMesh.Grains.Catalog;
 
 /// <summary>
 /// What this silo runs: the engines it was given (each declares its model's traits and which workloads it runs)
-/// and the workloads of <see cref="WorkloadCatalog"/>. Stateless, so every silo answers from its own registry.
+/// and its workloads (<see cref="SiloWorkloads"/>: the built-in ones and any added to it). Stateless, so every
+/// silo answers from its own registry.
 /// </summary>
 [StatelessWorker]
-internal sealed class CatalogGrain(IEnumerable<IModelEngine> engines) : Grain, ICatalogGrain
+internal sealed class CatalogGrain(IEnumerable<IModelEngine> engines, SiloWorkloads workloads) : Grain, ICatalogGrain
 {
     /// <summary>The built-in models in the order reports list them; any other model follows, by name.</summary>
     private static readonly string[] _order = [Models.Process, Models.Thread, Models.Gil, Models.Hybrid, Models.Os];
 
-    public Task<ClusterCatalog> Get() => Task.FromResult(Of(engines));
+    public Task<ClusterCatalog> Get() => Task.FromResult(Of(engines, workloads.All));
 
     public Task<ResolvedSpec> Resolve(RunSpec spec)
     {
-        var workload = WorkloadCatalog.Get(spec.Workload);
+        var workload = workloads.Get(spec.Workload);
         var resolved = workload.Resolve(spec);
         return Task.FromResult(new ResolvedSpec { Spec = resolved, Expected = workload.Expected(resolved).ToString(CultureInfo.InvariantCulture) });
     }
 
-    /// <summary>The catalog of <paramref name="engines"/> and every workload.</summary>
-    public static ClusterCatalog Of(IEnumerable<IModelEngine> engines)
+    /// <summary>The catalog of <paramref name="engines"/> and the built-in workloads.</summary>
+    public static ClusterCatalog Of(IEnumerable<IModelEngine> engines) => Of(engines, WorkloadCatalog.All);
+
+    /// <summary>The catalog of <paramref name="engines"/> and <paramref name="workloads"/>.</summary>
+    public static ClusterCatalog Of(IEnumerable<IModelEngine> engines, IReadOnlyList<IWorkload> workloads)
     {
         var models = engines
             .OrderBy(e => Array.IndexOf(_order, e.Traits.Name) is var i and >= 0 ? i : int.MaxValue)
@@ -33,8 +37,8 @@ internal sealed class CatalogGrain(IEnumerable<IModelEngine> engines) : Grain, I
             .ToArray();
         return new ClusterCatalog
         {
-            Models = [.. models.Select(e => e.Traits with { Workloads = [.. WorkloadCatalog.All.Where(e.Runs).Select(w => w.Name.Name)] })],
-            Workloads = [.. WorkloadCatalog.All.Select(w =>
+            Models = [.. models.Select(e => e.Traits with { Workloads = [.. workloads.Where(e.Runs).Select(w => w.Name.Name)] })],
+            Workloads = [.. workloads.Select(w =>
             {
                 var defaults = w.Resolve(new RunSpec { Workload = w.Name, Workers = 1 });
                 return new WorkloadInfo

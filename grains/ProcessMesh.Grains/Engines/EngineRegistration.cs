@@ -4,10 +4,11 @@ using ProcessMesh.Grains.Calibrate;
 using ProcessMesh.Grains.Engines.Process;
 using ProcessMesh.Grains.Engines.Process.Emulated;
 using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Grains.Workloads;
 
 namespace ProcessMesh.Grains.Engines;
 
-/// <summary>Registers every <see cref="IModelEngine"/> in this assembly, and what they measure, calibrate and place with.</summary>
+/// <summary>Registers every <see cref="IModelEngine"/> in this assembly, the workloads this silo offers (<see cref="SiloWorkloads"/>), and what they measure, calibrate and place with.</summary>
 public static class EngineRegistration
 {
     /// <summary>Adds each engine class as a singleton <see cref="IModelEngine"/>, the run sinks, the emulated processes' costs and the placement directors.</summary>
@@ -20,6 +21,7 @@ public static class EngineRegistration
             services.AddSingleton(typeof(IModelEngine), engine);
         }
 
+        services.AddSingleton<SiloWorkloads>();
         services.AddSingleton<RunSinks>();
         services.AddSingleton<SiloDepartures>();
         services.AddSingleton<ProcessCosts>();

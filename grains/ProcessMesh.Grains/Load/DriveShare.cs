@@ -1,5 +1,5 @@
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Load;
 
 namespace ProcessMesh.Grains.Load;
 

@@ -1,5 +1,6 @@
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Load;
 
 namespace ProcessMesh.Grains.Load;
 

@@ -9,6 +9,7 @@ using ProcessMesh.Grains.Engines;
 using ProcessMesh.Grains.Engines.SharedMemory;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
+using ProcessMesh.Grains.Workloads.Cpu;
 using ProcessMesh.Silo;
 using ProcessMesh.Tests.Cluster;
 
@@ -28,7 +29,7 @@ public sealed class CatalogTests
     {
         var clusterId = $"catalog-{Guid.NewGuid():N}";
         var gateway = Loopback.FreePort();
-        using var silo = await StartSiloWithSerialModelAsync(clusterId, gateway);
+        using var silo = await StartSiloAsync(clusterId, gateway, services => services.AddSingleton<IModelEngine, SerialEngine>());
         try
         {
             string[] at = ["--gateway", $"127.0.0.1:{gateway}", "--cluster-id", clusterId];
@@ -71,6 +72,46 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public async Task A_cli_lists_and_runs_a_workload_defined_outside_the_grains_assembly_that_only_the_cluster_knows()
+    {
+        var clusterId = $"catalog-{Guid.NewGuid():N}";
+        var gateway = Loopback.FreePort();
+        using var silo = await StartSiloAsync(clusterId, gateway, services => services.AddProcessMeshWorkload<TallyWorkload>());
+        try
+        {
+            string[] at = ["--gateway", $"127.0.0.1:{gateway}", "--cluster-id", clusterId];
+
+            var listed = await CliProcess.RunAsync(_limit, ["cluster", "catalog", "--format", "json", .. at]);
+            Assert.True(listed.ExitCode == 0, $"exit {listed.ExitCode}: {listed.Stderr}");
+            using (var json = JsonDocument.Parse(listed.Stdout))
+            {
+                var workloads = json.RootElement.GetProperty("workloads").EnumerateArray().Select(w => w.GetProperty("name").GetString()).ToList();
+                Assert.Equal([.. WorkloadCatalog.Names, TallyWorkload.Called], workloads); // after the built-in ones
+                var tally = json.RootElement.GetProperty("workloads").EnumerateArray().Single(w => w.GetProperty("name").GetString() == TallyWorkload.Called);
+                Assert.Equal(TallyWorkload.Says, tally.GetProperty("summary").GetString());
+                Assert.Equal(["process", "thread", "gil", "hybrid"], tally.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
+                var process = json.RootElement.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == Models.Process);
+                Assert.Contains(TallyWorkload.Called, process.GetProperty("workloads").EnumerateArray().Select(w => w.GetString()));
+            }
+
+            var run = await CliProcess.RunAsync(_limit, ["compare", "--models", "process,thread", "--workload", TallyWorkload.Called, "--workers", "2", "--work", "20000", "--repeats", "1", "--warmup", "0", "--format", "json", "--quiet", .. at]);
+            Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
+            using (var json = JsonDocument.Parse(run.Stdout))
+            {
+                var records = json.RootElement.GetProperty("runs").EnumerateArray().ToList();
+                Assert.Equal(["process", "thread"], records.Select(r => r.GetProperty("model").GetString()).Distinct());
+                Assert.All(records, r => Assert.Equal(TallyWorkload.Called, r.GetProperty("workload").GetString()));
+                Assert.All(records, r => Assert.Equal(20_000, r.GetProperty("work").GetInt64()));
+                Assert.All(records, r => Assert.True(r.GetProperty("correct").GetBoolean(), r.ToString()));
+            }
+        }
+        finally
+        {
+            await silo.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_embedded_silo_refuses_unknown_names_with_its_own_list()
     {
         var model = await CliProcess.RunAsync(_limit, "compare", "--models", "process,fiber", "--workers", "1");
@@ -82,8 +123,8 @@ public sealed class CatalogTests
         Assert.Equal($"processmesh: --workload: unknown workload 'nap' (this cluster runs load, {string.Join(", ", WorkloadCatalog.Names)})", workload.Stderr.Trim());
     }
 
-    /// <summary>A silo in this process on loopback ports, with every engine and one more that no CLI code names.</summary>
-    private static async Task<IHost> StartSiloWithSerialModelAsync(string clusterId, int gateway)
+    /// <summary>A silo in this process on loopback ports, with every engine and workload and what <paramref name="add"/> adds, which no CLI code names.</summary>
+    private static async Task<IHost> StartSiloAsync(string clusterId, int gateway, Action<IServiceCollection> add)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -94,7 +135,7 @@ public sealed class CatalogTests
             [nameof(SiloSettings.GatewayPort)] = gateway.ToString(CultureInfo.InvariantCulture),
         });
         builder.AddProcessMeshSilo();
-        builder.Services.AddSingleton<IModelEngine, SerialEngine>();
+        add(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return host;
@@ -156,4 +197,32 @@ public sealed class CatalogTraitsTests(ClusterFixture cluster)
         Assert.Equal(WorkloadCatalog.Resolve(new RunSpec { Workload = Workload.Cpu, Workers = 1000 }), resolved.Spec);
         Assert.Equal(WorkloadCatalog.Get(Workload.Cpu).Expected(resolved.Spec).ToString(CultureInfo.InvariantCulture), resolved.Expected);
     }
+}
+
+/// <summary>
+/// A workload defined in this test assembly, outside the grains: cpu's kernel and process workers under a name of
+/// its own, added to one test's silo with <see cref="WorkloadCatalog.AddProcessMeshWorkload{T}"/>. Real work, checked
+/// answers; nothing in the CLI knows its name, unit or defaults.
+/// </summary>
+internal sealed class TallyWorkload : LaneWorkload<ICpuProcess>
+{
+    public const string Called = "tally";
+
+    public const string Says = "test-only: cpu's kernel under a name only one test's silo knows";
+
+    public override Workload Name => new(Called);
+
+    public override string Summary => Says;
+
+    public override string Unit => "units";
+
+    public override bool Splits => true;
+
+    public override RunSpec Resolve(RunSpec spec) => spec.Resolve(spec.Work > 0 ? spec.Work : 50_000, spec.Granularity > 0 ? spec.Granularity : 500);
+
+    public override ulong Expected(RunSpec spec) => CpuKernel.Expected(spec.Work);
+
+    protected override Task<ComputeReply> Send(ICpuProcess worker, ComputeRequest request) => worker.Compute(request);
+
+    public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new ComputeThreads(run, CpuKernel.Range);
 }

@@ -1,8 +1,8 @@
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
 using ProcessMesh.Grains.Workloads.Cpu;
 using ProcessMesh.Grains.Workloads.Ring;
+using ProcessMesh.Load;
 
 namespace ProcessMesh.Tests.Engines;
 

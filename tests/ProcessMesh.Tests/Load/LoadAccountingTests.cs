@@ -1,5 +1,5 @@
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Load;
+using ProcessMesh.Load;
 
 namespace ProcessMesh.Tests.Load;
 

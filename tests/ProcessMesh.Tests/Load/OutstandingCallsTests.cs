@@ -1,4 +1,5 @@
-using ProcessMesh.Grains.Load;
+using ProcessMesh.Load;
+
 
 namespace ProcessMesh.Tests.Load;
 

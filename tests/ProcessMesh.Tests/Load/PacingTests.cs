@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using ProcessMesh.Grains.Load;
-using ProcessMesh.Grains.Workloads.Io;
+using ProcessMesh.Load;
 
 namespace ProcessMesh.Tests.Load;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
+using ProcessMesh.Load;
 using ProcessMesh.Worker.Ipc;
 
 namespace ProcessMesh.Grains.Engines.Os;

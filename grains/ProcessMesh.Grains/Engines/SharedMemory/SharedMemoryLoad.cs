@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Load;
 using ProcessMesh.Grains.Measurement;
 using ProcessMesh.Grains.Workloads;
+using ProcessMesh.Load;
 
 namespace ProcessMesh.Grains.Engines.SharedMemory;
 

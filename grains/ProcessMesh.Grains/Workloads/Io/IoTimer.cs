@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ProcessMesh.Load;
 
 namespace ProcessMesh.Grains.Workloads.Io;
 

@@ -1,13 +1,13 @@
 using ProcessMesh.Contracts;
 
-namespace ProcessMesh.Grains.Load;
+namespace ProcessMesh.Load;
 
 /// <summary>
 /// When each call of an open-loop drive is due: the rate climbs linearly from zero over the ramp, then holds.
 /// Call <c>i</c> is due when the rate's integral reaches <c>i</c>: at t²·r/(2·ramp) during the ramp, then
 /// linearly. Pure arithmetic, apart from the pacer that sleeps to it, so long gaps can be checked without waiting.
 /// </summary>
-internal readonly struct LoadSchedule(double rate, TimeSpan ramp, TimeSpan duration)
+public readonly struct LoadSchedule(double rate, TimeSpan ramp, TimeSpan duration)
 {
     private readonly double _ramp = ramp.TotalSeconds;
     private readonly double _rampCalls = rate * ramp.TotalSeconds / 2;

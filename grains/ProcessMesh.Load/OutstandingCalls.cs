@@ -1,4 +1,4 @@
-namespace ProcessMesh.Grains.Load;
+namespace ProcessMesh.Load;
 
 /// <summary>
 /// The calls of a drive that were issued and have not yet settled, each with the timestamp it was due at. A slot
@@ -6,7 +6,7 @@ namespace ProcessMesh.Grains.Load;
 /// replaces was scanned on every send once 4,096 were in flight), and the calls still outstanding when the drive
 /// closes can be listed, to count each as a timeout. Not thread-safe: its owner guards it.
 /// </summary>
-internal sealed class OutstandingCalls
+public sealed class OutstandingCalls
 {
     private const long Free = long.MinValue;
     private long[] _due = new long[64];

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Measurement;
 
-namespace ProcessMesh.Grains.Load;
+namespace ProcessMesh.Load;
 
 /// <summary>
 /// One drive of a population of <see cref="ILoadGrain"/>s: closed loop (callers that each wait for their reply)
@@ -13,7 +12,7 @@ namespace ProcessMesh.Grains.Load;
 /// A hosted drive is split into <paramref name="shares"/>, one a silo: share <paramref name="share"/> runs the
 /// spec's callers (its share of them) or, open loop, every <paramref name="shares"/>-th call of the schedule.
 /// </summary>
-internal sealed class Drive(LoadSpec spec, int share = 0, int shares = 1)
+public sealed class Drive(LoadSpec spec, int share = 0, int shares = 1)
 {
     private readonly Lock _gate = new();
     private readonly OutstandingCalls _outstanding = new();
@@ -87,7 +86,7 @@ internal sealed class Drive(LoadSpec spec, int share = 0, int shares = 1)
     /// <summary>
     /// Paces the open loop on a dedicated thread, outside the Orleans scheduler: a grain's timers and turns
     /// run milliseconds late under load, and a late pacer would count its own lateness as the silo's. The
-    /// <see cref="Workloads.Io.PreciseSleep"/> sleeps to each call's due time without spinning. The task completes when the last
+    /// <see cref="PreciseSleep"/> sleeps to each call's due time without spinning. The task completes when the last
     /// call has settled.
     /// </summary>
     private Task OpenLoopAsync(ILoadGrain[] population, byte[] payload, CancellationToken cancellationToken)
@@ -119,7 +118,7 @@ internal sealed class Drive(LoadSpec spec, int share = 0, int shares = 1)
         for (long i = share; !cancellationToken.IsCancellationRequested && schedule.TryDue(i, Stopwatch.Frequency, out var offset); i += shares)
         {
             var due = t0 + offset;
-            Workloads.Io.PreciseSleep.Until(due);
+            PreciseSleep.Until(due);
 
             // Timed from when the call was due: a call sent late (the silo or the pacer fell behind) carries
             // that lateness into its latency (coordinated omission corrected). A pacer so far behind that the

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using ProcessMesh.Grains.Measurement;
 
-namespace ProcessMesh.Grains.Load;
+namespace ProcessMesh.Load;
 
 /// <summary>
 /// The settled calls of a drive (or of one lane of it), each put in exactly one class and recorded once:
@@ -15,7 +14,7 @@ namespace ProcessMesh.Grains.Load;
 /// <see cref="Latency"/> therefore holds every call and no percentile of it is below the same percentile of
 /// <see cref="CompletedLatency"/>. Not thread-safe: its owner guards it.
 /// </summary>
-internal sealed class CallTally(TimeSpan timeout)
+public sealed class CallTally(TimeSpan timeout)
 {
     private readonly long _timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
 

@@ -4,11 +4,11 @@ using HdrHistogram.Encoding;
 using HdrHistogram.Utilities;
 using ProcessMesh.Contracts;
 
-namespace ProcessMesh.Grains.Measurement;
+namespace ProcessMesh.Load;
 
 /// <summary>
 /// An HdrHistogram of latencies in nanoseconds (1 ns to 1 hour, 3 significant digits, about 264 KiB). A run
-/// keeps one concurrent recorder per silo (<see cref="RunSink"/>) that every worker there records into, so the
+/// keeps one concurrent recorder per silo (the grains' <c>RunSink</c>) that every worker there records into, so the
 /// cost of measuring is the same in every model and does not grow with workers; recorders are merged, or
 /// encoded to travel between grains.
 /// </summary>

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace ProcessMesh.Grains.Workloads.Io;
+namespace ProcessMesh.Load;
 
 /// <summary>
 /// Sleeps the calling thread until a <see cref="Stopwatch"/> timestamp without spinning: on Linux through
 /// <c>nanosleep</c> (late by the calling thread's timer slack: the kernel's default 50 µs, or 1 ns after
 /// <see cref="TightenTimerSlack"/>), elsewhere in one-millisecond steps. The one precise sleep of the tree: the io
-/// workload's waits, the emulation's (both through <see cref="IoTimer"/>) and the open-loop load's pacing. .NET's
+/// workload's waits, the emulation's (both through the grains' <c>IoTimer</c>) and the open-loop load's pacing. .NET's
 /// timers and Thread.Sleep wake a millisecond or more late, and spinning instead would take a core.
 /// </summary>
 public static partial class PreciseSleep

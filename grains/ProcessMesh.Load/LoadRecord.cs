@@ -1,13 +1,12 @@
 using ProcessMesh.Contracts;
-using ProcessMesh.Grains.Measurement;
 
-namespace ProcessMesh.Grains.Load;
+namespace ProcessMesh.Load;
 
 /// <summary>
 /// What one measured drive of a load test gave, whichever model drove it. Every call it issued is in exactly one
 /// of completed, errors and timeouts: built from a tally that does not balance, it throws rather than report.
 /// </summary>
-internal sealed class DriveFigures
+public sealed class DriveFigures
 {
     public DriveFigures(double wallSeconds, double cpuSeconds, long calls, CallTally tally)
     {
@@ -45,7 +44,7 @@ internal sealed class DriveFigures
 }
 
 /// <summary>The record of a load test, the same for every model: the median measured drive (by throughput), with the spread.</summary>
-internal static class LoadRecord
+public static class LoadRecord
 {
     public static RunResult From(
         string model, LoadSpec spec, int workers, int? concurrency, MachineInfo machine, IReadOnlyList<DriveFigures> drives,
