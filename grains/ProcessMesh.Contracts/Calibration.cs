@@ -195,6 +195,12 @@ public sealed record ProcessCrowd
     /// <c>startSeconds</c> over its workers); 0 when not measured.
     /// </summary>
     [Id(3)] public double StartMicros { get; init; }
+
+    /// <summary>
+    /// The CPU each process of the crowd had burned by then (every thread), mean, microseconds: what a start in a crowd
+    /// of this size burns (format 3, .NET: os model workers started and wired); 0 when not measured.
+    /// </summary>
+    [Id(4)] public double StartCpuMicros { get; init; }
 }
 
 /// <summary>What one kind of thread costs to start and to keep.</summary>

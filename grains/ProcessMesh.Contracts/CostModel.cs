@@ -199,32 +199,43 @@ public sealed class CostModel
             : (StartMicros, 0);
 
     /// <summary>
-    /// What starting one process pays when <paramref name="running"/> start at once, microseconds (burned, waited). The
-    /// calibration's crowds (1, 8 and 64 of the .NET kind's os model workers, started at once and connected: format 3)
-    /// give the wall time of n starts, <c>T(n) = n × start per process</c>; through the two crowds around
-    /// <paramref name="running"/> (beyond the largest, along the last two) <c>T(n) = αn + β</c>, so each process burns
-    /// <c>α × k</c> on the calibrated machine's k cores (n of them burn <c>αn</c> of wall on k cores) and waits
-    /// <c>β</c>. Below the second crowd, or without crowd start times, <see cref="StartPaid()"/>, a lone start's.
+    /// What starting one process pays when <paramref name="running"/> start at once on the machine, microseconds
+    /// (burned, waited). The calibration's crowds (1, 8 and 64 of the .NET kind's os model workers, started at once and
+    /// wired: format 3) give the CPU each process of a crowd burned by its <c>ready</c>; the burn is that CPU,
+    /// interpolated linearly between the two crowds around <paramref name="running"/> (below the smallest, the
+    /// smallest's; beyond the largest, the largest's), and the wait is a lone start's wall time beyond its CPU, so
+    /// <c>n</c> started at once on <c>k</c> cores take about <c>n × burn / k + wait</c>. The CPU, not the crowd's wall
+    /// time, because another program's load on the calibrated machine stretches the wall time and not the CPU. Without
+    /// crowd CPU figures, <see cref="StartPaid()"/>, a lone start's.
     /// </summary>
     public (double CpuMicros, double WaitMicros) StartPaidFor(int running)
     {
-        var crowds = _process.Crowds.Where(c => c.Running > 0 && c.StartMicros > 0).OrderBy(c => c.Running).ToArray();
-        if (crowds.Length < 2 || running <= crowds[0].Running)
+        var crowds = _process.Crowds.Where(c => c.Running > 0 && c.StartCpuMicros > 0).OrderBy(c => c.Running).ToArray();
+        var (_, wait) = StartPaid();
+        if (crowds.Length == 0)
         {
             return StartPaid();
         }
 
+        if (running <= crowds[0].Running || crowds.Length == 1)
+        {
+            return (crowds[0].StartCpuMicros, wait);
+        }
+
+        if (running >= crowds[^1].Running)
+        {
+            return (crowds[^1].StartCpuMicros, wait);
+        }
+
         var i = 1;
-        while (i < crowds.Length - 1 && crowds[i].Running < running)
+        while (crowds[i].Running < running)
         {
             i++;
         }
 
         var (m, n) = (crowds[i - 1], crowds[i]);
-        var (tm, tn) = (m.Running * m.StartMicros, n.Running * n.StartMicros);
-        var alpha = Math.Max(0, (tn - tm) / (n.Running - m.Running));
-        var beta = Math.Max(0, tm - (alpha * m.Running));
-        return (alpha * Math.Max(1, Calibration.Machine.Cores), beta);
+        var t = (running - (double)m.Running) / (n.Running - m.Running);
+        return (m.StartCpuMicros + (t * (n.StartCpuMicros - m.StartCpuMicros)), wait);
     }
 
     /// <summary>The payload sizes calibrated for this IPC, ascending.</summary>

@@ -28,6 +28,9 @@ internal sealed class MeshCrowd : IDisposable
     /// <summary>The wall time from spawning the first worker to the last one's <c>ready</c>, microseconds (as <c>--model os</c> times its start).</summary>
     public double StartMicros { get; private set; }
 
+    /// <summary>The CPU the workers had burned by then, every thread of each, summed, microseconds (load on the machine stretches the wall time, not this).</summary>
+    public double StartCpuMicros { get; private set; }
+
     /// <summary>The workers' process ids.</summary>
     public IEnumerable<int> Pids => _workers.Select(w => w.Pid);
 
@@ -58,6 +61,7 @@ internal sealed class MeshCrowd : IDisposable
             await Task.WhenAll(crowd._workers.Select(w => w.SendAsync(peers)));
             await Task.WhenAll(crowd._workers.Select(w => w.ExpectAsync("ready", limit.Token)));
             crowd.StartMicros = clock.Elapsed.TotalMicroseconds;
+            crowd.StartCpuMicros = crowd._workers.Sum(w => ProcCpu.Micros(w.Pid));
             return crowd;
         }
         catch

@@ -81,7 +81,7 @@ public sealed class CalibrationTests : IDisposable
         // one: about 2 MiB of Pss on this machine (7.6–7.9 MiB against 5.6–5.9 MiB), so half of it is far above the spread
         // of two idle processes.
         Assert.True(working.PssBytes > idle.PssBytes + (1 << 20), $"working {working.PssBytes} B, idle {idle.PssBytes} B (Pss): not 1 MiB more");
-        Assert.True(working is { Running: 1, StartMicros: > 0, ResidentBytes: > 0 }, $"{working}");
+        Assert.True(working is { Running: 1, StartMicros: > 0, StartCpuMicros: > 0, ResidentBytes: > 0 }, $"{working}");
         OwnedProcesses.Workers.AssertNoneLeft();
     }
 

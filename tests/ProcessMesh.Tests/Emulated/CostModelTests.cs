@@ -113,9 +113,9 @@ public sealed class CostModelTests
     }
 
     [Fact]
-    public void A_crowd_of_starts_burns_and_waits_as_the_calibrated_crowds_of_working_processes_took()
+    public void A_crowd_of_starts_burns_the_cpu_a_calibrated_crowd_of_working_processes_burned_each()
     {
-        // 2 cores; started at once and connected, 8 took 40 ms a process (320 ms in all), 64 took 33 ms (2,112 ms).
+        // Started at once and wired, each of 1 burned 80 ms of CPU by its ready, each of 8 90 ms, each of 64 118 ms; a lone idle start 100 ms of wall, 70 ms of CPU.
         var calibration = TwoSizes() with
         {
             Machine = new CalibratedMachine { Name = "m", Cores = 2 },
@@ -124,20 +124,22 @@ public sealed class CostModelTests
                 TwoSizes().Processes[0] with
                 {
                     StartMicros = 100_000, StartCpuMicros = 70_000,
-                    Crowds = [new ProcessCrowd { Running = 1, PssBytes = 1, StartMicros = 100_000 }, new ProcessCrowd { Running = 8, PssBytes = 1, StartMicros = 40_000 }, new ProcessCrowd { Running = 64, PssBytes = 1, StartMicros = 33_000 }],
+                    Crowds =
+                    [
+                        new ProcessCrowd { Running = 1, PssBytes = 1, StartMicros = 120_000, StartCpuMicros = 80_000 },
+                        new ProcessCrowd { Running = 8, PssBytes = 1, StartMicros = 400_000, StartCpuMicros = 90_000 }, // the wall times are a loaded machine's: not read
+                        new ProcessCrowd { Running = 64, PssBytes = 1, StartMicros = 900_000, StartCpuMicros = 118_000 },
+                    ],
                 },
             ],
         };
         var costs = CostModel.For("dotnet", "pipe", calibration)!;
 
-        Assert.Equal((70_000, 30_000), costs.StartPaidFor(1)); // one: a lone start's CPU and the rest of its wall time
-        var (cpu, wait) = costs.StartPaidFor(64); // between 8 and 64: T(n) = 32,000 µs × n + 64,000 µs
-        Assert.Equal(32_000 * 2, cpu, 6); // each burns α × k: n of them on k cores take α × n
-        Assert.Equal(64_000, wait, 6);
-        Assert.Equal(33_000 * 64, (64 * cpu / 2) + wait, 6); // 64 at once take what 64 working processes took
-        var (cpu8, wait8) = costs.StartPaidFor(8); // between 1 and 8
-        Assert.Equal(40_000 * 8, (8 * cpu8 / 2) + wait8, 6);
-        Assert.Equal((61_000, 0), CostModel.For("dotnet", "pipe", TwoSizes())!.StartPaidFor(64)); // no crowd start times: a lone start's
+        Assert.Equal((80_000, 30_000), costs.StartPaidFor(1)); // the crowd of one's CPU, and a lone start's wall beyond its CPU waited
+        Assert.Equal((90_000, 30_000), costs.StartPaidFor(8));
+        Assert.Equal((104_000, 30_000), costs.StartPaidFor(36)); // half way from 8 to 64
+        Assert.Equal((118_000, 30_000), costs.StartPaidFor(1000)); // beyond the largest crowd, the largest's
+        Assert.Equal((61_000, 0), CostModel.For("dotnet", "pipe", TwoSizes())!.StartPaidFor(64)); // no crowd CPU: a lone start's
     }
 
     [Fact]
