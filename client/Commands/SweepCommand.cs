@@ -67,8 +67,11 @@ internal static class SweepCommand
             Measure every combination of the list-valued dimensions for every model, one row per point: how many
             grains a silo holds, how fast they activate, what latency they give under load, where the knee is,
             and how the same work does in threads sharing memory. A warm-up first runs each model once at the
-            largest population (Orleans sizes its tables then, once). Between points the grains are deactivated and
-            the silo's heap is measured again. A point that is refused or fails is reported; the sweep goes on.
+            largest population (Orleans sizes its tables then, once). Load points are measured in --repeats passes,
+            each pass running every point once (warm-ups, one drive), so a change in the machine's load during the
+            sweep widens every point's band alike rather than moving the points that ran then. Between points the
+            grains are deactivated and the silo's heap is measured again. A point that is refused or fails is
+            reported; the sweep goes on.
 
             Examples:
               processmesh sweep --out results

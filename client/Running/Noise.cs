@@ -46,14 +46,15 @@ internal readonly record struct Sample(double Median, double Min, double Max, in
     }
 
     /// <summary>
-    /// A run's throughput: a load record's slowest and fastest drive, or for a workload run the work over
-    /// each repeat's wall time (over the slowest and the fastest when only those were kept).
+    /// A run's throughput: a load record's slowest and fastest drive (every one, when a sweep kept them), or for a
+    /// workload run the work over each repeat's wall time (over the slowest and the fastest when only those were kept).
     /// </summary>
     public static Sample Throughput(RunResult r)
     {
         if (r.ThroughputMin is { } lo && r.ThroughputMax is { } hi)
         {
-            return new Sample(r.Throughput, Math.Min(lo, r.Throughput), Math.Max(hi, r.Throughput), r.Repeats);
+            var drives = new Sample(r.Throughput, Math.Min(lo, r.Throughput), Math.Max(hi, r.Throughput), r.Repeats);
+            return r.ThroughputRepeats is { Count: > 1 } passes && passes.Count == r.Repeats ? drives with { Values = [.. passes.Order()] } : drives;
         }
 
         if (r.Grains is not null || r.WallSecondsMin <= 0 || r.WallSecondsMax <= 0)
@@ -205,6 +206,19 @@ internal static class Noise
         b.Low <= 0 || b.High <= 0
             ? new Sample(double.NaN, double.NaN, double.NaN, 0)
             : new Sample(a.Median / b.Median, a.Low / b.High, a.High / b.Low, Math.Min(a.Count, b.Count));
+
+    /// <summary>
+    /// The ratio <paramref name="a"/>/<paramref name="b"/> of two figures timed in pairs (repeat i of each ran back
+    /// to back, as the CPython reference's rounds do): the sample of the per-pair ratios, read by the rule like any
+    /// figure's repeats. A change in the machine's load that lands on both runs of a pair cancels in their ratio,
+    /// where <see cref="Ratio"/> would set the slowest of one against the fastest of the other; and from 7 pairs
+    /// the most extreme pair at each end is set aside, so one bad pair neither widens the band nor moves it.
+    /// Refused when the figures were not repeated alike.
+    /// </summary>
+    public static Sample PairedRatio(IReadOnlyList<double> a, IReadOnlyList<double> b) =>
+        a.Count == b.Count && a.Count > 0
+            ? b.All(v => v > 0) ? Sample.Of(a.Zip(b, (x, y) => x / y)) : new Sample(double.NaN, double.NaN, double.NaN, 0)
+            : throw new ArgumentException($"paired figures need as many repeats each ({a.Count} and {b.Count})", nameof(b));
 
     /// <summary>How a difference is written in tables and JSON.</summary>
     public static string Describe(Difference difference) => difference switch

@@ -28,122 +28,185 @@ internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, 
     private readonly ExperimentRunner _runner = new(grains, catalog, experiment, watch);
     private ICoordinatorGrain _heap = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
 
-    /// <summary>Runs every point in order.</summary>
+    /// <summary>
+    /// Runs every point in order. Load points are measured in passes: each pass runs every load point once (one
+    /// load test of one measured drive, after its warm-ups), and a point's repeats are its runs in the successive
+    /// passes (<see cref="Passes"/>), so a change in the machine's load during the sweep lands on every point's band
+    /// alike instead of on whichever points ran then. Workload points measure their repeats in the first pass.
+    /// </summary>
     public async Task<Measured> RunAsync(IReadOnlyList<SweepPoint> points, ProgressReporter progress, CancellationToken cancellationToken)
     {
         var cores = (await _watch.BoundedAsync(c => c.Describe(), cancellationToken)).Cores;
         var runs = points.Where(p => p.Run is not null).Select(p => p.Run!).ToList();
         var estimator = new RunEstimator(await _runner.ResolveAsync(runs, cancellationToken), experiment, cores);
-        var next = 0;
+        var passes = points.Where(p => p.Load is not null).Select(p => p.Load!.Repeats).DefaultIfEmpty(1).Max();
+        var loadRunsLeft = points.Count(p => p.Load is not null) * passes;
+        var nextRun = 0;
         progress.Remaining = () =>
         {
-            // Load points take what their drives take (known) plus activation and clean-up; workload points are learned.
-            var loads = TimeSpan.FromSeconds(points.Skip(next).Where(p => p.Load is not null).Sum(p => Expected(p.Load!).TotalSeconds));
+            // Load runs take what their drives take (known) plus activation and clean-up; workload points are learned.
+            var perPass = points.Where(p => p.Load is not null).Select(p => Expected(OnePass(p.Load!)).TotalSeconds).DefaultIfEmpty(0).Average();
+            var loads = TimeSpan.FromSeconds(perPass * Volatile.Read(ref loadRunsLeft));
             var rest = estimator.Remaining();
             return runs.Count == 0 ? loads : rest is { } r ? loads + r : null;
         };
         var cold = await HeapAsync(cancellationToken);
         var warmUpGrains = await WarmUpAsync(points, progress, cancellationToken);
         var warm = await HeapAsync(cancellationToken);
-        var results = new List<RunResult>();
+        var measured = points.Select(_ => new List<RunResult>()).ToArray();
+        var done = new bool[points.Count]; // refused, failed or lost: not run again in a later pass
         var failures = new List<string>();
         string? interrupted = null;
-        for (var i = 0; i < points.Count; i++)
+        for (var pass = 1; pass <= passes && interrupted is null; pass++)
         {
-            var point = points[i];
-            var left = points.Count - i - 1;
-            if (cancellationToken.IsCancellationRequested)
+            for (var i = 0; i < points.Count; i++)
             {
-                interrupted = $"{point.Label}: interrupted before it started";
-                break;
-            }
-
-            next++;
-            try
-            {
-                var before = await HeapAsync(cancellationToken);
-                RunResult result;
-                if (point.Load is { } load)
+                var point = points[i];
+                if (done[i] || (point.Run is not null && pass > 1))
                 {
-                    progress.Begin(point.Label, Expected(load));
-                    var call = await _watch.CallAsync(c => c.RunLoad(point.Model, load, point.Workers), Expected(load), cancellationToken, home => progress.Update($"coordinator on silo {home.Endpoint}"));
-                    progress.End();
-                    result = call.End == CallEnd.Answered ? call.Value! : new RunResult
-                    {
-                        Model = point.Model,
-                        Workload = "load",
-                        Workers = point.Workers,
-                        Grains = load.Grains,
-                        Outcome = Outcomes.Lost,
-                        Failure = call.Reason,
-                        Notes = [call.End == CallEnd.SiloLost
-                            ? "the coordinator gave no record: nothing of this point was measured"
-                            : "the coordinator's figures were lost with it: nothing of this point was measured"],
-                    };
-                }
-                else
-                {
-                    result = await _runner.MeasureAsync(point.Run!, progress, cancellationToken, estimator, runs.IndexOf(point.Run!));
+                    continue;
                 }
 
-                long? after;
+                var label = point.Load is not null && passes > 1 ? $"{point.Label} (pass {pass}/{passes})" : point.Label;
+                var left = points.Count - i - 1;
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    interrupted = $"{label}: interrupted before it started";
+                    break;
+                }
+
                 try
                 {
-                    after = await Settle.HeapAfterAsync(_heap, before, cancellationToken);
+                    var before = await HeapAsync(cancellationToken);
+                    RunResult result;
+                    if (point.Load is { } whole)
+                    {
+                        var load = OnePass(whole);
+                        progress.Begin(label, Expected(load));
+                        var call = await _watch.CallAsync(c => c.RunLoad(point.Model, load, point.Workers), Expected(load), cancellationToken, home => progress.Update($"coordinator on silo {home.Endpoint}"));
+                        progress.End();
+                        Interlocked.Decrement(ref loadRunsLeft);
+                        result = call.End == CallEnd.Answered ? call.Value! : new RunResult
+                        {
+                            Model = point.Model,
+                            Workload = "load",
+                            Workers = point.Workers,
+                            Grains = load.Grains,
+                            Outcome = Outcomes.Lost,
+                            Failure = call.Reason,
+                            Notes = [call.End == CallEnd.SiloLost
+                                ? "the coordinator gave no record: nothing of this point was measured"
+                                : "the coordinator's figures were lost with it: nothing of this point was measured"],
+                        };
+                    }
+                    else
+                    {
+                        result = await _runner.MeasureAsync(point.Run!, progress, cancellationToken, estimator, nextRun++);
+                    }
+
+                    long? after;
+                    try
+                    {
+                        after = await Settle.HeapAfterAsync(_heap, before, cancellationToken);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        after = null; // the silo the heap is read on was lost with the point: no reading after it
+                    }
+
+                    measured[i].Add(result with { HeapBeforeBytes = before, HeapAfterBytes = after });
+                    if (result.Outcome == Outcomes.Lost)
+                    {
+                        done[i] = true;
+                        failures.Add($"{label}: lost: {result.Failure}");
+                        if (stopOnLoss && (left > 0 || pass < passes))
+                        {
+                            failures.Add("the sweep stopped at the loss (--on-loss stop): the points after it not run");
+                            interrupted = "";
+                            break;
+                        }
+                    }
+                    else if (!result.Correct)
+                    {
+                        failures.Add($"{label}: {result.Actual} (expected {result.Expected}); what completed is in the results");
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    progress.End();
+                    interrupted = $"{label}: interrupted";
+                    break;
+                }
+                catch (RunLostException e)
+                {
+                    progress.End();
+                    measured[i].Add(e.Record);
+                    failures.Add($"{label}: lost: {e.Message} (the points after it not run)");
+                    interrupted = "";
+                    break;
+                }
+                catch (ClusterLostException e)
+                {
+                    progress.End();
+                    failures.Add($"{label}: lost: {e.Message} (the points after it not run)");
+                    interrupted = "";
+                    break;
+                }
+                catch (RunRefusedException e)
+                {
+                    done[i] = true;
+                    failures.Add($"{label}: {Commands.Execution.Refused(e)}");
+                    progress.End();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    after = null; // the silo the heap is read on was lost with the point: no reading after it
+                    done[i] = true;
+                    failures.Add($"{label}: {e.Message.Split('\n')[0]}");
+                    progress.End();
                 }
-
-                results.Add(result with { HeapBeforeBytes = before, HeapAfterBytes = after });
-                if (result.Outcome == Outcomes.Lost)
-                {
-                    failures.Add($"{point.Label}: lost: {result.Failure}");
-                    if (stopOnLoss && left > 0)
-                    {
-                        failures.Add($"the sweep stopped at the loss (--on-loss stop): {left} point{(left == 1 ? "" : "s")} not run");
-                        break;
-                    }
-                }
-                else if (!result.Correct)
-                {
-                    failures.Add($"{point.Label}: {result.Actual} (expected {result.Expected}); what completed is in the results");
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                progress.End();
-                interrupted = $"{point.Label}: interrupted";
-                break;
-            }
-            catch (RunLostException e)
-            {
-                progress.End();
-                results.Add(e.Record);
-                failures.Add($"{point.Label}: lost: {e.Message} ({left} point{(left == 1 ? "" : "s")} not run)");
-                break;
-            }
-            catch (ClusterLostException e)
-            {
-                progress.End();
-                failures.Add($"{point.Label}: lost: {e.Message} ({left} point{(left == 1 ? "" : "s")} not run)");
-                break;
-            }
-            catch (RunRefusedException e)
-            {
-                failures.Add($"{point.Label}: {Commands.Execution.Refused(e)}");
-                progress.End();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                failures.Add($"{point.Label}: {e.Message.Split('\n')[0]}");
-                progress.End();
             }
         }
 
-        var end = interrupted is null ? await TryHeapAsync(cancellationToken) : 0;
-        return new Measured(Speedup.With(results), failures, new SweepHeap(cold, warm, end, warmUpGrains)) { Interrupted = interrupted };
+        var results = measured.Where(m => m.Count > 0).Select(Passes).ToList();
+        var end = string.IsNullOrEmpty(interrupted) ? await TryHeapAsync(cancellationToken) : 0;
+        return new Measured(Speedup.With(results), failures, new SweepHeap(cold, warm, end, warmUpGrains)) { Interrupted = string.IsNullOrEmpty(interrupted) ? null : interrupted };
+    }
+
+    /// <summary>One pass of a load point: its warm-ups and one measured drive.</summary>
+    private static LoadSpec OnePass(LoadSpec load) => load with { Repeats = 1 };
+
+    /// <summary>
+    /// A point's record from its runs, one a pass: the median run by throughput, with every run's throughput
+    /// (<see cref="RunResult.ThroughputRepeats"/>) and the fastest and slowest; correct only if every run was. A
+    /// point lost in a pass is that lost record; a workload point (measured in one pass) is its own record.
+    /// </summary>
+    internal static RunResult Passes(IReadOnlyList<RunResult> runs)
+    {
+        if (runs.Count == 1 || runs[0].Grains is null)
+        {
+            return runs[^1];
+        }
+
+        if (runs.FirstOrDefault(r => r.Outcome == Outcomes.Lost) is { } lost)
+        {
+            return lost with { Notes = [.. lost.Notes, $"lost in pass {runs.ToList().IndexOf(lost) + 1} of the sweep; the passes before it were measured"] };
+        }
+
+        var (median, _, _) = Contracts.Repeats.Median(runs, r => r.Throughput);
+        var wrong = runs.Select((r, i) => (r, i)).FirstOrDefault(x => !x.r.Correct);
+        return median with
+        {
+            Repeats = runs.Count,
+            Throughput = median.Throughput,
+            ThroughputMin = runs.Min(r => r.Throughput),
+            ThroughputMax = runs.Max(r => r.Throughput),
+            ThroughputRepeats = [.. runs.Select(r => r.Throughput)],
+            WallSecondsMin = runs.Min(r => r.WallSeconds),
+            WallSecondsMax = runs.Max(r => r.WallSeconds),
+            Correct = runs.All(r => r.Correct),
+            Actual = wrong.r is { } w ? $"{w.Actual} (pass {wrong.i + 1} of {runs.Count})" : median.Actual,
+            Notes = [.. median.Notes, $"{runs.Count} repeats, each a load test of its own (warm-ups, one drive) in successive passes over the sweep's points"],
+        };
     }
 
     /// <summary>

@@ -48,8 +48,8 @@ internal sealed class GilCpuScenario : IScenario
             var one = PythonReference.Timing(py.GetProperty("oneThread"));
             var twoThreads = PythonReference.Timing(py.GetProperty("twoThreads"));
             var twoProcesses = PythonReference.Timing(py.GetProperty("twoProcesses"));
-            var pyThreads = Noise.Ratio(one, twoThreads);
-            var pyProcesses = Noise.Ratio(one, twoProcesses);
+            var pyThreads = PythonReference.PairedRatio(py, "oneThread", "twoThreads");
+            var pyProcesses = PythonReference.PairedRatio(py, "oneThread", "twoProcesses");
             rows.Add(Row("CPython", "1 thread", one, null));
             rows.Add(Row("CPython", "2 threads", twoThreads, pyThreads));
             rows.Add(Row("CPython", "2 processes", twoProcesses, pyProcesses));

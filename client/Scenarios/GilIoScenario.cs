@@ -44,7 +44,7 @@ internal sealed class GilIoScenario : IScenario
         {
             var pyOne = PythonReference.Timing(py.GetProperty("oneThread"));
             var pyMany = PythonReference.Timing(py.GetProperty("manyThreads"));
-            var pySpeedup = Noise.Ratio(pyOne, pyMany);
+            var pySpeedup = PythonReference.PairedRatio(py, "oneThread", "manyThreads");
             rows.Add(Row("CPython", 1, pyOne, null));
             rows.Add(Row("CPython", Threads, pyMany, pySpeedup));
             reason += $"; CPython {ScenarioPython.Version(py)} (time.sleep): {Cells.Times(pySpeedup.Median)}; {Verdicts.Agreement(model, Noise.AtLeast(pySpeedup, Scales))}";

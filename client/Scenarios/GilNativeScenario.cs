@@ -36,7 +36,7 @@ internal sealed class GilNativeScenario : IScenario
         {
             var one = PythonReference.Timing(py.GetProperty("oneThread"));
             var two = PythonReference.Timing(py.GetProperty("twoThreads"));
-            var pySpeedup = Noise.Ratio(one, two);
+            var pySpeedup = PythonReference.PairedRatio(py, "oneThread", "twoThreads");
             rows.Add(Row("CPython, hashlib.sha256", "1 thread", one, null));
             rows.Add(Row("CPython, hashlib.sha256", "2 threads", two, pySpeedup));
             reason += $"; CPython {ScenarioPython.Version(py)} hashing 1 MiB blocks (hashlib releases the lock): {Cells.Times(pySpeedup.Median)}; " +

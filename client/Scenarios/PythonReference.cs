@@ -34,6 +34,16 @@ internal sealed class PythonReference(IReferenceGrain silo, PythonPresence prese
     public Task<IReadOnlyList<IdleFootprint>> MeasureIdleAsync(int count, CancellationToken cancellationToken) =>
         silo.MeasureIdlePython(count, cancellationToken);
 
+    /// <summary>
+    /// The ratio of two of the script's timings of one experiment, <paramref name="numerator"/> over
+    /// <paramref name="denominator"/>, paired by round (the script interleaves its variants: round i of each ran
+    /// back to back): <see cref="Noise.PairedRatio"/>.
+    /// </summary>
+    public static Sample PairedRatio(JsonElement reference, string numerator, string denominator) =>
+        Noise.PairedRatio(Values(reference.GetProperty(numerator)), Values(reference.GetProperty(denominator)));
+
+    private static double[] Values(JsonElement figure) => [.. figure.GetProperty("values").EnumerateArray().Select(v => v.GetDouble())];
+
     /// <summary>A timing the script printed ({"median", "min", "max", "values"}) as a sample.</summary>
     public static Sample Timing(JsonElement figure) =>
         Sample.Of(figure.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));

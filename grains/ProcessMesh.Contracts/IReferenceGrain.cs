@@ -36,7 +36,7 @@ public interface IReferenceGrain : IGrainWithIntegerKey
 [GenerateSerializer, Immutable, Alias("pm.PythonPresence")]
 public sealed record PythonPresence
 {
-    /// <summary>The silo that answered (<c>ip:port@generation</c>): the machine its references run on.</summary>
+    /// <summary>The silo that answered (<c>ip:port</c>): the machine its references run on.</summary>
     [Id(0)] public string Silo { get; init; } = "";
 
     /// <summary>python3's path there; null when it has none.</summary>

@@ -255,6 +255,12 @@ public sealed record RunResult
     /// rule reads its band from them rather than from the fastest and slowest alone.
     /// </summary>
     [Id(71)] public IReadOnlyList<double>? WallSecondsRepeats { get; init; }
+
+    /// <summary>
+    /// A sweep's load point: every repeat's throughput, calls a second, in the order they ran, one per pass over
+    /// the sweep's points (null elsewhere): the noise rule reads the point's band from them.
+    /// </summary>
+    [Id(72)] public IReadOnlyList<double>? ThroughputRepeats { get; init; }
 }
 
 /// <summary>Which calibration a record's emulation was read from.</summary>

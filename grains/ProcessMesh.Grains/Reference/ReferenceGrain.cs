@@ -15,7 +15,7 @@ internal sealed class ReferenceGrain(ILocalSiloDetails silo) : Grain, IReference
         var python = Python3.Find();
         return Task.FromResult(new PythonPresence
         {
-            Silo = silo.SiloAddress.ToString(),
+            Silo = silo.SiloAddress.Endpoint.ToString(),
             Executable = python,
             Script = _script,
             Absent = python is null ? "python3 is not on PATH" : !File.Exists(_script) ? $"{_script} is missing" : null,

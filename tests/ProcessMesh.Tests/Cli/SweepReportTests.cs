@@ -30,6 +30,13 @@ public sealed partial class SweepReportTests : IDisposable
 
                 Assert.Equal("hosted", run.GetProperty("path").GetString());
                 Assert.Equal(2, run.GetProperty("repeats").GetInt32());
+
+                // Each repeat is a load test of its own, one per pass over the points: every one's throughput is kept.
+                var passes = run.GetProperty("throughputRepeats").EnumerateArray().Select(v => v.GetDouble()).ToList();
+                Assert.Equal(2, passes.Count);
+                Assert.Equal(passes.Min(), run.GetProperty("throughputMin").GetDouble());
+                Assert.Equal(passes.Max(), run.GetProperty("throughputMax").GetDouble());
+                Assert.Contains(run.GetProperty("throughput").GetDouble(), passes);
             }
 
             // The whole sweep's heap: read before the warm-up (which held the largest population), after it, at the end.

@@ -37,6 +37,39 @@ public sealed class NoiseTests
     }
 
     [Fact]
+    public void A_paired_ratio_reads_each_pair_and_sets_one_bad_pair_aside_from_seven()
+    {
+        // CPython's rounds: 1 thread against 2 processes, round by round. Round 4's two processes were slowed (0.60 s
+        // where the others took about 0.30 s): the per-round ratios are about 2, and that round's 1.0.
+        double[] one = [0.60, 0.61, 0.59, 0.60, 0.62, 0.60, 0.61];
+        double[] two = [0.30, 0.31, 0.30, 0.60, 0.31, 0.30, 0.31];
+
+        var paired = Noise.PairedRatio(one, two);
+        Assert.Equal(7, paired.Count);
+        Assert.Equal(1.0, paired.Min, 6);                            // the bad round is in the record...
+        Assert.True(paired.Low > 1.9, $"band from {paired.Low}");    // ...and set aside from the band
+        Assert.Equal(Verdict.Holds, Noise.AtLeast(paired, 1.3));
+
+        // Unpaired, the slowest run of one is set against the fastest of the other: the band opens far wider.
+        var unpaired = Noise.Ratio(Sample.Of(one), Sample.Of(two));
+        Assert.True(unpaired.Low < paired.Low, $"unpaired band from {unpaired.Low}, paired from {paired.Low}");
+    }
+
+    [Fact]
+    public void A_paired_ratio_with_two_bad_pairs_of_seven_or_a_drift_on_one_side_does_not_hide_them()
+    {
+        // Two slowed rounds of seven are more than one set aside: the band reaches down to the second of them.
+        double[] one = [0.60, 0.60, 0.60, 0.60, 0.60, 0.60, 0.60];
+        double[] two = [0.30, 0.30, 0.30, 0.60, 0.55, 0.30, 0.30];
+        var paired = Noise.PairedRatio(one, two);
+        Assert.Equal(0.60 / 0.55, paired.Low, 6);
+        Assert.Equal(Verdict.Inconclusive, Noise.AtLeast(paired, 1.3));
+
+        Assert.Throws<ArgumentException>(() => Noise.PairedRatio([1.0, 2.0], [1.0]));
+        Assert.True(double.IsNaN(Noise.PairedRatio([1.0, 2.0], [1.0, 0.0]).Median));
+    }
+
+    [Fact]
     public void A_run_records_wall_time_and_throughput_with_the_range_of_its_repeats()
     {
         var run = new RunResult { Work = 1000, WallSeconds = 0.5, WallSecondsMin = 0.4, WallSecondsMax = 1.0, Throughput = 2000, Repeats = 3 };

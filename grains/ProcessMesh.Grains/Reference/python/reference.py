@@ -12,7 +12,9 @@ Runs the experiments of ProcessMesh's scenarios in CPython itself and prints one
 
 Every timing is repeated; each figure is {"median", "min", "max", "values"} in seconds.
 With --min-seconds S, each experiment first runs once to size itself: its work is scaled until no timed run is
-shorter than S (aiming at 1.5 S), so every figure is taken at steady state; "scale" in the output says by how much.
+shorter than S (aiming at 1.5 S), and if a measured run still is (the probe ran on a busier machine), it is sized
+again from that run and repeated, so every figure is taken at steady state; "scale" in the output says by how much.
+Each variant's "values" are in round order: round i of every variant ran back to back, so ratios pair by round.
 Usage: python3 reference.py EXPERIMENT [--repeats N] [--scale X] [--min-seconds S]
 """
 import argparse
@@ -238,6 +240,14 @@ def main():
         if shortest < args.min_seconds:
             scale *= min(200.0, 1.5 * args.min_seconds / max(shortest, 1e-6))
     result = experiment(args.repeats, scale)
+    # A probe taken while the machine was busier than the measured runs sizes them too small: then every timed run
+    # is checked, and the experiment sized again from its fastest run and run again (at most twice).
+    for _ in range(2):
+        fastest = min((v["min"] for v in result.values() if isinstance(v, dict) and "min" in v), default=None)
+        if args.min_seconds <= 0 or fastest is None or fastest >= args.min_seconds or scale >= 200.0:
+            break
+        scale = min(200.0, scale * 1.5 * args.min_seconds / max(fastest, 1e-6))
+        result = experiment(args.repeats, scale)
     result.update({"scale": scale, "experiment": args.experiment, "python": platform.python_version(),
                    "implementation": platform.python_implementation(), "cores": os.cpu_count(),
                    "switchInterval": sys.getswitchinterval()})
