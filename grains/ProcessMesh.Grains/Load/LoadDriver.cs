@@ -22,7 +22,6 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
 {
     private const int ActivationParallelism = 1024;
 
-    private static readonly TimeSpan _progressInterval = TimeSpan.FromMilliseconds(500);
     private string _phase = LoadProgress.Activating;
     private int _phaseNumber;
     private long _phaseStart = Stopwatch.GetTimestamp();
@@ -161,32 +160,16 @@ public sealed class LoadDriver(IGrainFactory grains, LoadSpec spec, ICoordinator
         (_phase, _phaseNumber) = (phase, number);
     }
 
-    /// <summary>Reports <see cref="Progress"/> twice a second until stopped; a lost report is only a missed update.</summary>
-    private async Task ReportProgressAsync(CancellationToken stop)
+    /// <summary>Reports <see cref="Progress"/> twice a second until stopped, the callers' calls read from them first.</summary>
+    private Task ReportProgressAsync(CancellationToken stop) => LoadProgressReporter.RunAsync(grains, silo.GetPrimaryKey(), async () =>
     {
-        var sink = grains.GetGrain<ILoadProgressGrain>(silo.GetPrimaryKey());
-        while (!stop.IsCancellationRequested)
+        if (_callers is { Length: > 0 } callers)
         {
-            try
-            {
-                await Task.Delay(_progressInterval, stop);
-                if (_callers is { Length: > 0 } callers)
-                {
-                    Interlocked.Exchange(ref _callersCalls, (await Task.WhenAll(callers.Select(c => c.Calls()))).Sum());
-                }
-
-                await sink.Report(Progress);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
-            {
-                // progress is a courtesy: the test goes on
-            }
+            Interlocked.Exchange(ref _callersCalls, (await Task.WhenAll(callers.Select(c => c.Calls()))).Sum());
         }
-    }
+
+        return Progress;
+    }, stop);
 
     /// <summary>The key of grain <paramref name="index"/> of test <paramref name="runId"/>'s population.</summary>
     public static string Key(string runId, int index) => $"{runId}/{index}";
