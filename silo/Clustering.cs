@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -336,6 +337,14 @@ public static class Clustering
         if (access.Redis is { } redis)
         {
             client.UseRedisClustering(o => o.ConfigurationOptions = RedisEndpoint.Options(redis, RedisEndpoint.ConnectTimeout, access.RedisPassword));
+
+            // While the table lists no gateway (a Redis restarted empty), the client keeps the gateways it had.
+            var table = client.Services.Last(d => d.ServiceType == typeof(Orleans.Messaging.IGatewayListProvider));
+            client.Services.Remove(table);
+            client.Services.AddSingleton<Orleans.Messaging.IGatewayListProvider>(sp => new LastKnownGateways(
+                table.ImplementationInstance as Orleans.Messaging.IGatewayListProvider
+                ?? (Orleans.Messaging.IGatewayListProvider?)table.ImplementationFactory?.Invoke(sp)
+                ?? (Orleans.Messaging.IGatewayListProvider)ActivatorUtilities.CreateInstance(sp, table.ImplementationType!)));
         }
         else
         {

@@ -17,7 +17,7 @@ namespace ProcessMesh.Bench;
 /// fault (the CLI exited, or the step in flight gave way to the next, or to itself run again), how many ended
 /// honestly (a record, a balanced ledger, within the bound; a lost outcome only within the 30 s), the outcomes,
 /// and the slowest; and at the end, whether any process it started is still in the process table. The seed is
-/// printed, so a failure can be replayed.
+/// printed, and per try the command that replays it alone (<c>--seed S --try K</c>).
 /// </summary>
 internal static partial class ChaosBenchmark
 {
@@ -51,7 +51,15 @@ internal static partial class ChaosBenchmark
         return plan;
     }
 
-    public static async Task<bool> RunAsync(int tries, int seed)
+    /// <summary>
+    /// Runs <paramref name="tries"/> tries drawn from <paramref name="seed"/>, or only try <paramref name="only"/>
+    /// (1-based) of that seed: the draws of the tries before it are made and not run, so it replays as it ran.
+    /// </summary>
+    /// <param name="tries">How many tries.</param>
+    /// <param name="seed">Seeds the draws.</param>
+    /// <param name="only">Runs only this try (1-based), drawn as in the full run.</param>
+    /// <param name="list">Prints each try's draws (fault, victim, verb, moment) and runs nothing.</param>
+    public static async Task<bool> RunAsync(int tries, int seed, int? only = null, bool list = false)
     {
         var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
         var cli = Path.Combine(root, "client/bin/Release/net10.0/processmesh.dll");
@@ -64,17 +72,32 @@ internal static partial class ChaosBenchmark
         CliRun.Program = cli;
         var plan = Plan();
         Console.WriteLine();
-        Console.WriteLine($"chaos: {tries} tries over {plan.Count} fault kinds × victim roles, each on a fresh Redis and 3 silo processes; seed {seed} (replay: bench -- chaos --tries {tries} --seed {seed})");
+        Console.WriteLine(only is { } one
+            ? $"chaos: try {one} of seed {seed} alone, on a fresh Redis and 3 silo processes"
+            : $"chaos: {tries} tries over {plan.Count} fault kinds × victim roles, each on a fresh Redis and 3 silo processes; seed {seed} (replay: bench -- chaos --tries {tries} --seed {seed})");
+        Console.WriteLine($"  {ClusterBenchmarks.LoadAverage()} at the start");
         var random = new Random(seed);
         var all = new List<Try>();
         var redisPorts = new HashSet<int>();
-        for (var i = 0; i < tries; i++)
+        for (var i = 0; i < (only ?? tries); i++)
         {
             var (kind, role) = plan[i % plan.Count];
             string[] verbs = role == "idle" ? ["run cpu", "run pingpong"] : ["run cpu", "run pingpong", "sweep cpu", "load"];
             var verb = verbs[random.Next(verbs.Length)];
             var moment = TimeSpan.FromSeconds(random.NextDouble() * 4);
             var pick = random.Next();
+            if (only is { } replayed && i + 1 != replayed)
+            {
+                continue; // drawn as it was, not run
+            }
+
+            if (list)
+            {
+                Console.WriteLine($"  {i + 1,3} {kind,-13} {role,-11} {verb,-12} at +{moment.TotalSeconds:0.0} s");
+                continue;
+            }
+
+            Console.WriteLine($"      try {i + 1} ({ClusterBenchmarks.LoadAverage()}); replay it alone: dotnet run --project bench/ProcessMesh.Bench -c Release -- chaos --seed {seed} --try {i + 1}");
             Try result;
             try
             {
@@ -87,6 +110,11 @@ internal static partial class ChaosBenchmark
 
             all.Add(result);
             Console.WriteLine($"  {i + 1,3} {kind,-13} {role,-11} {verb,-12} at +{moment.TotalSeconds:0.0} s: {result.Outcome,-9} {(double.IsNaN(result.FaultToEndSeconds) ? "-" : $"{result.FaultToEndSeconds:0.0} s"),7}  {(result.EndedWithin ? "≤30 s" : ">30 s")} {(result.Honest ? "honest" : "NOT HONEST")}  ledger {(result.Balanced is { } b ? b ? "balanced" : "UNBALANCED" : "n/a")}  {result.Note}");
+        }
+
+        if (list)
+        {
+            return true;
         }
 
         Console.WriteLine();

@@ -47,6 +47,8 @@ internal static class Program
                   emulation [--trials N] [--only pingpong,ring,cpu,memory,python,zero]
                                                           emulated processes against real ones (--model os, CPython)
                   chaos [--tries N] [--seed S]            faults on a fresh Redis and 3 silos: every fault kind and victim role
+                  chaos --seed S --try K                  try K of seed S alone (each try prints its own)
+                  chaos ... --list                        each try's fault, victim, verb and moment; runs nothing
                   --grains N  --tries N  --trials N  --work N
                 Ctrl-C stops the benchmark and every process it started. See bench/README.md.
                 """);
@@ -72,12 +74,20 @@ internal static class Program
 
         if (mode == "chaos")
         {
-            if (Option(args, "--seed", Environment.TickCount & 0xFFFF) is not { } seed || Option(args, "--tries", 14) is not { } chaosTries)
+            if (Option(args, "--seed", Environment.TickCount & 0xFFFF) is not { } seed || Option(args, "--tries", 14) is not { } chaosTries
+                || Option(args, "--try", 1) is not { } one)
             {
                 return 2;
             }
 
-            return await ChaosBenchmark.RunAsync((int)chaosTries, (int)seed) ? 0 : 1;
+            // --try K replays try K of a printed seed alone: it needs that seed, and is one try, not --tries of them.
+            if (args.Contains("--try") && (!args.Contains("--seed") || args.Contains("--tries")))
+            {
+                await Console.Error.WriteLineAsync("bench: --try: replays one try of a printed seed: give it --seed S, and not --tries");
+                return 2;
+            }
+
+            return await ChaosBenchmark.RunAsync((int)chaosTries, (int)seed, args.Contains("--try") ? (int)one : null, list: args.Contains("--list")) ? 0 : 1;
         }
 
         var machine = MachineInfo.Current(1);

@@ -25,7 +25,7 @@ internal sealed class ClusterConnection(IHost host, string description, IHost? e
     public ClusterAccess? Access { get; private init; }
 
     /// <summary>Watches long calls to coordinators over this connection.</summary>
-    public CoordinatorWatch Watch => new(Grains, Access, Access?.Redis is null ? null : host.Services.GetService<Orleans.Messaging.IGatewayListProvider>());
+    public CoordinatorWatch Watch => new(Grains, Access, Access?.Redis is null ? null : host.Services.GetService<Orleans.Messaging.IGatewayListProvider>() is { } gateways ? (gateways as LastKnownGateways)?.Table ?? gateways : null);
 
     /// <summary>
     /// The active silos now, in a silo's own view of membership (not the membership table, which cannot be read

@@ -19,7 +19,6 @@ public class LoadTest(IGrainFactory grains, LoadSpec spec, ICoordinatorGrain sil
 {
     private const int ActivationParallelism = 1024;
 
-    private static readonly TimeSpan _progressInterval = TimeSpan.FromMilliseconds(500);
     private string _phase = LoadProgress.Activating;
     private int _phaseNumber;
     private long _phaseStart = Stopwatch.GetTimestamp();
@@ -134,32 +133,16 @@ public class LoadTest(IGrainFactory grains, LoadSpec spec, ICoordinatorGrain sil
         }
     }
 
-    /// <summary>Reports <see cref="Progress"/> twice a second until stopped; a lost report is only a missed update.</summary>
-    private async Task ReportProgressAsync(CancellationToken stop)
+    /// <summary>Reports <see cref="Progress"/> twice a second until stopped, the calls made elsewhere read first.</summary>
+    private Task ReportProgressAsync(CancellationToken stop) => LoadProgressReporter.RunAsync(Grains, silo.GetPrimaryKey(), async () =>
     {
-        var sink = Grains.GetGrain<ILoadProgressGrain>(silo.GetPrimaryKey());
-        while (!stop.IsCancellationRequested)
+        if (await CallsElsewhereAsync() is { } elsewhere)
         {
-            try
-            {
-                await Task.Delay(_progressInterval, stop);
-                if (await CallsElsewhereAsync() is { } elsewhere)
-                {
-                    Interlocked.Exchange(ref _elsewhereCalls, elsewhere);
-                }
-
-                await sink.Report(Progress);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException)
-            {
-                // progress is a courtesy: the test goes on
-            }
+            Interlocked.Exchange(ref _elsewhereCalls, elsewhere);
         }
-    }
+
+        return Progress;
+    }, stop);
 
     private Task ForEachAsync(ILoadGrain[] population, Func<ILoadGrain, Task> action, CancellationToken cancellationToken) =>
         Parallel.ForEachAsync(

@@ -33,8 +33,9 @@ public interface IModelEngine
 
     /// <summary>
     /// Runs an admitted load test: <paramref name="workers"/> callers or threads against the spec's population,
-    /// reading heap and CPU from <paramref name="silo"/>; the process model's drive stops at <paramref name="cancelled"/>
-    /// (the client gave up on it), the threads of a thread or gil load at the end of their drives.
+    /// reading heap and CPU from <paramref name="silo"/> and reporting progress under its key. The drive stops at
+    /// <paramref name="cancelled"/> (the client gave up on it), the process model's callers and the thread models'
+    /// threads alike, and the test throws <see cref="OperationCanceledException"/>.
     /// </summary>
     Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain silo, CancellationToken cancelled);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.TestingHost;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
 
@@ -8,7 +9,8 @@ namespace ProcessMesh.Tests.Cluster;
 /// <summary>
 /// A silo lost while a run's workers start, on two in-process silos: the silo that is not the coordinator's holds
 /// its workers' Start calls (a grain call filter) until the test has killed it, so the loss falls in the start and
-/// nowhere else. A cpu run (its workers redo lost work) starts again on the survivor and says so.
+/// nowhere else. A cpu run (its workers redo lost work) starts again on the survivor and says so, with what is left of
+/// its time limit.
 /// </summary>
 [Collection(MultiSiloCollection.Name)]
 public sealed class StartLossTests
@@ -18,16 +20,7 @@ public sealed class StartLossTests
     [Fact]
     public async Task A_silo_lost_while_the_workers_start_is_recovered_from_on_the_survivor()
     {
-        await using var cluster = await ClusterFixture.DeployAsync(silos: 2, silo =>
-        {
-            silo.AddIncomingGrainCallFilter<HeldStarts>();
-            silo.Configure<ClusterMembershipOptions>(o =>
-            {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 1;
-            });
-        });
+        await using var cluster = await StartAsync();
         var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
         var home = await coordinator.Home();
         var victim = cluster.Silos.First(s => !s.SiloAddress.Equals(home));
@@ -49,6 +42,49 @@ public sealed class StartLossTests
             HeldStarts.Release();
         }
     }
+
+    [Fact]
+    public async Task A_run_started_again_has_what_is_left_of_its_time_limit()
+    {
+        await using var cluster = await StartAsync();
+        var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
+        var home = await coordinator.Home();
+        var victim = cluster.Silos.First(s => !s.SiloAddress.Equals(home));
+        HeldStarts.Hold(victim.SiloAddress);
+        try
+        {
+            // Minutes of work under a 20 s limit: the run started again can only end at its limit, and the client's
+            // bound (the limit and a grace for one start) holds only if that limit counts from the first start.
+            var spec = new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 4, Work = 4_000_000_000, Granularity = 100_000, Placement = Placements.Spread, TimeLimitSeconds = 20 };
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var run = coordinator.Run(spec);
+            await HeldStarts.Reached.WaitAsync(_deadline);
+            var killedAt = clock.Elapsed;
+            await cluster.KillSiloAsync(victim);
+            var result = await run.WaitAsync(_deadline);
+
+            Assert.True(result.Outcome == Outcomes.Lost, $"the run ended {result.Outcome}: {result.Failure}");
+            Assert.Contains("the run started again on the 1 surviving silo, then the run passed what was left of its time limit (", result.Failure, StringComparison.Ordinal);
+
+            // Its measured phase began after the kill, and ended at the limit counted from before the kill.
+            Assert.True(result.WallSeconds < spec.TimeLimitSeconds - killedAt.TotalSeconds, $"the run started again measured {result.WallSeconds:0.0} s, though the kill came {killedAt.TotalSeconds:0.0} s into its {spec.TimeLimitSeconds} s limit");
+        }
+        finally
+        {
+            HeldStarts.Release();
+        }
+    }
+
+    private static Task<InProcessTestCluster> StartAsync() => ClusterFixture.DeployAsync(silos: 2, silo =>
+    {
+        silo.AddIncomingGrainCallFilter<HeldStarts>();
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            o.NumVotesForDeathDeclaration = 1;
+        });
+    });
 
     /// <summary>Holds every worker's Start on one silo until released (or until that silo dies with it).</summary>
     private sealed class HeldStarts(ILocalSiloDetails silo) : IIncomingGrainCallFilter

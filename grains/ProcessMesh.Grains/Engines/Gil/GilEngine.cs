@@ -8,7 +8,7 @@ namespace ProcessMesh.Grains.Engines.Gil;
 /// The <c>gil</c> model: the shared-memory pool of the <c>thread</c> model, whose threads must hold one
 /// <see cref="InterpreterLock"/> per run to compute, as CPython's do.
 /// </summary>
-internal sealed class GilEngine(ILocalSiloDetails silo) : IModelEngine
+internal sealed class GilEngine(ILocalSiloDetails silo, IGrainFactory grains) : IModelEngine
 {
     public ModelTraits Traits { get; } = new()
     {
@@ -23,5 +23,5 @@ internal sealed class GilEngine(ILocalSiloDetails silo) : IModelEngine
         new SharedMemoryPool(spec, new InterpreterLock(spec.SwitchIntervalMs), silo.SiloAddress.Endpoint.ToString()).RunAsync(cancelled);
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator, CancellationToken cancelled) =>
-        new SharedMemoryLoad(spec, workers, new InterpreterLock(RunSpec.DefaultSwitchIntervalMs)).RunAsync(Traits.Name, machine);
+        new SharedMemoryLoad(spec, workers, new InterpreterLock(RunSpec.DefaultSwitchIntervalMs)).RunAsync(Traits.Name, machine, grains, coordinator.GetPrimaryKey(), cancelled);
 }

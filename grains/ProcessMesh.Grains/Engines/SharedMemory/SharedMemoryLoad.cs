@@ -9,20 +9,64 @@ namespace ProcessMesh.Grains.Engines.SharedMemory;
 /// <summary>
 /// The thread models' side of a load test: the same population, as plain objects in shared memory (each with its
 /// private block), and the same call (copy the payload in, sum it) made by <c>threads</c> dedicated OS threads
-/// under a per-object guard. "Activation" is allocating and touching the objects.
+/// under a per-object guard. "Activation" is allocating and touching the objects. A test the client gives up on
+/// (<see cref="ICoordinatorGrain.Cancel"/>) stops where it is, as the process path's drive does: its threads leave
+/// their loops at their next call, and the test throws <see cref="OperationCanceledException"/>.
 /// </summary>
 public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLock gil)
 {
-    /// <summary>Runs on a dedicated driver thread; the task completes when every drive has finished.</summary>
-    public Task<RunResult> RunAsync(string model, MachineInfo machine) => DedicatedThread.Run("processmesh-load", () => Run(model, machine));
+    private const int ActivationCheck = 1024;
 
-    private RunResult Run(string model, MachineInfo machine)
+    /// <summary>How long the drive waits on one thread before it looks again at whether it was given up on.</summary>
+    private static readonly TimeSpan _joinSlice = TimeSpan.FromMilliseconds(50);
+    private string _phase = LoadProgress.Activating;
+    private int _phaseNumber;
+    private long _phaseStart = Stopwatch.GetTimestamp();
+    private long _activated;
+    private Lane[] _lanes = [];
+
+    /// <summary>How far the test has got: objects allocated, or the calls of the drive in progress.</summary>
+    public LoadProgress Progress => new()
+    {
+        Phase = _phase,
+        Number = _phaseNumber,
+        Done = _phase == LoadProgress.Activating ? Interlocked.Read(ref _activated) : Volatile.Read(ref _lanes).Sum(lane => lane.Calls),
+        PhaseSeconds = Stopwatch.GetElapsedTime(_phaseStart).TotalSeconds,
+    };
+
+    /// <summary>
+    /// Runs on a dedicated driver thread; the task completes when every drive has finished, or throws
+    /// <see cref="OperationCanceledException"/> soon after <paramref name="cancelled"/>. Its progress is reported
+    /// to the <see cref="ILoadProgressGrain"/> of <paramref name="coordinator"/>'s key, as the process path's is.
+    /// </summary>
+    public async Task<RunResult> RunAsync(string model, MachineInfo machine, IGrainFactory grains, Guid coordinator, CancellationToken cancelled)
+    {
+        using var reporting = new CancellationTokenSource();
+        var reporter = LoadProgressReporter.RunAsync(grains, coordinator, () => Task.FromResult(Progress), reporting.Token);
+        try
+        {
+            return await DedicatedThread.Run("processmesh-load", () => Run(model, machine, cancelled));
+        }
+        finally
+        {
+            await reporting.CancelAsync();
+            await reporter;
+        }
+    }
+
+    private RunResult Run(string model, MachineInfo machine, CancellationToken cancelled)
     {
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var activation = Stopwatch.GetTimestamp();
         var objects = new SharedObject[spec.Grains];
         for (var i = 0; i < objects.Length; i++)
         {
+            if (i % ActivationCheck == 0)
+            {
+                cancelled.ThrowIfCancellationRequested();
+                Interlocked.Exchange(ref _activated, i);
+            }
+
             objects[i] = new SharedObject(spec.MemoryBytes);
         }
 
@@ -32,7 +76,8 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
         var drives = new List<DriveFigures>();
         for (var d = 0; d < spec.Warmups + spec.Repeats; d++)
         {
-            var drive = Drive(objects, payload);
+            var (phase, number) = d < spec.Warmups ? (LoadProgress.WarmUp, d + 1) : (LoadProgress.Drive, d - spec.Warmups + 1);
+            var drive = Drive(objects, payload, phase, number, cancelled);
             if (d >= spec.Warmups)
             {
                 drives.Add(drive);
@@ -48,9 +93,11 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
     /// One drive: each thread calls objects until the duration is up. Every call is counted once, as in the
     /// process path: completed, failed or timed out. The drive waits for its threads until one timeout after
     /// its end; a thread still inside a call then (stuck on a guard or the interpreter lock) has that call counted
-    /// as a timeout and is left behind, and what it does later is ignored.
+    /// as a timeout and is left behind, and what it does later is ignored. <paramref name="cancelled"/> ends the
+    /// drive at once (its threads' next call is not made; one stuck in a call is waited for up to one timeout)
+    /// and the drive throws <see cref="OperationCanceledException"/>.
     /// </summary>
-    private DriveFigures Drive(SharedObject[] objects, byte[] payload)
+    private DriveFigures Drive(SharedObject[] objects, byte[] payload, string phase, int number, CancellationToken cancelled)
     {
         var lanes = Enumerable.Range(0, threads).Select(_ => new Lane(spec.Timeout)).ToArray();
         var go = new ManualResetEventSlim();
@@ -95,20 +142,34 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
             w.Start();
         }
 
+        (_phase, _phaseNumber, _phaseStart) = (phase, number, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _lanes, lanes);
         var clock = PhaseClock.Start();
         var endTimestamp = Stopwatch.GetTimestamp() + (long)(spec.Duration.TotalSeconds * Stopwatch.Frequency);
+        var close = endTimestamp + (long)(spec.Timeout.TotalSeconds * Stopwatch.Frequency);
         Volatile.Write(ref end, endTimestamp);
         go.Set();
-        var close = endTimestamp + (long)(spec.Timeout.TotalSeconds * Stopwatch.Frequency);
-        foreach (var w in workers)
+
+        // Given up on: the threads' loops end now, and the drive closes one timeout from now at the latest.
+        using (cancelled.Register(() =>
         {
-            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), close);
-            w.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            var now = Stopwatch.GetTimestamp();
+            Volatile.Write(ref end, now);
+            Volatile.Write(ref close, Math.Min(Volatile.Read(ref close), now + (long)(spec.Timeout.TotalSeconds * Stopwatch.Frequency)));
+        }))
+        {
+            foreach (var w in workers)
+            {
+                while (Stopwatch.GetTimestamp() < Volatile.Read(ref close) && !w.Join(_joinSlice))
+                {
+                }
+            }
         }
 
-        var now = Stopwatch.GetTimestamp();
-        var calls = lanes.Sum(lane => lane.Close(now));
+        var closed = Stopwatch.GetTimestamp();
+        var calls = lanes.Sum(lane => lane.Close(closed));
         var (wall, cpu) = clock.Stop();
+        cancelled.ThrowIfCancellationRequested();
         return new DriveFigures(wall, cpu, calls, lanes.Aggregate(new CallTally(spec.Timeout), (all, lane) => all.Add(lane.Tally)));
     }
 
@@ -125,6 +186,9 @@ public sealed class SharedMemoryLoad(LoadSpec spec, int threads, IInterpreterLoc
         private bool _closed;
 
         public CallTally Tally { get; } = new(timeout);
+
+        /// <summary>The calls issued so far, for progress.</summary>
+        public long Calls => Volatile.Read(ref _calls);
 
         /// <summary>The lane's thread issues a call at <paramref name="start"/>.</summary>
         public void Begin(long start)

@@ -8,7 +8,7 @@ namespace ProcessMesh.Grains.Engines.Thread;
 /// The <c>thread</c> model: dedicated OS threads in the coordinator's silo sharing one memory region, with no
 /// interpreter lock. The engine awaits the pool; no Orleans scheduler thread ever blocks on it.
 /// </summary>
-internal sealed class ThreadEngine(ILocalSiloDetails silo) : IModelEngine
+internal sealed class ThreadEngine(ILocalSiloDetails silo, IGrainFactory grains) : IModelEngine
 {
     public ModelTraits Traits { get; } = new()
     {
@@ -23,5 +23,5 @@ internal sealed class ThreadEngine(ILocalSiloDetails silo) : IModelEngine
         new SharedMemoryPool(spec, NoInterpreterLock.Instance, silo.SiloAddress.Endpoint.ToString()).RunAsync(cancelled);
 
     public Task<RunResult> RunLoadAsync(LoadSpec spec, int workers, MachineInfo machine, ICoordinatorGrain coordinator, CancellationToken cancelled) =>
-        new SharedMemoryLoad(spec, workers, NoInterpreterLock.Instance).RunAsync(Traits.Name, machine);
+        new SharedMemoryLoad(spec, workers, NoInterpreterLock.Instance).RunAsync(Traits.Name, machine, grains, coordinator.GetPrimaryKey(), cancelled);
 }
