@@ -11,12 +11,33 @@ namespace ProcessMesh.Tests.Cluster;
 /// <summary>Free loopback ports and the waits the real-process tests share.</summary>
 internal static class Loopback
 {
-    /// <summary>A port nothing listens on now (the kernel's choice, released at once).</summary>
+    private const int FirstPort = 20_000;
+    private const int Ports = 12_000;
+    private static int _next = Random.Shared.Next(Ports);
+
+    /// <summary>
+    /// A port nothing listens on now, below the kernel's ephemeral range (32768 up), each handed out once a test run.
+    /// A port the kernel chose (bind to 0, release) lies in that range, where any outgoing connection of the tests
+    /// running beside it may take it as its own local port before the silo binds it: a silo then exits at start.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var tries = 0; tries < Ports; tries++)
+        {
+            var port = FirstPort + (Interlocked.Increment(ref _next) % Ports);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: the next one
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port from {FirstPort} to {FirstPort + Ports - 1}");
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds, or fails naming <paramref name="what"/> after <paramref name="timeout"/>.</summary>
@@ -238,7 +259,7 @@ internal sealed class SiloProcess : IAsyncDisposable
                 silo._stderr.Enqueue(e.Data);
             }
         };
-        process.Exited += (_, _) => silo._listening.TrySetException(new InvalidOperationException("the silo exited before it listened"));
+        process.Exited += (_, _) => silo._listening.TrySetException(new InvalidOperationException($"the silo exited before it listened; output:\n{silo.Output}"));
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
