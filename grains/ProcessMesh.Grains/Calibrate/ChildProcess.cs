@@ -3,8 +3,10 @@ using System.Diagnostics;
 namespace ProcessMesh.Grains.Calibrate;
 
 /// <summary>
-/// A child process that calibration starts, talking on its standard input and output: every one is killed (by its
-/// PID, with its own children) when disposed unless it has already exited, so none outlives the measurement.
+/// A child process the silo starts to measure with (a calibration's benchmarks, the CPython reference's script and
+/// idle interpreters), talking on its standard input and output: the one owner of those children. Every one carries
+/// <see cref="OwnerVariable"/>, and is killed (by its PID, with its own children) when disposed unless it has already
+/// exited, so none outlives the measurement.
 /// </summary>
 internal sealed class ChildProcess : IDisposable
 {
@@ -19,8 +21,9 @@ internal sealed class ChildProcess : IDisposable
     }
 
     /// <summary>
-    /// Environment variable every child a calibration starts carries (and passes on to the processes it starts):
-    /// the PID of the process that started it, so a leftover can be found in the process table.
+    /// Environment variable every child started here carries (and passes on to the processes it starts): the PID of
+    /// the process that started it, so a leftover can be found in the process table. (Its name is older than the
+    /// reference's children, which carry it too.)
     /// </summary>
     public const string OwnerVariable = "PROCESSMESH_CALIBRATION_OWNER";
 
@@ -123,6 +126,18 @@ internal sealed class ChildProcess : IDisposable
         {
             throw new InvalidOperationException($"{_name} failed (exit {_process.ExitCode}){Errors()}");
         }
+    }
+
+    /// <summary>
+    /// Everything the child prints on its standard output until it exits (its standard input closed: it reads
+    /// nothing); a child that fails or runs past <paramref name="timeout"/> is an error, as <see cref="WaitForExitAsync"/> says.
+    /// </summary>
+    public async Task<string> OutputAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _process.StandardInput.Close();
+        var output = _process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await WaitForExitAsync(timeout, cancellationToken);
+        return await output;
     }
 
     /// <summary>Kills the child and its children unless it has exited, then lets go of it.</summary>
