@@ -98,7 +98,16 @@ internal sealed class ExperimentRunner(IGrainFactory grains, ClusterCatalog cata
     /// that ends lost ends the spec: its record is returned, saying how many repeats completed before it.
     /// Throws <see cref="RunLostException"/> (with the lost record) when the client lost its way into the cluster.
     /// </summary>
-    public async Task<RunResult> MeasureAsync(RunSpec spec, ProgressReporter progress, CancellationToken cancellationToken, RunEstimator? estimator = null, int index = 0)
+    /// <param name="spec">What to run.</param>
+    /// <param name="progress">Where to report.</param>
+    /// <param name="cancellationToken">Interrupts it.</param>
+    /// <param name="estimator">Learns how long the runs take, when there is one.</param>
+    /// <param name="index">The spec's index in <paramref name="estimator"/>.</param>
+    /// <param name="pass">
+    /// 0: every repeat, back to back. Otherwise the one repeat of that number (1 to the experiment's repeats) alone,
+    /// after the warm-ups when it is the first: a sweep measures its points in passes, a repeat a pass.
+    /// </param>
+    public async Task<RunResult> MeasureAsync(RunSpec spec, ProgressReporter progress, CancellationToken cancellationToken, RunEstimator? estimator = null, int index = 0, int pass = 0)
     {
         var label = Label(spec);
         var workload = catalog.Workload(spec.Workload.Name) ?? throw new RunRefusedException(RefusedSetting.Workload, $"this cluster has no workload '{spec.Workload}'");
@@ -166,7 +175,7 @@ internal sealed class ExperimentRunner(IGrainFactory grains, ClusterCatalog cata
             }
         }
 
-        for (var i = 1; i <= experiment.Warmup; i++)
+        for (var i = 1; i <= experiment.Warmup && pass <= 1; i++)
         {
             var warm = await OnceAsync($"warm-up {i}/{experiment.Warmup}");
             if (warm.Outcome == Outcomes.Lost)
@@ -176,7 +185,7 @@ internal sealed class ExperimentRunner(IGrainFactory grains, ClusterCatalog cata
         }
 
         var repeats = new List<RunResult>();
-        for (var i = 1; i <= experiment.Repeats; i++)
+        for (var i = Math.Max(1, pass); i <= (pass == 0 ? experiment.Repeats : pass); i++)
         {
             var repeat = await OnceAsync($"repeat {i}/{experiment.Repeats}");
             if (repeat.Outcome == Outcomes.Lost)

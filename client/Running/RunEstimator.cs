@@ -48,11 +48,22 @@ internal sealed class RunEstimator(IReadOnlyList<RunSpec> specs, Experiment expe
     {
         lock (_gate)
         {
+            return Remaining([.. specs.Select((_, i) => i < _current ? 0 : i == _current ? RunsPerSpec - _runsBegun : RunsPerSpec)]);
+        }
+    }
+
+    /// <summary>
+    /// What <paramref name="runsLeft"/> more runs of each spec will take (a sweep's, whose specs come back pass after
+    /// pass, counts them itself). Null while it cannot say.
+    /// </summary>
+    public TimeSpan? Remaining(IReadOnlyList<int> runsLeft)
+    {
+        lock (_gate)
+        {
             var total = TimeSpan.Zero;
-            for (var i = Math.Max(0, _current); i < specs.Count; i++)
+            for (var i = 0; i < specs.Count; i++)
             {
-                var runs = i == _current ? RunsPerSpec - _runsBegun : RunsPerSpec;
-                if (runs <= 0)
+                if (runsLeft[i] <= 0)
                 {
                     continue;
                 }
@@ -62,7 +73,7 @@ internal sealed class RunEstimator(IReadOnlyList<RunSpec> specs, Experiment expe
                     return null;
                 }
 
-                total += each * runs;
+                total += each * runsLeft[i];
             }
 
             return total;

@@ -29,25 +29,33 @@ internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, 
     private ICoordinatorGrain _heap = grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
 
     /// <summary>
-    /// Runs every point in order. Load points are measured in passes: each pass runs every load point once (one
-    /// load test of one measured drive, after its warm-ups), and a point's repeats are its runs in the successive
-    /// passes (<see cref="Passes"/>), so a change in the machine's load during the sweep lands on every point's band
-    /// alike instead of on whichever points ran then. Workload points measure their repeats in the first pass.
+    /// Runs every point in order, in passes: each pass runs every point once (a load point one load test of one
+    /// measured drive, after its warm-ups; a workload point one repeat, after the experiment's warm-ups in the first
+    /// pass only), and a point's repeats are its runs in the successive passes (<see cref="Passes"/>), so a change
+    /// in the machine's load during the sweep lands on every point's band alike instead of on whichever points ran then.
     /// </summary>
     public async Task<Measured> RunAsync(IReadOnlyList<SweepPoint> points, ProgressReporter progress, CancellationToken cancellationToken)
     {
         var cores = (await _watch.BoundedAsync(c => c.Describe(), cancellationToken)).Cores;
         var runs = points.Where(p => p.Run is not null).Select(p => p.Run!).ToList();
         var estimator = new RunEstimator(await _runner.ResolveAsync(runs, cancellationToken), experiment, cores);
-        var passes = points.Where(p => p.Load is not null).Select(p => p.Load!.Repeats).DefaultIfEmpty(1).Max();
-        var loadRunsLeft = points.Count(p => p.Load is not null) * passes;
-        var nextRun = 0;
+        int Repeats(SweepPoint point) => point.Load?.Repeats ?? experiment.Repeats;
+        var passes = points.Select(Repeats).DefaultIfEmpty(1).Max();
+        var loadRunsLeft = points.Where(p => p.Load is not null).Sum(Repeats);
+        // A workload point's index among the sweep's runs (its estimator's), and the runs it has left: warm-ups and repeats.
+        var runOf = new int[points.Count];
+        for (int i = 0, next = 0; i < points.Count; i++)
+        {
+            runOf[i] = points[i].Run is null ? -1 : next++;
+        }
+
+        var workloadRunsLeft = runs.Select(_ => experiment.Warmup + experiment.Repeats).ToArray();
         progress.Remaining = () =>
         {
             // Load runs take what their drives take (known) plus activation and clean-up; workload points are learned.
             var perPass = points.Where(p => p.Load is not null).Select(p => Expected(OnePass(p.Load!)).TotalSeconds).DefaultIfEmpty(0).Average();
             var loads = TimeSpan.FromSeconds(perPass * Volatile.Read(ref loadRunsLeft));
-            var rest = estimator.Remaining();
+            var rest = estimator.Remaining(workloadRunsLeft);
             return runs.Count == 0 ? loads : rest is { } r ? loads + r : null;
         };
         var cold = await HeapAsync(cancellationToken);
@@ -55,6 +63,15 @@ internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, 
         var warm = await HeapAsync(cancellationToken);
         var measured = points.Select(_ => new List<RunResult>()).ToArray();
         var done = new bool[points.Count]; // refused, failed or lost: not run again in a later pass
+        void Abandon(int i)
+        {
+            done[i] = true;
+            if (runOf[i] >= 0)
+            {
+                Volatile.Write(ref workloadRunsLeft[runOf[i]], 0);
+            }
+        }
+
         var failures = new List<string>();
         string? interrupted = null;
         for (var pass = 1; pass <= passes && interrupted is null; pass++)
@@ -62,12 +79,12 @@ internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, 
             for (var i = 0; i < points.Count; i++)
             {
                 var point = points[i];
-                if (done[i] || (point.Run is not null && pass > 1))
+                if (done[i] || pass > Repeats(point))
                 {
                     continue;
                 }
 
-                var label = point.Load is not null && passes > 1 ? $"{point.Label} (pass {pass}/{passes})" : point.Label;
+                var label = passes > 1 ? $"{point.Label} (pass {pass}/{passes})" : point.Label;
                 var left = points.Count - i - 1;
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -101,7 +118,8 @@ internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, 
                     }
                     else
                     {
-                        result = await _runner.MeasureAsync(point.Run!, progress, cancellationToken, estimator, nextRun++);
+                        result = await _runner.MeasureAsync(point.Run!, progress, cancellationToken, estimator, runOf[i], pass);
+                        Interlocked.Add(ref workloadRunsLeft[runOf[i]], -((pass == 1 ? experiment.Warmup : 0) + 1));
                     }
 
                     long? after;
@@ -117,7 +135,7 @@ internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, 
                     measured[i].Add(result with { HeapBeforeBytes = before, HeapAfterBytes = after });
                     if (result.Outcome == Outcomes.Lost)
                     {
-                        done[i] = true;
+                        Abandon(i);
                         failures.Add($"{label}: lost: {result.Failure}");
                         if (stopOnLoss && (left > 0 || pass < passes))
                         {
@@ -154,13 +172,13 @@ internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, 
                 }
                 catch (RunRefusedException e)
                 {
-                    done[i] = true;
+                    Abandon(i);
                     failures.Add($"{label}: {Commands.Execution.Refused(e)}");
                     progress.End();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    done[i] = true;
+                    Abandon(i);
                     failures.Add($"{label}: {e.Message.Split('\n')[0]}");
                     progress.End();
                 }
@@ -177,14 +195,15 @@ internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, 
 
     /// <summary>
     /// A point's record from its runs, one a pass: the median run by throughput, with every run's throughput
-    /// (<see cref="RunResult.ThroughputRepeats"/>) and the fastest and slowest; correct only if every run was. A
-    /// point lost in a pass is that lost record; a workload point (measured in one pass) is its own record.
+    /// (<see cref="RunResult.ThroughputRepeats"/>) and the fastest and slowest (a workload point's combined as
+    /// <c>run</c> combines its repeats, <see cref="ExperimentRunner.Summarise"/>); correct only if every run was. A
+    /// point lost in a pass is that lost record.
     /// </summary>
     internal static RunResult Passes(IReadOnlyList<RunResult> runs)
     {
-        if (runs.Count == 1 || runs[0].Grains is null)
+        if (runs.Count == 1)
         {
-            return runs[^1];
+            return runs[0];
         }
 
         if (runs.FirstOrDefault(r => r.Outcome == Outcomes.Lost) is { } lost)
@@ -192,20 +211,32 @@ internal sealed class SweepRunner(IGrainFactory grains, ClusterCatalog catalog, 
             return lost with { Notes = [.. lost.Notes, $"lost in pass {runs.ToList().IndexOf(lost) + 1} of the sweep; the passes before it were measured"] };
         }
 
-        var (median, _, _) = Contracts.Repeats.Median(runs, r => r.Throughput);
         var wrong = runs.Select((r, i) => (r, i)).FirstOrDefault(x => !x.r.Correct);
-        return median with
+        RunResult combined;
+        if (runs[0].Grains is null)
         {
-            Repeats = runs.Count,
-            Throughput = median.Throughput,
-            ThroughputMin = runs.Min(r => r.Throughput),
-            ThroughputMax = runs.Max(r => r.Throughput),
+            combined = ExperimentRunner.Summarise(runs);
+            combined = combined with { Notes = [.. combined.Notes, $"{runs.Count} repeats, one in each of successive passes over the sweep's points (the warm-ups before the first)"] };
+        }
+        else
+        {
+            var (median, _, _) = Contracts.Repeats.Median(runs, r => r.Throughput);
+            combined = median with
+            {
+                Repeats = runs.Count,
+                ThroughputMin = runs.Min(r => r.Throughput),
+                ThroughputMax = runs.Max(r => r.Throughput),
+                WallSecondsMin = runs.Min(r => r.WallSeconds),
+                WallSecondsMax = runs.Max(r => r.WallSeconds),
+                Correct = runs.All(r => r.Correct),
+                Notes = [.. median.Notes, $"{runs.Count} repeats, each a load test of its own (warm-ups, one drive) in successive passes over the sweep's points"],
+            };
+        }
+
+        return combined with
+        {
             ThroughputRepeats = [.. runs.Select(r => r.Throughput)],
-            WallSecondsMin = runs.Min(r => r.WallSeconds),
-            WallSecondsMax = runs.Max(r => r.WallSeconds),
-            Correct = runs.All(r => r.Correct),
-            Actual = wrong.r is { } w ? $"{w.Actual} (pass {wrong.i + 1} of {runs.Count})" : median.Actual,
-            Notes = [.. median.Notes, $"{runs.Count} repeats, each a load test of its own (warm-ups, one drive) in successive passes over the sweep's points"],
+            Actual = wrong.r is { } w ? $"{w.Actual} (pass {wrong.i + 1} of {runs.Count})" : combined.Actual,
         };
     }
 

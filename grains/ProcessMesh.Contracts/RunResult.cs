@@ -257,8 +257,9 @@ public sealed record RunResult
     [Id(71)] public IReadOnlyList<double>? WallSecondsRepeats { get; init; }
 
     /// <summary>
-    /// A sweep's load point: every repeat's throughput, calls a second, in the order they ran, one per pass over
-    /// the sweep's points (null elsewhere): the noise rule reads the point's band from them.
+    /// A sweep's point: every repeat's throughput (calls a second for a load point), in the order they ran, one per
+    /// pass over the sweep's points (null elsewhere): the noise rule reads a load point's band from them (a workload
+    /// point's from <see cref="WallSecondsRepeats"/>).
     /// </summary>
     [Id(72)] public IReadOnlyList<double>? ThroughputRepeats { get; init; }
 }
