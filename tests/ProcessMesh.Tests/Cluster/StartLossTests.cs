@@ -20,31 +20,38 @@ public sealed class StartLossTests
     [Fact]
     public async Task A_silo_lost_while_the_workers_start_is_recovered_from_on_the_survivor()
     {
-        await using var cluster = await StartAsync();
-        var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
-        var home = await coordinator.Home();
-        var victim = cluster.Silos.First(s => !s.SiloAddress.Equals(home));
-        HeldStarts.Hold(victim.SiloAddress);
-        try
-        {
-            var run = coordinator.Run(new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 4, Work = 40_000, Granularity = 1_000, Placement = Placements.Spread });
-            await HeldStarts.Reached.WaitAsync(_deadline);
-            await cluster.KillSiloAsync(victim);
-            var result = await run.WaitAsync(_deadline);
+        var (result, victim, _) = await RunLosingAStartAsync(new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 4, Work = 40_000, Granularity = 1_000, Placement = Placements.Spread });
 
-            Assert.True(result.Outcome == Outcomes.Recovered, $"the run ended {result.Outcome}: {result.Failure}");
-            Assert.True(result.Correct, $"expected {result.Expected}, got {result.Actual}");
-            Assert.Contains($"silo {victim.SiloAddress.Endpoint} left the cluster while the workers were starting; the run started again on the 1 surviving silo", result.Failure, StringComparison.Ordinal);
-            Assert.Equal(1, result.Silos);
-        }
-        finally
-        {
-            HeldStarts.Release();
-        }
+        Assert.True(result.Outcome == Outcomes.Recovered, $"the run ended {result.Outcome}: {result.Failure}");
+        Assert.True(result.Correct, $"expected {result.Expected}, got {result.Actual}");
+        Assert.Contains($"silo {victim.Endpoint} left the cluster while the workers were starting; the run started again on the 1 surviving silo", result.Failure, StringComparison.Ordinal);
+        Assert.Equal(1, result.Silos);
     }
 
     [Fact]
     public async Task A_run_started_again_has_what_is_left_of_its_time_limit()
+    {
+        // Minutes of work under a 20 s limit: the run started again can only end at its limit, and the client's
+        // bound (the limit and a grace for one start) holds only if that limit counts from the first start.
+        var spec = new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 4, Work = 4_000_000_000, Granularity = 100_000, Placement = Placements.Spread, TimeLimitSeconds = 20 };
+        var (result, _, killedAt) = await RunLosingAStartAsync(spec);
+
+        Assert.True(result.Outcome == Outcomes.Lost, $"the run ended {result.Outcome}: {result.Failure}");
+        Assert.Contains("the run started again on the 1 surviving silo, then the run passed what was left of its time limit (", result.Failure, StringComparison.Ordinal);
+
+        // The run started again was given what was left of the limit, counted from the first start, not a full one.
+        // (Its measured wall time is not compared: under load a lane's chunk in flight carries it past its limit.)
+        var left = System.Text.RegularExpressions.Regex.Match(result.Failure!, @"what was left of its time limit \((?<left>[0-9.]+) s of ");
+        Assert.True(left.Success, result.Failure);
+        Assert.True(double.Parse(left.Groups["left"].Value, System.Globalization.CultureInfo.InvariantCulture) < spec.TimeLimitSeconds,
+            $"the run started again was given {left.Groups["left"].Value} s, a full limit, though the kill came {killedAt.TotalSeconds:0.0} s into its {spec.TimeLimitSeconds} s limit");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="spec"/> through a coordinator on a fresh two-silo cluster and kills the other silo once one
+    /// of its workers' Start is held there: the run's record, the silo killed, and when (from the run's call).
+    /// </summary>
+    private static async Task<(RunResult Result, SiloAddress Victim, TimeSpan KilledAt)> RunLosingAStartAsync(RunSpec spec)
     {
         await using var cluster = await StartAsync();
         var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid());
@@ -53,25 +60,12 @@ public sealed class StartLossTests
         HeldStarts.Hold(victim.SiloAddress);
         try
         {
-            // Minutes of work under a 20 s limit: the run started again can only end at its limit, and the client's
-            // bound (the limit and a grace for one start) holds only if that limit counts from the first start.
-            var spec = new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = 4, Work = 4_000_000_000, Granularity = 100_000, Placement = Placements.Spread, TimeLimitSeconds = 20 };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var run = coordinator.Run(spec);
             await HeldStarts.Reached.WaitAsync(_deadline);
             var killedAt = clock.Elapsed;
             await cluster.KillSiloAsync(victim);
-            var result = await run.WaitAsync(_deadline);
-
-            Assert.True(result.Outcome == Outcomes.Lost, $"the run ended {result.Outcome}: {result.Failure}");
-            Assert.Contains("the run started again on the 1 surviving silo, then the run passed what was left of its time limit (", result.Failure, StringComparison.Ordinal);
-
-            // The run started again was given what was left of the limit, counted from the first start, not a full one.
-            // (Its measured wall time is not compared: under load a lane's chunk in flight carries it past its limit.)
-            var left = System.Text.RegularExpressions.Regex.Match(result.Failure!, @"what was left of its time limit \((?<left>[0-9.]+) s of ");
-            Assert.True(left.Success, result.Failure);
-            Assert.True(double.Parse(left.Groups["left"].Value, System.Globalization.CultureInfo.InvariantCulture) < spec.TimeLimitSeconds,
-                $"the run started again was given {left.Groups["left"].Value} s, a full limit, though the kill came {killedAt.TotalSeconds:0.0} s into its {spec.TimeLimitSeconds} s limit");
+            return (await run.WaitAsync(_deadline), victim.SiloAddress, killedAt);
         }
         finally
         {
