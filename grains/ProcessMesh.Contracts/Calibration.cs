@@ -28,10 +28,11 @@ public sealed record Calibration
     /// <summary>
     /// The format this build writes, and the oldest it emulates from: 2 added <c>formatVersion</c>, each process's
     /// <c>startCpuMicros</c> and its <c>contention</c>; 3 measures the .NET kind's contention with the os model's own
-    /// workers (a ring and pingpong pairs of <c>ProcessMesh.Worker mesh</c>), not a bare benchmark process. Files
-    /// before versions read as 0.
+    /// workers (a ring and pingpong pairs of <c>ProcessMesh.Worker mesh</c>), not a bare benchmark process; 4 takes
+    /// every message figure as the median of short rounds (<c>ipc-bench</c>'s per size, the crowds' after a warm-up), not
+    /// one stretch of a second, whose figures did not repeat. Files before versions read as 0.
     /// </summary>
-    public const int CurrentFormat = 3;
+    public const int CurrentFormat = 4;
 
     /// <summary>
     /// The calibration format of the build that measured it (<see cref="CurrentFormat"/> for this one); 0 in files

@@ -11,9 +11,11 @@ namespace ProcessMesh.Worker.Modes;
 /// message between two real processes costs (with <c>--go yes</c>, it prints <c>ready</c> after its warm-up and measures
 /// once a line arrives on its standard input; <c>--peers N</c>: see <see cref="RoundRobin"/>). Starts an <see cref="Echo"/> peer, and per payload size prints one JSON line:
 /// <list type="bullet">
-/// <item><c>oneWayMicros</c>: half the <b>median</b> round trip of about S seconds of frames bounced off the peer;</item>
+/// <item>the measured phase, about S seconds of frames bounced off the peer, is cut into <see cref="Rounds.Count"/>
+/// rounds, and each figure is the median of the rounds' own (<see cref="Rounds"/>), so one slow burst decides none;</item>
+/// <item><c>oneWayMicros</c>: half the <b>median</b> round trip of a round;</item>
 /// <item><c>senderCpuMicros + receiverCpuMicros</c>: the CPU one process burns per round trip, averaged over both
-/// (bench and peer CPU over that same phase, from each process's own getrusage, divided by round trips, halved);</item>
+/// (bench and peer CPU over the round, from each process's own getrusage, divided by its round trips, halved);</item>
 /// <item>the split between them: a one-way stream of about S/4 seconds (the bench only sends, the peer only
 /// receives) gives the sender's share of send + receive CPU; the round-trip sum is split in that ratio, so the
 /// two always add up to the round-trip figure.</item>
@@ -107,12 +109,21 @@ internal static class IpcBench
     {
         Bounce(link, payload, TimeSpan.FromSeconds(seconds / 10)); // this size's buffers, both sides
 
-        var selfBefore = Environment.CpuUsage.TotalTime;
-        var peerBefore = PeerCpu(link);
-        var roundTrips = Bounce(link, payload, TimeSpan.FromSeconds(seconds));
-        var peerAfter = PeerCpu(link);
-        var selfAfter = Environment.CpuUsage.TotalTime;
-        var perProcessPerRoundTrip = ((selfAfter - selfBefore) + (peerAfter - peerBefore)).TotalMicroseconds / roundTrips.Count / 2;
+        // Rounds.Count short rounds, each timed and its CPU read on its own: the figures are the rounds' medians.
+        var rounds = new List<Rounds.Round>(Rounds.Count);
+        for (var i = 0; i < Rounds.Count; i++)
+        {
+            var selfBefore = Environment.CpuUsage.TotalTime;
+            var peerBefore = PeerCpu(link);
+            var times = Bounce(link, payload, TimeSpan.FromSeconds(seconds / Rounds.Count));
+            var peerAfter = PeerCpu(link);
+            var selfAfter = Environment.CpuUsage.TotalTime;
+            rounds.Add(new Rounds.Round(
+                [.. times.Select(t => Stopwatch.GetElapsedTime(0, t).TotalMicroseconds)],
+                ((selfAfter - selfBefore) + (peerAfter - peerBefore)).TotalMicroseconds));
+        }
+
+        var (oneWay, perProcessPerRoundTrip, roundTrips) = Rounds.Of(rounds);
 
         // One way only: the bench's CPU is sending, the peer's is receiving.
         var streamSelfBefore = Environment.CpuUsage.TotalTime;
@@ -129,16 +140,15 @@ internal static class IpcBench
         var streamSelf = (Environment.CpuUsage.TotalTime - streamSelfBefore).TotalMicroseconds;
         var senderShare = streamSelf + streamPeer > 0 ? streamSelf / (streamSelf + streamPeer) : 0.5;
 
-        roundTrips.Sort();
-        var median = roundTrips[roundTrips.Count / 2];
         var json = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
             writer.WriteString("ipc", ipc);
             writer.WriteNumber("payloadBytes", payload.Length);
-            writer.WriteNumber("roundTrips", roundTrips.Count);
-            writer.WriteNumber("oneWayMicros", Round(Stopwatch.GetElapsedTime(0, median).TotalMicroseconds / 2));
+            writer.WriteNumber("roundTrips", roundTrips);
+            writer.WriteNumber("rounds", rounds.Count);
+            writer.WriteNumber("oneWayMicros", Round(oneWay));
             writer.WriteNumber("senderCpuMicros", Round(perProcessPerRoundTrip * senderShare));
             writer.WriteNumber("receiverCpuMicros", Round(perProcessPerRoundTrip * (1 - senderShare)));
             writer.WriteEndObject();

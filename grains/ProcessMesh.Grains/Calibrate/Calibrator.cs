@@ -95,7 +95,7 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
                 kind.Kind == Emulation.DotNet
                     ? $"{kind.Label}: messages among {crowd} os model workers (a ring of {crowd}, then {crowd / 2} pingpong pairs at once)"
                     : $"{kind.Label}: messages among {crowd} processes ({crowd - 1} woken in turn, then {crowd / 2} pairs at once)",
-                2 * ((crowd * startCost / Math.Max(1, Environment.ProcessorCount)) + 0.6 + (plan.ContentionSeconds * 1.3)),
+                2 * ((crowd * startCost / Math.Max(1, Environment.ProcessorCount)) + 0.6 + (plan.ContentionSeconds * 1.55)),
                 async ct =>
                 {
                     var ipc = kind.Ipcs[0];

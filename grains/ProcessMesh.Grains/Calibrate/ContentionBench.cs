@@ -26,64 +26,32 @@ internal static class ContentionBench
             : await BenchAsync(kind, quiet, processes, seconds, cancellationToken);
     }
 
-    /// <summary>How many slices a crowd's phase is read in (the ring's hop is the median slice's mean).</summary>
-    private const int Slices = 5;
+    /// <summary>How many slices a crowd's phase is read in, after its warm-up (each figure is the median slice's).</summary>
+    internal const int Slices = 5;
 
     /// <summary>
     /// The .NET kind, with the os model's own workers (<see cref="MeshCrowd"/>): a ring of <paramref name="processes"/>
-    /// (each hop wakes a worker that slept through the other N − 1: the woken one way is the mean hop, wall time over
-    /// hops, of the median of <see cref="Slices"/> slices of the phase, so a burst of another program's load in one slice
-    /// does not move it), then N/2 pingpong pairs at once (the CPU per message: every worker's CPU from <c>go</c> over the
-    /// messages, which is the core time a message takes when the crowd keeps every core busy). Both from <c>go</c>, as the
-    /// os model times a run, so the workers' own warm-up (their tiered JIT, the first wake-ups) is in them as it is in a
-    /// run of about as many seconds.
+    /// (each hop wakes a worker that slept through the other N − 1: the woken one way is a slice's mean hop, wall time
+    /// over hops), then N/2 pingpong pairs at once (the CPU per message: every worker's CPU over the slice's messages,
+    /// the core time a message takes when the crowd keeps every core busy; the pairs' one way, a slice's wall time over
+    /// each pair's messages). Each crowd runs a warm-up of a quarter of <paramref name="seconds"/> from <c>go</c> (the
+    /// workers' tiered JIT, their first wake-ups), not counted, then <see cref="Slices"/> slices of
+    /// <paramref name="seconds"/> in all, read with <c>count</c>; each figure is the median of the slices'
+    /// (<see cref="OfSlices"/>), so a burst of another program's load in one slice, or the warm-up, does not move it.
     /// </summary>
     private static async Task<ProcessContention> MeshAsync(string ipc, MessageCalibration quiet, int processes, double seconds, CancellationToken cancellationToken)
     {
-        var slice = TimeSpan.FromSeconds(seconds / Slices);
-        double ringHop, ringCpu;
-        using (var ring = await MeshCrowd.StartAsync("ring", ipc, processes, cancellationToken))
+        (double Hop, double Cpu) ring, pairs;
+        using (var crowd = await MeshCrowd.StartAsync("ring", ipc, processes, cancellationToken))
         {
-            var hops = new List<double>();
-            var (before, cpuBefore) = (0L, 0.0); // a worker's count starts at ready; it reads no command before go
-            await ring.GoAsync();
-            var clock = Stopwatch.StartNew();
-            var (last, lastAt) = (before, 0.0);
-            double cpu = 0;
-            for (var i = 0; i < Slices; i++)
-            {
-                await Task.Delay(slice, cancellationToken);
-                var (messages, cpuNow) = await ring.CountAsync(cancellationToken);
-                var at = clock.Elapsed.TotalMicroseconds;
-                if (messages > last)
-                {
-                    hops.Add((at - lastAt) / (messages - last));
-                }
-
-                (last, lastAt, cpu) = (messages, at, cpuNow - cpuBefore);
-            }
-
-            ringHop = hops.Count > 0 ? ProcessFootprints.Median(hops) : throw new InvalidOperationException($"a ring of {processes} .NET mesh workers took no hop in {seconds:0.##} s");
-            ringCpu = cpu / Math.Max(1, last - before);
+            ring = OfSlices(await ReadSlicesAsync(crowd, seconds, cancellationToken))
+                ?? throw new InvalidOperationException($"a ring of {processes} .NET mesh workers took no hop in {seconds:0.##} s");
         }
 
-        double pairsOneWay, pairsCpu;
-        using (var pairs = await MeshCrowd.StartAsync("pingpong", ipc, processes, cancellationToken))
+        using (var crowd = await MeshCrowd.StartAsync("pingpong", ipc, processes, cancellationToken))
         {
-            var (before, cpuBefore) = (0L, 0.0);
-            await pairs.GoAsync();
-            var clock = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
-            var (messages, cpu) = await pairs.CountAsync(cancellationToken);
-            var wall = clock.Elapsed.TotalMicroseconds;
-            var sent = messages - before;
-            if (sent <= 0)
-            {
-                throw new InvalidOperationException($"{processes / 2} pairs of .NET mesh workers made no round trip in {seconds:0.##} s");
-            }
-
-            pairsOneWay = wall * (processes / 2) / sent; // each pair's messages follow one another
-            pairsCpu = (cpu - cpuBefore) / sent;
+            pairs = OfSlices(await ReadSlicesAsync(crowd, seconds, cancellationToken))
+                ?? throw new InvalidOperationException($"{processes / 2} pairs of .NET mesh workers made no round trip in {seconds:0.##} s");
         }
 
         return new ProcessContention
@@ -91,11 +59,54 @@ internal static class ContentionBench
             Ipc = ipc,
             PayloadBytes = 8,
             Processes = processes,
-            WokenOneWayMicros = Math.Round(Math.Max(quiet.OneWayMicros, ringHop), 3),
-            WokenCpuMicros = Math.Round(ringCpu, 3),
-            PairsOneWayMicros = Math.Round(pairsOneWay, 3),
-            PairsCpuMicros = Math.Round(pairsCpu, 3),
+            WokenOneWayMicros = Math.Round(Math.Max(quiet.OneWayMicros, ring.Hop), 3),
+            WokenCpuMicros = Math.Round(ring.Cpu, 3),
+            PairsOneWayMicros = Math.Round(pairs.Hop * (processes / 2), 3), // each pair's messages follow one another
+            PairsCpuMicros = Math.Round(pairs.Cpu, 3),
         };
+    }
+
+    /// <summary>Starts the crowd's phase, lets it warm up for a quarter of <paramref name="seconds"/>, then reads its counts at the end of the warm-up and of each of <see cref="Slices"/> slices.</summary>
+    private static async Task<List<(double AtMicros, long Messages, double CpuMicros)>> ReadSlicesAsync(MeshCrowd crowd, double seconds, CancellationToken cancellationToken)
+    {
+        var readings = new List<(double AtMicros, long Messages, double CpuMicros)>(Slices + 1);
+        await crowd.GoAsync();
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds / 4), cancellationToken);
+        for (var i = 0; i <= Slices; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(seconds / Slices), cancellationToken);
+            }
+
+            var (messages, cpu) = await crowd.CountAsync(cancellationToken);
+            readings.Add((clock.Elapsed.TotalMicroseconds, messages, cpu));
+        }
+
+        return readings;
+    }
+
+    /// <summary>
+    /// A crowd's figures from its readings (the first at the end of the warm-up, then one at the end of each slice):
+    /// the median over slices of the slice's wall time over its messages (a ring's mean hop), and the median of its
+    /// CPU over its messages. Slices without a message are left out; null when none has one.
+    /// </summary>
+    internal static (double Hop, double Cpu)? OfSlices(IReadOnlyList<(double AtMicros, long Messages, double CpuMicros)> readings)
+    {
+        var hops = new List<double>();
+        var cpus = new List<double>();
+        for (var i = 1; i < readings.Count; i++)
+        {
+            var messages = readings[i].Messages - readings[i - 1].Messages;
+            if (messages > 0)
+            {
+                hops.Add((readings[i].AtMicros - readings[i - 1].AtMicros) / messages);
+                cpus.Add(Math.Max(0, readings[i].CpuMicros - readings[i - 1].CpuMicros) / messages);
+            }
+        }
+
+        return hops.Count == 0 ? null : (ProcessFootprints.Median(hops), ProcessFootprints.Median(cpus));
     }
 
     /// <summary>A kind without an os model worker (CPython): its own <c>ipc-bench</c>, round robin then pairs.</summary>

@@ -96,7 +96,7 @@ public sealed class CalibrationTests : IDisposable
         Assert.Null(problem);
         Assert.NotNull(read);
         Assert.Equal(json, CalibrationJson.Write(read));
-        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"", "\"formatVersion\": 3", "\"startCpuMicros\"", "\"contention\"", "\"wokenOneWayMicros\"", "\"pairsCpuMicros\"" })
+        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"", "\"formatVersion\": 4", "\"startCpuMicros\"", "\"contention\"", "\"wokenOneWayMicros\"", "\"pairsCpuMicros\"" })
         {
             Assert.Contains(field, json, StringComparison.Ordinal);
         }
@@ -152,8 +152,9 @@ public sealed class CalibrationTests : IDisposable
     [Theory]
     [InlineData("startCpu", "processes[dotnet].startCpuMicros")]
     [InlineData("contention", "processes[dotnet].contention")]
-    [InlineData("format", "formatVersion 3 (it has 1)")]
-    [InlineData("bare-crowd", "formatVersion 3 (it has 2)")]
+    [InlineData("format", "formatVersion 4 (it has 1)")]
+    [InlineData("bare-crowd", "formatVersion 4 (it has 2)")]
+    [InlineData("one-stretch", "formatVersion 4 (it has 3)")]
     [InlineData("none", null)]
     public void A_calibration_names_the_first_figure_this_build_needs_that_it_lacks(string without, string? lacks)
     {
@@ -164,6 +165,7 @@ public sealed class CalibrationTests : IDisposable
             "contention" => sample with { Processes = [.. sample.Processes.Select(p => p with { Contention = null })] },
             "format" => sample with { FormatVersion = 1 },
             "bare-crowd" => sample with { FormatVersion = 2 }, // its crowd was a bare ipc-bench's, not the os model's workers
+            "one-stretch" => sample with { FormatVersion = 3 }, // its message figures were one stretch each, not the median of rounds
             _ => sample,
         };
 
