@@ -14,8 +14,8 @@ namespace ProcessMesh.Silo;
 /// table lists the silos that are alive, and only them; a silo that died while Redis was down is not written back.
 /// The first silo to see the table empty writes back, in one atomic script, the rows of every silo its own view holds
 /// active (as it last read them), not only its own: a table restored row by row was read in between by the other
-/// silos as a cluster of one or two, at the same table version as the whole one, and a silo that has taken in a
-/// version does not read that version again; so its view kept the others out (chaos seed 52907: a hosted load's
+/// silos as a cluster of one or two, at the same table version as the whole one, and (most likely) a silo that has
+/// taken in a version does not take in that version again, so its view kept the others out (chaos seed 52907: a hosted load's
 /// activation, try 4, and a `run pingpong`, try 200, stopped after a Redis restart and never went on).
 /// </summary>
 internal sealed class MembershipRestore(
