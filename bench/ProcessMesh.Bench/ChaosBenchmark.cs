@@ -240,7 +240,16 @@ internal static partial class ChaosBenchmark
         var balanced = Balanced(outcome);
         var honest = result != "none" && balanced != false && (within || result is "completed" or "recovered");
         var rerun = outcome.Stderr.Contains("again, on the surviving silos", StringComparison.Ordinal);
-        return new Try(kind, role, verb, firstEnd, within, honest, result, balanced, $"{note}; exit {outcome.ExitCode}{(rerun ? "; step run again" : "")}{FirstFailure(outcome)}");
+        if (!within || !honest)
+        {
+            // What the CLI said, so a miss can be read without replaying it: its progress names each step's seconds.
+            foreach (var said in outcome.Stderr.Split('\n').TakeLast(12))
+            {
+                Console.WriteLine($"        | {said}");
+            }
+        }
+
+        return new Try(kind, role, verb, firstEnd, within, honest, result, balanced, $"{note}; exit {outcome.ExitCode}{(rerun ? "; step run again" : "")}{Phases(outcome)}{FirstFailure(outcome)}");
     }
 
     /// <summary>The CLI's exit within the bound, or null (then it is killed on dispose).</summary>
@@ -351,6 +360,32 @@ internal static partial class ChaosBenchmark
         catch (JsonException)
         {
             return [];
+        }
+    }
+
+    /// <summary>
+    /// The measured phases' wall seconds of the records printed: what of the time from the fault to the end was the
+    /// runs' own length, and what was a wait around them.
+    /// </summary>
+    private static string Phases(CliRun.Outcome outcome)
+    {
+        var start = outcome.Stdout.IndexOf('{', StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return "";
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(outcome.Stdout[start..]);
+            var walls = json.RootElement.GetProperty("runs").EnumerateArray()
+                .Select(r => r.TryGetProperty("wallSeconds", out var w) && w.ValueKind == JsonValueKind.Number ? w.GetDouble() : double.NaN)
+                .Where(w => !double.IsNaN(w)).ToList();
+            return walls.Count == 0 ? "" : $"; measured phase {string.Join(" + ", walls.Select(w => w.ToString("0.0", CultureInfo.InvariantCulture)))} s";
+        }
+        catch (JsonException)
+        {
+            return "";
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
 using ProcessMesh.Grains.Engines.SharedMemory;
@@ -45,9 +46,16 @@ public sealed class TrapezoidWorkload : LaneWorkload<ITrapezoidProcess>
     public override ISharedMemoryWorkload SharedMemory(SharedMemoryRun run) => new ComputeThreads(run, (first, count) => Range(run.Spec.Work, first, count));
 
     /// <summary>Savina's integrand: sin(x³ − 1) / (x + 1) · √(1 + e^√(2x)).</summary>
+    /// <remarks>Compiled optimized at its first call, as <see cref="Range"/> is.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double F(double x) => Math.Sin((x * x * x) - 1) / (x + 1) * Math.Sqrt(1 + Math.Exp(Math.Sqrt(2 * x)));
 
     /// <summary>The fixed-point area (10^-15) of pieces first .. first+count-1 of <paramref name="pieces"/>, summed mod 2^64.</summary>
+    /// <remarks>
+    /// The measured phase's kernel: compiled optimized at its first call, not tiered, as the cpu kernel is
+    /// (<see cref="Cpu.CpuKernel.Unit"/>), so a run on fresh silos measures the integrand, not the JIT's tier 0.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Range(long pieces, long first, long count)
     {
         var h = (Right - Left) / pieces;
