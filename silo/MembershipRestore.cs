@@ -74,8 +74,8 @@ internal sealed class MembershipRestore(
                     var restored = rows.Where(e => active.Contains(e.Name.ToString())).SelectMany(e => new[] { (RedisValue)e.Name.ToString(), e.Value });
                     await database.ScriptEvaluateAsync(RestoreScript, [table], [VersionField, lostVersion, .. restored]);
                     logger.LogWarning(
-                        "Cluster membership: the table in redis {Redis} had lost this silo (the Redis restarted empty?); silo {Silo} registered again",
-                        settings.Redis, self.SiloAddress.ToParsableString());
+                        "Cluster membership: the table in redis {Redis} had lost this silo (the Redis restarted empty?); silo {Silo} registered again, with the rows of the {Active} active silos it holds",
+                        settings.Redis, self.SiloAddress.ToParsableString(), active.Count);
                 }
                 catch (Exception e) when (e is RedisException or TimeoutException)
                 {
