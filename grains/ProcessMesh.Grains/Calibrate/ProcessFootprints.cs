@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Os;
+using ProcessMesh.Worker.Ipc;
 
 namespace ProcessMesh.Grains.Calibrate;
 
@@ -120,16 +121,6 @@ internal static class ProcessFootprints
         return figures;
     }
 
-    /// <summary>The middle value (the mean of the two middle ones for an even count).</summary>
-    public static double Median(IReadOnlyCollection<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            throw new InvalidOperationException("no value to take a median of");
-        }
-
-        var mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
+    /// <summary>The middle value (the mean of the two middle ones for an even count): the worker's rule, shared by source.</summary>
+    public static double Median(IReadOnlyCollection<double> values) => Rounds.Median([.. values]);
 }
