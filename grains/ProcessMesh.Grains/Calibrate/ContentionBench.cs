@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ProcessMesh.Contracts;
+using ProcessMesh.Worker.Ipc;
 
 namespace ProcessMesh.Grains.Calibrate;
 
@@ -106,7 +107,7 @@ internal static class ContentionBench
             }
         }
 
-        return hops.Count == 0 ? null : (ProcessFootprints.Median(hops), ProcessFootprints.Median(cpus));
+        return hops.Count == 0 ? null : (Rounds.Median(hops), Rounds.Median(cpus));
     }
 
     /// <summary>A kind without an os model worker (CPython): its own <c>ipc-bench</c>, round robin then pairs.</summary>

@@ -31,7 +31,7 @@ internal static class ProcessFootprints
             await child.StopAsync(_grace);
         }
 
-        return (Median(times), Median(cpus));
+        return (Rounds.Median(times), Rounds.Median(cpus));
     }
 
     /// <summary>
@@ -120,7 +120,4 @@ internal static class ProcessFootprints
 
         return figures;
     }
-
-    /// <summary>The middle value (the mean of the two middle ones for an even count): the worker's rule, shared by source.</summary>
-    public static double Median(IReadOnlyCollection<double> values) => Rounds.Median([.. values]);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Os;
 using ProcessMesh.Grains.Measurement;
+using ProcessMesh.Worker.Ipc;
 
 namespace ProcessMesh.Grains.Calibrate;
 
@@ -38,7 +39,7 @@ internal static class ThreadCosts
             handOffs.Add(await Task.Factory.StartNew(() => HandOff(size, plan.MessageSeconds), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         }
 
-        return (new ThreadCalibration { Kind = Emulation.DotNet, StartMicros = ProcessFootprints.Median(starts), ResidentBytes = resident }, handOffs);
+        return (new ThreadCalibration { Kind = Emulation.DotNet, StartMicros = Rounds.Median(starts), ResidentBytes = resident }, handOffs);
     }
 
     /// <summary>CPython threads, by calibrate.py in a python3 process of their own; the CPython version too.</summary>
