@@ -6,16 +6,16 @@ using StackExchange.Redis;
 namespace ProcessMesh.Silo;
 
 /// <summary>
-/// With Redis membership: keeps a copy of this silo's row of the membership table, and writes it back when the table
-/// has lost it while the silo is still active, so the silo re-registers by itself. The table is soft state: the
+/// With Redis membership: keeps a copy of the membership table's rows, and writes them back when the table has lost
+/// this silo's while the silo is still active, so the silos re-register by themselves. The table is soft state: the
 /// Redis keeps nothing on disk, so when it restarts the table is empty. Orleans then only logs, every few seconds,
 /// that it cannot refresh the table or renew its row, and a client that joins through Redis (<c>--redis</c>) finds
-/// no gateway at all. Each live silo writes back its own row (and the table's version, when it is missing), so the
-/// table lists the silos that are alive, and only them; a silo that died while Redis was down is not written back.
-/// The first silo to see the table empty writes back, in one atomic script, the rows of every silo its own view holds
-/// active (as it last read them), not only its own: a table restored row by row was read in between by the other
-/// silos as a cluster of one or two, at the same table version as the whole one, and (most likely) a silo that has
-/// taken in a version does not take in that version again, so its view kept the others out (chaos seed 52907: a hosted load's
+/// no gateway at all. The first live silo to see the table empty writes back, in one atomic script (with the
+/// table's version, when it is missing), the rows of every silo its own view holds active, as it last read them, its
+/// own among them; a silo that died while Redis was down is not written back, and the other silos then find their
+/// rows there. All at once, not only its own: a table restored row by row was read in between by the other silos as
+/// a cluster of one or two, at the same table version as the whole one, and (most likely) a silo that has taken in a
+/// version does not take in that version again, so its view kept the others out (chaos seed 52907: a hosted load's
 /// activation, try 4, and a `run pingpong`, try 200, stopped after a Redis restart and never went on).
 /// </summary>
 internal sealed class MembershipRestore(
