@@ -17,4 +17,19 @@ public sealed class BarePingGrain : Grain, IBarePingGrain
 
         return ok;
     }
+
+    public async Task<long> RunAgainstFilter(long partner, long rounds)
+    {
+        var pong = GrainFactory.GetGrain<IFilteredPongGrain>(partner);
+        long ok = 0;
+        for (long r = 0; r < rounds; r++)
+        {
+            if (await pong.Pong(r) == r + 1)
+            {
+                ok++;
+            }
+        }
+
+        return ok;
+    }
 }
