@@ -1,42 +1,68 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using ProcessMesh.Grains.Measurement;
 
 namespace ProcessMesh.Grains.Engines.Process.Emulated;
 
 /// <summary>
 /// Burns CPU: a real spin on the calling thread, so the core is really taken from every other worker, as a real
-/// process's syscalls and copies take it. On Linux it spins until the thread's own CPU clock
-/// (<c>CLOCK_THREAD_CPUTIME_ID</c>) has advanced by the asked time, so a spin preempted on a busy machine still burns
-/// all of it (as a real process's CPU per message stays the same when it waits for a core); elsewhere on the wall clock.
+/// process's syscalls and copies take it. It spins on the wall clock (<see cref="Stopwatch"/>, read without a
+/// syscall) and counts only the steps between two readings shorter than <see cref="GapTicks"/>: a longer step is time
+/// the thread was off its core, so a spin preempted on a busy machine still burns all of it (as a real process's CPU
+/// per message stays the same when it waits for a core). It used to spin on the thread's own CPU clock
+/// (<c>CLOCK_THREAD_CPUTIME_ID</c>), a syscall of about 1.6 µs here on each reading, which overshot every burn by
+/// one to two readings: 13.4 µs for a leg asked 8.8 µs (docs/emulation.md, "Burned CPU").
 /// </summary>
 public static class CpuBurn
 {
-    private static readonly bool _threadClock = ThreadCpuClock.Available;
+    /// <summary>
+    /// The longest step between two readings of the clock that counts as burned, 2 µs: a reading takes tens of
+    /// nanoseconds, and a switch away from the core and back takes more than this.
+    /// </summary>
+    public static readonly long GapTicks = Ticks(2);
 
     /// <summary>Burns <paramref name="ticks"/> <see cref="Stopwatch"/> ticks of CPU (nothing when zero).</summary>
-    public static void For(long ticks)
+    public static void For(long ticks) => For(ticks, default(WallClock));
+
+    /// <summary>
+    /// Spins reading <paramref name="clock"/> until the steps between its readings shorter than <see cref="GapTicks"/>
+    /// sum to <paramref name="ticks"/>; how many times it read the clock.
+    /// </summary>
+    internal static long For<TClock>(long ticks, TClock clock)
+        where TClock : struct, IClock
     {
         if (ticks <= 0)
         {
-            return;
+            return 0;
         }
 
-        if (_threadClock)
+        var burned = 0L;
+        var readings = 1L;
+        var last = clock.Now();
+        while (burned < ticks)
         {
-            var end = ThreadCpuClock.TryNanos() + (long)(ticks * (1e9 / Stopwatch.Frequency));
-            while (ThreadCpuClock.TryNanos() < end)
+            var now = clock.Now();
+            readings++;
+            if (now - last < GapTicks)
             {
+                burned += now - last;
             }
 
-            return;
+            last = now;
         }
 
-        var until = Stopwatch.GetTimestamp() + ticks;
-        while (Stopwatch.GetTimestamp() < until)
-        {
-            System.Threading.Thread.SpinWait(8);
-        }
+        return readings;
+    }
+
+    /// <summary>A clock the burn spins on, in <see cref="Stopwatch"/> ticks.</summary>
+    internal interface IClock
+    {
+        /// <summary>Now, in <see cref="Stopwatch"/> ticks.</summary>
+        long Now();
+    }
+
+    private readonly struct WallClock : IClock
+    {
+        public long Now() => Stopwatch.GetTimestamp();
     }
 
     /// <summary>Burns waiting their turn on the dedicated burning threads.</summary>

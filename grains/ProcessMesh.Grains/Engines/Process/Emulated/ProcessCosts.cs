@@ -7,11 +7,15 @@ namespace ProcessMesh.Grains.Engines.Process.Emulated;
 /// <summary>
 /// A silo's source of the costs an emulated process pays: the run's own calibration (<c>--calibration FILE</c>) when
 /// it carries one, else this silo's (<see cref="ICalibrationSource"/>, quick allowed), read once and kept; less what
-/// a grain call already costs on this silo, measured again for each run (<see cref="ForRunAsync"/>), so a busy moment
-/// at one run's start is not paid for by every later run.
+/// a grain call already costs on this silo, probed again for each run and taken as the median of the silo's recent
+/// probes (<see cref="ForRunAsync"/>), so a busy moment at one run's start is paid for neither by every later run nor
+/// by that run.
 /// </summary>
 public sealed class ProcessCosts(IServiceProvider services)
 {
+    /// <summary>How many recent probes a run's figure is the median of, at most.</summary>
+    public const int ProbesKept = GrainCallReadings.Kept;
+
     /// <summary>Rounds of the grain-call probe; the fastest is kept.</summary>
     public const int ProbeRounds = 8;
 
@@ -25,6 +29,7 @@ public sealed class ProcessCosts(IServiceProvider services)
     private readonly Dictionary<string, Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call)>> _runs = [];
     private readonly Queue<string> _order = new();
     private readonly (Guid Pinger, Guid Ponger) _probe = (Guid.NewGuid(), Guid.NewGuid());
+    private readonly GrainCallReadings _readings = new();
     private Task<Calibration>? _silo;
 
     /// <summary>
@@ -45,8 +50,9 @@ public sealed class ProcessCosts(IServiceProvider services)
 
     /// <summary>
     /// The cost model a worker of run <paramref name="runId"/> pays on this silo: <see cref="ForAsync"/>'s, less what a
-    /// grain call costs here, probed once per run on this silo when its first worker starts (before any of them
-    /// runs), the others of the run sharing it. Null for <c>grain</c>.
+    /// grain call costs here: probed once per run on this silo when its first worker starts (before any of them
+    /// runs), the others of the run sharing it, and taken as the median of this silo's recent probes, this one
+    /// included (<see cref="GrainCallReadings"/>). Null for <c>grain</c>.
     /// </summary>
     public async Task<CostModel?> ForRunAsync(RunSpec spec, string runId)
     {
@@ -76,7 +82,7 @@ public sealed class ProcessCosts(IServiceProvider services)
         return (await run).Costs;
     }
 
-    /// <summary>What a grain call cost on this silo when run <paramref name="runId"/>'s workers started here (one way, microseconds); null when none started here.</summary>
+    /// <summary>What run <paramref name="runId"/>'s workers took off for a grain call on this silo (one way, microseconds: the median of the recent probes when they started here); null when none started here.</summary>
     public (double OneWayMicros, double CpuMicros)? GrainCallOf(string? runId)
     {
         lock (_gate)
@@ -120,7 +126,7 @@ public sealed class ProcessCosts(IServiceProvider services)
             return (null, null);
         }
 
-        var call = await ProbeGrainCallAsync();
+        var call = _readings.Add(await ProbeGrainCallAsync());
         var (hosts, rank) = HostsAndRank();
         return (costs.WithGrainCall(call.OneWayMicros, call.CpuMicros).ForWorkersOn(spec.Workers, spec.Placement, hosts, rank), call);
     }
