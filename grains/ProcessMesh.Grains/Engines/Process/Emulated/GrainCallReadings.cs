@@ -1,3 +1,5 @@
+using ProcessMesh.Worker.Ipc;
+
 namespace ProcessMesh.Grains.Engines.Process.Emulated;
 
 /// <summary>
@@ -27,7 +29,7 @@ internal sealed class GrainCallReadings
                 _recent.Dequeue();
             }
 
-            return (Median(_recent.Select(p => p.OneWayMicros)), Median(_recent.Select(p => p.CpuMicros)));
+            return (Rounds.Median([.. _recent.Select(p => p.OneWayMicros)]), Rounds.Median([.. _recent.Select(p => p.CpuMicros)]));
         }
     }
 
@@ -41,12 +43,5 @@ internal sealed class GrainCallReadings
                 return _recent.Count;
             }
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }
