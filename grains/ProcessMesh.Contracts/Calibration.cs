@@ -30,9 +30,11 @@ public sealed record Calibration
     /// <c>startCpuMicros</c> and its <c>contention</c>; 3 measures the .NET kind's contention with the os model's own
     /// workers (a ring and pingpong pairs of <c>ProcessMesh.Worker mesh</c>), not a bare benchmark process; 4 takes
     /// every message figure as the median of short rounds (<c>ipc-bench</c>'s per size, the crowds' after a warm-up), not
-    /// one stretch of a second, whose figures did not repeat. Files before versions read as 0.
+    /// one stretch of a second, whose figures did not repeat; 5 takes a .NET round's one way from its mean round trip,
+    /// not its median (as the os model's runs and the crowds count every message), and measures the os model's workers
+    /// with their protocol compiled before the phase. Files before versions read as 0.
     /// </summary>
-    public const int CurrentFormat = 4;
+    public const int CurrentFormat = 5;
 
     /// <summary>
     /// The calibration format of the build that measured it (<see cref="CurrentFormat"/> for this one); 0 in files

@@ -14,6 +14,9 @@ namespace ProcessMesh.Worker.Ipc;
 /// <item>silo → worker, at any time after <c>go</c>: <c>count</c>; worker → silo: <c>count MESSAGES CPUMICROS</c> (what it
 /// has counted so far and its process's CPU since <c>ready</c>: how the calibration reads a crowd of workers whose
 /// phase has no end, <c>Calibrate/MeshCrowd.cs</c>)</item>
+/// <item>silo → worker, at any time after <c>go</c>: <c>jit</c>; worker → silo: <c>jit METHODS MICROS</c> (the methods its
+/// process compiled since <c>ready</c> and the JIT time: none, as it rehearses its protocol before <c>ready</c>,
+/// <c>Modes/MeshRehearsal.cs</c>; how a test checks that)</item>
 /// <item>silo closes stdin: the worker exits.</item>
 /// </list>
 /// </summary>

@@ -13,7 +13,8 @@ namespace ProcessMesh.Worker.Modes;
 /// <list type="bullet">
 /// <item>the measured phase, about S seconds of frames bounced off the peer, is cut into <see cref="Rounds.Count"/>
 /// rounds, and each figure is the median of the rounds' own (<see cref="Rounds"/>), so one slow burst decides none;</item>
-/// <item><c>oneWayMicros</c>: half the <b>median</b> round trip of a round;</item>
+/// <item><c>oneWayMicros</c>: half the <b>mean</b> round trip of a round (every round trip counted, as the os model's
+/// pingpong counts them);</item>
 /// <item><c>senderCpuMicros + receiverCpuMicros</c>: the CPU one process burns per round trip, averaged over both
 /// (bench and peer CPU over the round, from each process's own getrusage, divided by its round trips, halved);</item>
 /// <item>the split between them: a one-way stream of about S/4 seconds (the bench only sends, the peer only
@@ -48,6 +49,7 @@ internal static class IpcBench
                    ?? throw new InvalidOperationException("the echo peer did not start");
             using var link = AcceptFrom(listener, peer);
             Bounce(link, new byte[8], TimeSpan.FromSeconds(Math.Min(0.5, seconds / 2))); // JIT and page in both sides
+            _ = PeerCpu(link); // and the CPU reading's code, both sides, which the first round's CPU would count
             if (options.Text("--go", "no") == "yes")
             {
                 // Several benches measured at once (pairs ping-ponging together): each says it is ready and measures

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using HdrHistogram;
 using HdrHistogram.Encoding;
 using HdrHistogram.Utilities;
@@ -34,10 +35,12 @@ internal static class Mesh
         output.WriteLine($"listen {listener.Address}");
         output.Flush();
 
+        // Compile the whole protocol path now, while the other workers start, not in the measured phase.
+        MeshRehearsal.Run(spec);
         var peers = Console.In.ReadLine() is { } line && line.StartsWith("peers ", StringComparison.Ordinal)
             ? line["peers ".Length..].Split(' ')
             : throw new InvalidDataException("mesh: expected 'peers …' on stdin");
-        var worker = new MeshWorker(spec, Connect(spec, listener, peers, options.Text("--silo", "")));
+        var worker = new MeshWorker(spec, Connect(spec, listener, peers, options.Text("--silo", "")), output);
         output.WriteLine("ready");
         output.Flush();
         if (Console.In.ReadLine() != "go")
@@ -56,6 +59,10 @@ internal static class Mesh
             else if (command == "count")
             {
                 worker.Tally();
+            }
+            else if (command == "jit")
+            {
+                worker.Jit();
             }
         }
 
@@ -91,15 +98,28 @@ internal sealed class MeshLinks
     public IFrameLink? Silo { get; init; }
 }
 
-/// <summary>One worker's part of the measured phase, and what it counts of it.</summary>
-internal sealed class MeshWorker(MeshSpec spec, MeshLinks links)
+/// <summary>
+/// One worker's part of the measured phase, and what it counts of it; its control lines go to
+/// <paramref name="output"/>, its latencies into <paramref name="latency"/> (by default the 3-digit histogram the
+/// silo merges).
+/// </summary>
+internal sealed class MeshWorker(MeshSpec spec, MeshLinks links, TextWriter output, LongConcurrentHistogram? latency = null)
 {
+    /// <summary>The largest latency recorded, nanoseconds (an hour).</summary>
+    public const long HighestNanoseconds = 3_600_000_000_000L;
+
     private static readonly double _nanosecondsPerTick = 1e9 / Stopwatch.Frequency;
-    private readonly LongConcurrentHistogram _latency = new(1, 3_600_000_000_000L, 3);
+    private readonly LongConcurrentHistogram _latency = latency ?? new(1, HighestNanoseconds, 3);
     private readonly TimeSpan _cpuAtGo = Environment.CpuUsage.TotalTime;
+    private readonly long _jitMethodsAtReady = JitInfo.GetCompiledMethodCount();
+    private readonly TimeSpan _jitTimeAtReady = JitInfo.GetCompilationTime();
     private long _messages, _payloadBytes, _sent, _delivered, _units;
     private ulong _answer;
     private int _reported;
+    private string? _failure;
+
+    /// <summary>What ended this worker's part early, once it has (null while it runs or when it completed).</summary>
+    public string? Failure => Volatile.Read(ref _failure);
 
     /// <summary>Runs this worker's part, then reports it (or the failure that ended it).</summary>
     public void Run()
@@ -126,7 +146,8 @@ internal sealed class MeshWorker(MeshSpec spec, MeshLinks links)
         }
         catch (Exception e)
         {
-            Report($"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            Volatile.Write(ref _failure, $"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            Report(_failure);
         }
     }
 
@@ -142,10 +163,10 @@ internal sealed class MeshWorker(MeshSpec spec, MeshLinks links)
         var histogram = _latency.TotalCount == 0 ? "-" : Convert.ToBase64String(Encode(_latency));
         var line = string.Create(CultureInfo.InvariantCulture,
             $"done {Volatile.Read(ref _answer)} {Volatile.Read(ref _messages)} {Volatile.Read(ref _payloadBytes)} {Volatile.Read(ref _sent)} {Volatile.Read(ref _delivered)} {Volatile.Read(ref _units)} {cpu:0} {histogram}{(failure is null ? "" : " " + failure.ReplaceLineEndings(" "))}");
-        lock (Console.Out)
+        lock (output)
         {
-            Console.Out.WriteLine(line);
-            Console.Out.Flush();
+            output.WriteLine(line);
+            output.Flush();
         }
     }
 
@@ -156,10 +177,25 @@ internal sealed class MeshWorker(MeshSpec spec, MeshLinks links)
     public void Tally()
     {
         var line = string.Create(CultureInfo.InvariantCulture, $"count {Volatile.Read(ref _messages)} {(Environment.CpuUsage.TotalTime - _cpuAtGo).TotalMicroseconds:0}");
-        lock (Console.Out)
+        lock (output)
         {
-            Console.Out.WriteLine(line);
-            Console.Out.Flush();
+            output.WriteLine(line);
+            output.Flush();
+        }
+    }
+
+    /// <summary>
+    /// Prints <c>jit METHODS MICROS</c>: the methods the JIT compiled in this process (every thread) since it was
+    /// ready, and the time it took. With the protocol rehearsed before ready (<see cref="MeshRehearsal"/>), a phase
+    /// compiles none.
+    /// </summary>
+    public void Jit()
+    {
+        var line = string.Create(CultureInfo.InvariantCulture, $"jit {JitInfo.GetCompiledMethodCount() - _jitMethodsAtReady} {(JitInfo.GetCompilationTime() - _jitTimeAtReady).TotalMicroseconds:0}");
+        lock (output)
+        {
+            output.WriteLine(line);
+            output.Flush();
         }
     }
 
@@ -169,7 +205,7 @@ internal sealed class MeshWorker(MeshSpec spec, MeshLinks links)
         Interlocked.Add(ref _payloadBytes, payloadBytes);
     }
 
-    private void Record(long ticks) => _latency.RecordValue(Math.Clamp((long)(ticks * _nanosecondsPerTick), 1, 3_600_000_000_000L));
+    private void Record(long ticks) => _latency.RecordValue(Math.Clamp((long)(ticks * _nanosecondsPerTick), 1, HighestNanoseconds));
 
     /// <summary>cpu: answers each chunk the silo sends with its partial sum, until the silo says done.</summary>
     private void Cpu()

@@ -4,7 +4,7 @@ using ProcessMesh.Worker.Ipc;
 namespace ProcessMesh.Tests.Calibrate;
 
 /// <summary>
-/// The rule of the calibration's message figures (format 4): the median of short rounds, not one stretch of a second,
+/// The rule of the calibration's message figures (format 4; a round's mean since 5): the median of short rounds, not one stretch of a second,
 /// for <c>ipc-bench</c>'s pair (<see cref="Rounds"/>) and the crowds of os model workers
 /// (<see cref="ContentionBench.OfSlices"/>), so one slow burst decides no figure.
 /// </summary>
@@ -28,19 +28,21 @@ public sealed class MessageRoundsTests
     }
 
     [Fact]
-    public void The_one_way_is_the_median_round_of_half_each_rounds_median_round_trip()
+    public void The_one_way_is_the_median_round_of_half_each_rounds_mean_round_trip()
     {
-        // Each round's median round trip: 10, 30, 50 (a round's own outliers do not move it); the median round is 30, so 15 one way.
+        // Each round's mean round trip (every round trip counts, as the os model's pingpong counts them): 30, 40, 204;
+        // the median round is 40, so 20 one way. Their medians (10, 40, 5) would have made it 5: the slow wake-ups of
+        // the first and last rounds left out, which a real run pays.
         var rounds = new[]
         {
-            new Rounds.Round([50, 50, 50, 1000], 400),
-            new Rounds.Round([10, 10, 10, 9000], 80),
-            new Rounds.Round([30, 30, 30], 120),
+            new Rounds.Round([10, 10, 10, 90], 400),
+            new Rounds.Round([40, 40, 40, 40], 80),
+            new Rounds.Round([5, 5, 5, 5, 1000], 200),
         };
 
         var (oneWay, cpu, _) = Rounds.Of(rounds);
 
-        Assert.Equal(15, oneWay, 6);
+        Assert.Equal(20, oneWay, 6);
         Assert.Equal(20, cpu, 6); // CPU per round trip 100, 20, 40, halved: 50, 10, 20: the median 20
     }
 
