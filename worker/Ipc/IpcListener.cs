@@ -117,10 +117,12 @@ internal abstract partial class IpcListener : IDisposable
     }
 
     /// <summary>
-    /// Listens with named kernel pipes (FIFOs). A connecting peer makes two FIFOs, <c>peer&gt;name</c> and
-    /// <c>name&gt;peer</c>, then writes its name as one line into the listener's <c>name.accept</c> FIFO (a write
-    /// under PIPE_BUF, so atomic among many peers); both sides then open the pair. Opening a FIFO blocks until
-    /// its other end is opened, so each side opens its two ends at once.
+    /// Listens with named kernel pipes (FIFOs). A connecting peer makes two FIFOs, <c>peer&gt;name</c> (what it sends)
+    /// and <c>peer&lt;name</c> (what the listener sends back), then writes its name as one line into the listener's
+    /// <c>name.accept</c> FIFO (a write under PIPE_BUF, so atomic among many peers); both sides then open the pair.
+    /// Named from the connecting side, so the two directions are two FIFOs even when a worker links to itself (a lone
+    /// pingpong worker, whose pinger and ponger threads shared one FIFO and read each other's messages as their own).
+    /// Opening a FIFO blocks until its other end is opened, so each side opens its two ends at once.
     /// </summary>
     private sealed class FifoListener : IpcListener
     {
@@ -149,14 +151,14 @@ internal abstract partial class IpcListener : IDisposable
             var peer = Encoding.UTF8.GetString([.. line]);
             var directory = Path.GetDirectoryName(_path)!;
             var self = Path.GetFileName(_path);
-            return (peer, OpenPair(Path.Combine(directory, $"{peer}>{self}"), Path.Combine(directory, $"{self}>{peer}")));
+            return (peer, OpenPair(Path.Combine(directory, $"{peer}>{self}"), Path.Combine(directory, $"{peer}<{self}")));
         }
 
         public static IFrameLink Connect(string address, string self)
         {
             var directory = Path.GetDirectoryName(address)!;
             var name = Path.GetFileName(address);
-            var inbound = Path.Combine(directory, $"{name}>{self}");
+            var inbound = Path.Combine(directory, $"{self}<{name}");
             var outbound = Path.Combine(directory, $"{self}>{name}");
             MakeFifo(inbound);
             MakeFifo(outbound);

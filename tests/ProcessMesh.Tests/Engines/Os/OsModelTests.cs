@@ -20,6 +20,7 @@ public sealed class OsModelTests(ClusterFixture fixture) : NoLeftoverWorkers
         {
             runs.Add("cpu", ipc, 2);
             runs.Add("pingpong", ipc, 4);
+            runs.Add("pingpong", ipc, 1); // a lone worker links to itself: its pinger and ponger threads must not share one pipe
             runs.Add("ring", ipc, 3);
             runs.Add("counter", ipc, 3);
         }
