@@ -133,15 +133,33 @@ public sealed class CostModel
     /// <c>O = X − P</c>, is the CPU the two real processes must have run at once (their CPU exceeds the latency), and
     /// is burned beside the path, not on it; what the latency holds beyond <c>P</c> is waited, <c>W′ = Y − P</c>.
     /// </summary>
-    public (double SenderMicros, double ReceiverMicros, double OverlappedMicros, double WaitMicros) Paid(int bytes)
+    public (double SenderMicros, double ReceiverMicros, double OverlappedMicros, double WaitMicros) Paid(int bytes) =>
+        Split(Budget(bytes), GrainCall.OneWayMicros);
+
+    /// <summary>
+    /// What one message of <paramref name="bytes"/> must cost in all, microseconds: its one way, the CPU the emulation
+    /// burns for it (<c>X = max(0, S + R − c)</c>, the grain call's own CPU <c>c</c> taken off) and the sender's share of
+    /// that CPU (<c>S / (S + R)</c>). <see cref="Split"/> turns it into what a message pays once the latency its grain
+    /// call took is known.
+    /// </summary>
+    public (double OneWayMicros, double BurnMicros, double SenderShare) Budget(int bytes)
     {
         var (s, r) = (SenderCpuMicros(bytes), ReceiverCpuMicros(bytes));
-        var (l, c) = GrainCall;
-        var burned = Math.Max(0, s + r - c);
-        var latency = Math.Max(0, OneWayMicros(bytes) - l);
-        var onPath = Math.Min(burned, latency);
-        var share = s + r > 0 ? onPath / (s + r) : 0;
-        return (s * share, r * share, burned - onPath, latency - onPath);
+        return (OneWayMicros(bytes), Math.Max(0, s + r - GrainCall.CpuMicros), s + r > 0 ? s / (s + r) : 0.5);
+    }
+
+    /// <summary>
+    /// What a message of <paramref name="budget"/> pays on top of a grain call that took <paramref name="callMicros"/>
+    /// one way (<see cref="Paid"/>'s rule, microseconds): the latency still to add, <c>Y = max(0, oneWay − l)</c>; on
+    /// the path as much of the burn as it holds, <c>P = min(X, Y)</c>, split between the sides; the rest of the burn
+    /// beside the path; the rest of the latency waited.
+    /// </summary>
+    public static (double SenderMicros, double ReceiverMicros, double OverlappedMicros, double WaitMicros) Split(
+        (double OneWayMicros, double BurnMicros, double SenderShare) budget, double callMicros)
+    {
+        var latency = Math.Max(0, budget.OneWayMicros - callMicros);
+        var onPath = Math.Min(budget.BurnMicros, latency);
+        return (onPath * budget.SenderShare, onPath * (1 - budget.SenderShare), budget.BurnMicros - onPath, latency - onPath);
     }
 
     /// <summary><c>dotnet</c> or <c>python</c>.</summary>

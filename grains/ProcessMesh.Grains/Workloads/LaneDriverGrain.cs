@@ -1,3 +1,4 @@
+using ProcessMesh.Grains.Engines.Process.Emulated;
 using Microsoft.Extensions.Hosting;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
@@ -51,7 +52,12 @@ internal sealed class LaneDriverGrain(RunSinks sinks, SiloDepartures departures,
         {
             either.Token.ThrowIfCancellationRequested(); // a lane handed out as the run ends must not open a sink it closed
             var run = new ProcessRun(GrainFactory, workload, spec, runId, sinks.For(runId), either.Token);
-            var sum = await ComputeLanes.LaneAsync(run, index, workload.Lane(GrainFactory, key));
+            var lane = workload.Lane(GrainFactory, key);
+            var sum = await ComputeLanes.LaneAsync(run, index, spec.Emulate == Emulation.Grain ? lane : chunk =>
+            {
+                EmulatedProcess.StampSend(); // each chunk is a message to an emulated process: stamped, as a peer's is
+                return lane(chunk);
+            });
             return new LaneReply(sum, run.Recoveries, run.LastFailure);
         }
         catch (OperationCanceledException) when (silo.ApplicationStopping.IsCancellationRequested && !stopping.IsCancellationRequested)

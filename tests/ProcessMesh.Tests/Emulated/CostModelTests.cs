@@ -48,6 +48,27 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void A_message_whose_call_took_longer_pays_less_latency_and_one_that_took_as_long_as_a_message_waits_nothing()
+    {
+        // 8 B over a pipe: 20 µs one way, 6 + 8 µs of CPU; the grain call's own CPU 2 µs (its latency measured per message).
+        var budget = CostModel.For("dotnet", "pipe", TwoSizes())!.WithGrainCall(3, 2).Budget(8);
+        Assert.Equal((20, 12, 6.0 / 14), budget);
+
+        // The probe's 3 µs: what Paid pays.
+        Assert.Equal(CostModel.For("dotnet", "pipe", TwoSizes())!.WithGrainCall(3, 2).Paid(8), CostModel.Split(budget, 3));
+
+        // A call that took 15 µs leaves 5 µs: the CPU it holds goes on the path, the rest of the 12 µs beside it, nothing waited.
+        var (sender, receiver, overlapped, wait) = CostModel.Split(budget, 15);
+        Assert.Equal(5, sender + receiver, 6);
+        Assert.Equal(7, overlapped, 6);
+        Assert.Equal(0, wait, 6);
+        Assert.Equal(20, 15 + sender + receiver + wait, 6); // the call and the payment make the calibrated one way
+
+        // A call slower than a real message: nothing more on the path, all the CPU still burned beside it.
+        Assert.Equal((0, 0, 12, 0), CostModel.Split(budget, 25));
+    }
+
+    [Fact]
     public void A_crowded_run_pays_the_calibrated_contention_by_how_far_its_workers_exceed_the_cores()
     {
         // 2 cores; among 16 processes a woken one way is 48 µs (a quiet pair's 20 µs + 28) and a message burns 28 µs of CPU (14 + 14).

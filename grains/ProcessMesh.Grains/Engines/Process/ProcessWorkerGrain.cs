@@ -27,6 +27,7 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
     private RunSink? _sink;
     private byte[] _memory = [];
     private byte[] _inbox = [];
+    private readonly Dictionary<int, IProcessWorker> _peers = [];
 
     /// <summary>The run this worker belongs to; fails fast, naming the worker, if it was never started here.</summary>
     protected ProcessSetup Setup => _setup ?? throw new InvalidOperationException(
@@ -62,9 +63,28 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
     /// <summary>Where this worker records its latencies and traffic.</summary>
     protected RunSink Sink => _sink ?? throw new InvalidOperationException($"process worker {this.GetPrimaryKeyString()} records before Start");
 
-    /// <summary>Worker <paramref name="index"/> of the same run, through its workload's interface.</summary>
-    protected T Peer<T>(int index) where T : IProcessWorker =>
-        GrainFactory.GetGrain<T>(ProcessKeys.Of(Setup.RunId, ProcessKeys.Parse(this.GetPrimaryKeyString()).Placement ?? Placements.Default, index));
+    /// <summary>
+    /// Worker <paramref name="index"/> of the same run, through its workload's interface, for one message about to be
+    /// sent: ask for it at each message, as a process names its peer at each write (the reference is kept, so this is a
+    /// look-up). In an emulated run whose messages pay, the message is stamped with its send time, so the receiver pays
+    /// only what the grain call did not already take (<see cref="EmulatedProcess.StampSend"/>).
+    /// </summary>
+    protected T Peer<T>(int index) where T : IProcessWorker
+    {
+        if (_carrier is not null)
+        {
+            EmulatedProcess.StampSend();
+        }
+
+        if (_peers.TryGetValue(index, out var known) && known is T peer)
+        {
+            return peer;
+        }
+
+        peer = GrainFactory.GetGrain<T>(ProcessKeys.Of(Setup.RunId, ProcessKeys.Parse(this.GetPrimaryKeyString()).Placement ?? Placements.Default, index));
+        _peers[index] = peer;
+        return peer;
+    }
 
     /// <inheritdoc />
     public async Task<SiloAddress> Start(ProcessSetup setup)

@@ -119,7 +119,6 @@ internal sealed class CounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo
             return;
         }
 
-        var owner = Peer<ICounterProcess>(0);
         var crosses = Sink.Crosses(0);
         var payload = new byte[Spec.PayloadBytes];
         for (long done = 0; done < share; done += Spec.Granularity)
@@ -129,7 +128,7 @@ internal sealed class CounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo
             Sink.Sent();
             try
             {
-                await owner.Increment(new CounterMessage(Math.Min(Spec.Granularity, share - done), payload));
+                await Peer<ICounterProcess>(0).Increment(new CounterMessage(Math.Min(Spec.Granularity, share - done), payload));
             }
             catch
             {

@@ -87,7 +87,6 @@ internal sealed class CountingProcessGrain(RunSinks sinks, ILocalSiloDetails sil
 
     public async Task Produce(long count)
     {
-        var counter = Peer<ICountingProcess>(0);
         var producers = Math.Max(1, Spec.Workers - 1);
         var payload = new byte[Spec.PayloadBytes];
         var check = CountingWorkload.Window;
@@ -98,7 +97,7 @@ internal sealed class CountingProcessGrain(RunSinks sinks, ILocalSiloDetails sil
             {
                 // Producers run at one pace, so the counter is within a window of this one when it has counted
                 // every producer's increments up to a window ago.
-                await counter.Retrieve(producers * (done - CountingWorkload.Window));
+                await Peer<ICountingProcess>(0).Retrieve(producers * (done - CountingWorkload.Window));
                 check = done + CountingWorkload.Window;
             }
 
@@ -107,7 +106,7 @@ internal sealed class CountingProcessGrain(RunSinks sinks, ILocalSiloDetails sil
             Sink.Sent(chunk);
             for (var j = chunk; j > 0; j--)
             {
-                _ = counter.Increment(new CountingMessage(payload));
+                _ = Peer<ICountingProcess>(0).Increment(new CountingMessage(payload));
             }
 
             Sink.Record(start, Sink.Crosses(0));

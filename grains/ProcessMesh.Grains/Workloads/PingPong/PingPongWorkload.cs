@@ -145,7 +145,6 @@ internal sealed class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails sil
 {
     public async Task<ulong> RunPingPong(int partner, long rounds)
     {
-        var peer = Peer<IPingPongProcess>(partner);
         var self = partner == Index;
         var payload = new byte[Spec.PayloadBytes];
         var bytesPerRound = 2 * (Spec.PayloadBytes + sizeof(long));
@@ -160,7 +159,7 @@ internal sealed class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails sil
             PongMessage pong;
             try
             {
-                pong = await (self ? peer.PongSelf(ping) : peer.Pong(ping));
+                pong = await (self ? Peer<IPingPongProcess>(partner).PongSelf(ping) : Peer<IPingPongProcess>(partner).Pong(ping));
             }
             catch
             {

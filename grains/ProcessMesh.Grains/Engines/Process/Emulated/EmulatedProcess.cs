@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Reflection;
 using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Workloads;
@@ -13,21 +14,26 @@ namespace ProcessMesh.Grains.Engines.Process.Emulated;
 /// </summary>
 internal sealed class EmulatedProcess
 {
+    /// <summary>The request-context key of a message's send time (<see cref="Stopwatch"/> ticks), set by <see cref="StampSend"/>.</summary>
+    private const string SentKey = "pm.sent";
+
+    /// <summary>The request-context key of the clock the send time was read on: the sender's kernel's boot id.</summary>
+    private const string ClockKey = "pm.clock";
+
     private static readonly ConcurrentDictionary<MethodInfo, bool> _oneWay = new();
-    private readonly long _senderTicks;
-    private readonly long _receiverTicks;
-    private readonly long _overlappedTicks;
-    private readonly long _waitTicks;
+
+    /// <summary>This machine's monotonic clock (<see cref="Stopwatch"/> on Linux): its kernel's boot id, shared by every process on it; empty when unknown.</summary>
+    private static readonly Guid _clock = ReadClock();
+
+    private readonly (double OneWayMicros, double BurnMicros, double SenderShare) _budget;
+    private readonly double _callMicros;
     private readonly WaitLedger _waits = new();
     private byte[] _footprint;
 
     private EmulatedProcess(CostModel costs, RunSpec spec, int index)
     {
-        var (sender, receiver, overlapped, wait) = costs.Paid(CostModel.MessageBytes(spec));
-        _senderTicks = CpuBurn.Ticks(sender);
-        _receiverTicks = CpuBurn.Ticks(receiver);
-        _overlappedTicks = CpuBurn.Ticks(overlapped);
-        _waitTicks = CpuBurn.Ticks(wait);
+        _budget = costs.Budget(CostModel.MessageBytes(spec));
+        _callMicros = costs.GrainCall.OneWayMicros;
 
         // A held footprint is really committed, as the process's own pages are; a modelled one is only counted, and
         // its start with it (a hundred thousand modelled starts would take hours of CPU: see docs/emulation.md).
@@ -61,33 +67,48 @@ internal sealed class EmulatedProcess
     /// <summary>
     /// Carries one incoming message and, unless the call is one-way, its reply, as two processes would: the sender's
     /// CPU on the message's path burned, the latency beyond it waited (on the <see cref="IoTimer"/>, holding no core),
-    /// the receiver's CPU on the path burned; then the call; then the same for the reply. The CPU the real processes
-    /// overlap with the path (<see cref="CostModel.Paid"/>) is burned beside it, queued to the thread pool as the call
-    /// arrives and not waited for, so it takes a core but not the path's time. The waits of one worker sum to what
-    /// they asked (<see cref="WaitLedger"/>). Everything runs in the receiving worker's turn (see docs/emulation.md for
-    /// what that does and does not model).
+    /// the receiver's CPU on the path burned; then the call; then the same for the reply. What the grain call itself
+    /// took one way is taken off: measured for this very message when its sender stamped it (<see cref="StampSend"/>)
+    /// on this machine's clock, else the silo's probe (<see cref="CostModel.GrainCall"/>); the reply is taken to take
+    /// as long as its request. The CPU the real processes overlap with the path (<see cref="CostModel.Split"/>) is
+    /// burned beside it, queued to the thread pool as the call arrives and not waited for, so it takes a core but not
+    /// the path's time. The waits of one worker sum to what they asked (<see cref="WaitLedger"/>). Everything runs in
+    /// the receiving worker's turn (see docs/emulation.md for what that does and does not model).
     /// </summary>
     public async Task CarryAsync(IIncomingGrainCallContext context)
     {
         var legs = _oneWay.GetOrAdd(context.InterfaceMethod, m => m.GetCustomAttribute<OneWayAttribute>() is not null) ? 1 : 2;
-        if (_overlappedTicks > 0)
+        var (sender, receiver, overlapped, wait) = CostModel.Split(_budget, CallMicros());
+        var leg = (CpuBurn.Ticks(sender), CpuBurn.Ticks(receiver), CpuBurn.Ticks(wait));
+        if (CpuBurn.Ticks(overlapped) is var beside and > 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static ticks => CpuBurn.For(ticks), legs * _overlappedTicks, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static ticks => CpuBurn.For(ticks), legs * beside, preferLocal: false);
         }
 
-        await LegAsync();
+        await LegAsync(leg);
         await context.Invoke();
         if (legs == 2)
         {
-            await LegAsync();
+            await LegAsync(leg);
         }
     }
 
     /// <summary>
-    /// Whether a message pays anything: false when every per-message cost is zero (a calibration of zeros, or a grain
-    /// call that already costs all of it), and then the worker passes its calls on untouched.
+    /// Stamps the grain call about to be made from this async flow with its send time, so the emulated process it
+    /// reaches pays only what the call itself did not take (<see cref="CarryAsync"/>). Called by a process worker
+    /// before each message to a peer, and by a lane's driver before each chunk, in emulated runs only.
     /// </summary>
-    public bool PaysPerMessage => (_senderTicks | _receiverTicks | _overlappedTicks | _waitTicks) != 0;
+    public static void StampSend()
+    {
+        RequestContext.Set(SentKey, Stopwatch.GetTimestamp());
+        RequestContext.Set(ClockKey, _clock);
+    }
+
+    /// <summary>
+    /// Whether a message pays anything: false when every per-message cost is zero (a calibration of zeros), and then
+    /// the worker passes its calls on untouched.
+    /// </summary>
+    public bool PaysPerMessage => _budget.OneWayMicros > 0 || _budget.BurnMicros > 0;
 
     /// <summary>Lets the footprint go.</summary>
     public void Release() => _footprint = [];
@@ -95,21 +116,58 @@ internal sealed class EmulatedProcess
     /// <summary>How many bytes of footprint this worker holds (zero when modelled).</summary>
     public long HeldBytes => _footprint.LongLength;
 
-    private Task LegAsync()
+    /// <summary>
+    /// What the call now arriving took one way, microseconds: from its sender's stamp when it was read on this
+    /// machine's clock (and the stamp is removed, so it does not ride on this turn's own calls), else the probe's.
+    /// </summary>
+    private double CallMicros()
     {
-        CpuBurn.For(_senderTicks);
-        return _waitTicks > 0 ? AfterWaitAsync() : BurnReceiver();
+        if (RequestContext.Get(SentKey) is long sent && RequestContext.Get(ClockKey) is Guid clock)
+        {
+            RequestContext.Remove(SentKey);
+            RequestContext.Remove(ClockKey);
+            var took = Stopwatch.GetTimestamp() - sent;
+            if (clock == _clock && _clock != Guid.Empty && took >= 0)
+            {
+                return took * 1e6 / Stopwatch.Frequency;
+            }
+        }
+
+        return _callMicros;
     }
 
-    private async Task AfterWaitAsync()
+    private Task LegAsync((long Sender, long Receiver, long Wait) leg)
     {
-        await IoTimer.Shared.WaitAsync(_waitTicks, _waits);
-        CpuBurn.For(_receiverTicks);
+        CpuBurn.For(leg.Sender);
+        return leg.Wait > 0 ? AfterWaitAsync(leg.Wait, leg.Receiver) : BurnReceiver(leg.Receiver);
     }
 
-    private Task BurnReceiver()
+    private async Task AfterWaitAsync(long wait, long receiver)
     {
-        CpuBurn.For(_receiverTicks);
+        await IoTimer.Shared.WaitAsync(wait, _waits);
+        CpuBurn.For(receiver);
+    }
+
+    private static Task BurnReceiver(long receiver)
+    {
+        CpuBurn.For(receiver);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The boot id of this machine's kernel (whose monotonic clock <see cref="Stopwatch"/> reads on Linux); empty elsewhere.</summary>
+    private static Guid ReadClock()
+    {
+        try
+        {
+            return Guid.TryParse(File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim(), out var id) ? id : Guid.Empty;
+        }
+        catch (IOException)
+        {
+            return Guid.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return Guid.Empty;
+        }
     }
 }
