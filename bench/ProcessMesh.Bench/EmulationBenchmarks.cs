@@ -230,7 +230,7 @@ internal static class EmulationBenchmarks
     {
         var error = Median(emulated.Zip(real, (e, r) => (e / r) - 1).ToList());
         var met = Math.Abs(error) <= Target;
-        var errors = string.Join(", ", emulated.Zip(real, (e, r) => ((e / r) - 1).ToString("+0%;-0%", CultureInfo.InvariantCulture)));
+        var errors = string.Join(", ", emulated.Zip(real, (e, r) => Math.Round((e / r) - 1, 2).ToString("+0%;-0%;+0%", CultureInfo.InvariantCulture)));
         rows.Add($"  {what,-52} emulated {format(Median(emulated)),14}   real {format(Median(real)),14}   error {error,6:+0.0%;-0.0%}  ({errors})  {(met ? "met" : "MISSED")}");
         return met;
     }

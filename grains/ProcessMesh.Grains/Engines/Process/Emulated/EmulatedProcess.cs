@@ -28,6 +28,9 @@ internal sealed class EmulatedProcess
     private readonly (double OneWayMicros, double BurnMicros, double SenderShare) _budget;
     private readonly double _callMicros;
     private readonly WaitLedger _waits = new();
+
+    /// <summary>The last send stamp read from each sender (a process worker's turns never run at once, so no lock).</summary>
+    private readonly Dictionary<GrainId, long> _lastSent = [];
     private byte[] _footprint;
 
     private EmulatedProcess(CostModel costs, RunSpec spec, int index)
@@ -78,7 +81,7 @@ internal sealed class EmulatedProcess
     public async Task CarryAsync(IIncomingGrainCallContext context)
     {
         var legs = _oneWay.GetOrAdd(context.InterfaceMethod, m => m.GetCustomAttribute<OneWayAttribute>() is not null) ? 1 : 2;
-        var (sender, receiver, overlapped, wait) = CostModel.Split(_budget, CallMicros());
+        var (sender, receiver, overlapped, wait) = CostModel.Split(_budget, CallMicros(context));
         var leg = (CpuBurn.Ticks(sender), CpuBurn.Ticks(receiver), CpuBurn.Ticks(wait));
         if (CpuBurn.Ticks(overlapped) is var beside and > 0)
         {
@@ -120,20 +123,41 @@ internal sealed class EmulatedProcess
     /// What the call now arriving took one way, microseconds: from its sender's stamp when it was read on this
     /// machine's clock (and the stamp is removed, so it does not ride on this turn's own calls), else the probe's.
     /// </summary>
-    private double CallMicros()
+    private double CallMicros(IIncomingGrainCallContext context)
     {
         if (RequestContext.Get(SentKey) is long sent && RequestContext.Get(ClockKey) is Guid clock)
         {
             RequestContext.Remove(SentKey);
             RequestContext.Remove(ClockKey);
             var took = Stopwatch.GetTimestamp() - sent;
-            if (clock == _clock && _clock != Guid.Empty && took >= 0)
+            if (clock == _clock && _clock != Guid.Empty && took >= 0 && Fresh(context.SourceId, sent))
             {
                 return took * 1e6 / Stopwatch.Frequency;
             }
         }
 
         return _callMicros;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="sent"/> is newer than the last stamp from <paramref name="sender"/>: a sender that kept
+    /// a peer's reference and called it again without <c>Peer</c> sends its old stamp along, which would read as a
+    /// call that took ever longer.
+    /// </summary>
+    private bool Fresh(GrainId? sender, long sent)
+    {
+        if (sender is not { } from)
+        {
+            return true;
+        }
+
+        if (_lastSent.TryGetValue(from, out var last) && sent <= last)
+        {
+            return false;
+        }
+
+        _lastSent[from] = sent;
+        return true;
     }
 
     private Task LegAsync((long Sender, long Receiver, long Wait) leg)
