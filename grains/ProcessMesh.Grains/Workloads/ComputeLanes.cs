@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ProcessMesh.Contracts;
 using ProcessMesh.Grains.Engines.Process;
 
 namespace ProcessMesh.Grains.Workloads;
@@ -24,8 +25,8 @@ public sealed record LaneReply([property: Id(0)] ulong Sum, [property: Id(1)] in
 /// </summary>
 public interface ILaneWorkload : IWorkload
 {
-    /// <summary>Sends chunks to the worker keyed <paramref name="workerKey"/>, through the workload's own interface.</summary>
-    Func<ComputeRequest, Task<ComputeReply>> Lane(IGrainFactory grains, string workerKey);
+    /// <summary>Sends chunks to the worker keyed <paramref name="workerKey"/> of a run of <paramref name="spec"/>, through the workload's own interface.</summary>
+    Func<ComputeRequest, Task<ComputeReply>> Lane(IGrainFactory grains, RunSpec spec, string workerKey);
 }
 
 /// <summary>The common part of a lane workload: its process type and the one call that sends it a chunk.</summary>
@@ -36,9 +37,9 @@ public abstract class LaneWorkload<TProcess> : Workload<TProcess>, ILaneWorkload
     public sealed override Task<ulong> RunProcessesAsync(ProcessRun run) => ComputeLanes.RunAsync(run);
 
     /// <inheritdoc />
-    public Func<ComputeRequest, Task<ComputeReply>> Lane(IGrainFactory grains, string workerKey)
+    public Func<ComputeRequest, Task<ComputeReply>> Lane(IGrainFactory grains, RunSpec spec, string workerKey)
     {
-        var worker = grains.GetGrain<TProcess>(workerKey);
+        var worker = ProcessWorkers.Get<TProcess>(grains, spec, workerKey);
         return request => Send(worker, request);
     }
 

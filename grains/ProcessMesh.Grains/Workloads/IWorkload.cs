@@ -57,8 +57,8 @@ public interface IWorkload
     /// <summary>A total work that checks the answer in milliseconds, for any worker count up to a few: the behaviour suite's size.</summary>
     long QuickWork { get; }
 
-    /// <summary>A process worker of this workload, by grain key.</summary>
-    IProcessWorker ProcessWorker(IGrainFactory grains, string key);
+    /// <summary>A process worker of this workload, by grain key, of the class a run of <paramref name="spec"/> uses (<see cref="ProcessWorkers"/>).</summary>
+    IProcessWorker ProcessWorker(IGrainFactory grains, RunSpec spec, string key);
 
     /// <summary>Runs the measured phase with started process workers and returns their answer.</summary>
     Task<ulong> RunProcessesAsync(ProcessRun run);
@@ -105,7 +105,7 @@ public abstract class Workload<TProcess> : IWorkload where TProcess : IProcessWo
     public virtual long QuickWork => 700;
 
     /// <inheritdoc />
-    public IProcessWorker ProcessWorker(IGrainFactory grains, string key) => grains.GetGrain<TProcess>(key);
+    public IProcessWorker ProcessWorker(IGrainFactory grains, RunSpec spec, string key) => ProcessWorkers.Get<TProcess>(grains, spec, key);
 
     /// <inheritdoc />
     public abstract Task<ulong> RunProcessesAsync(ProcessRun run);

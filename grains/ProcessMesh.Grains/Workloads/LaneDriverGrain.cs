@@ -52,7 +52,7 @@ internal sealed class LaneDriverGrain(RunSinks sinks, SiloDepartures departures,
         {
             either.Token.ThrowIfCancellationRequested(); // a lane handed out as the run ends must not open a sink it closed
             var run = new ProcessRun(GrainFactory, workload, spec, runId, sinks.For(runId), either.Token);
-            var lane = workload.Lane(GrainFactory, key);
+            var lane = workload.Lane(GrainFactory, spec, key);
             var sum = await ComputeLanes.LaneAsync(run, index, spec.Emulate == Emulation.Grain ? lane : chunk =>
             {
                 EmulatedProcess.StampSend(); // each chunk is a message to an emulated process: stamped, as a peer's is
@@ -70,7 +70,7 @@ internal sealed class LaneDriverGrain(RunSinks sinks, SiloDepartures departures,
             // the run's sink here (no coordinator is left to close it); the caller's answer goes nowhere.
             try
             {
-                await workload.ProcessWorker(GrainFactory, key).Stop().WaitAsync(_stopLimit);
+                await workload.ProcessWorker(GrainFactory, spec, key).Stop().WaitAsync(_stopLimit);
             }
             catch (Exception)
             {

@@ -28,7 +28,7 @@ public sealed class ClusterSurveyTests : IAsyncLifetime
         const int workers = 40;
         var run = Guid.NewGuid().ToString("N");
         var spec = new RunSpec { Model = Models.Process, Workload = Workload.Cpu, Workers = workers, Placement = Placements.Spread };
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(i => client.GetGrain<ICpuProcess>(ProcessKeys.Of(run, Placements.Spread, i)).Start(new ProcessSetup(run, i, spec))));
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(i => ProcessWorkers.Get<ICpuProcess>(client, spec, ProcessKeys.Of(run, Placements.Spread, i)).Start(new ProcessSetup(run, i, spec))));
 
         var survey = await ClusterSurvey.TakeAsync(client, "test cluster", includeDead: false, CancellationToken.None);
 

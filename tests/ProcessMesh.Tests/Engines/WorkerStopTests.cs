@@ -56,7 +56,7 @@ public sealed class WorkerStopTests
 
         Assert.Equal(sink.Ledger.Sent, sink.Ledger.Delivered + sink.Ledger.Failed);
 
-        T Grain<T>(int index) where T : IProcessWorker => cluster.Client.GetGrain<T>(workers[index]);
+        T Grain<T>(int index) where T : IProcessWorker => ProcessWorkers.Get<T>(cluster.Client, spec, workers[index]);
 
         Task StartAsync<T>() where T : IProcessWorker => Task.WhenAll(workers.Select((_, i) => Grain<T>(i).Start(new ProcessSetup(runId, i, spec))));
 

@@ -86,7 +86,7 @@ internal sealed class ProcessEngine(IGrainFactory grains, RunSinks sinks, ILocal
         var workload = WorkloadCatalog.Get(spec.Workload);
         var runId = Guid.NewGuid().ToString("N");
         var workers = Enumerable.Range(0, spec.Workers)
-            .Select(i => workload.ProcessWorker(grains, ProcessKeys.Of(runId, spec.Placement, i)))
+            .Select(i => workload.ProcessWorker(grains, spec, ProcessKeys.Of(runId, spec.Placement, i)))
             .ToArray();
 
         try

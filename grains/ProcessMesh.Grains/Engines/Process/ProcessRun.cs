@@ -39,7 +39,7 @@ public sealed class ProcessRun(
     public string? LastFailure => Volatile.Read(ref _lastFailure);
 
     /// <summary>Worker <paramref name="index"/>.</summary>
-    public T Worker<T>(int index) where T : IProcessWorker => grains.GetGrain<T>(ProcessKeys.Of(runId, spec.Placement, index));
+    public T Worker<T>(int index) where T : IProcessWorker => ProcessWorkers.Get<T>(grains, spec, ProcessKeys.Of(runId, spec.Placement, index));
 
     /// <summary>The silo this runs on, when the engine said (the coordinator's).</summary>
     public SiloAddress Here => here ?? throw new InvalidOperationException("this run was not told its silo");
@@ -56,7 +56,7 @@ public sealed class ProcessRun(
     public async Task RestartAsync(int index, Exception failure)
     {
         Recovered(1, $"worker {index}: {failure.GetType().Name}: {failure.Message.Split('\n')[0]}");
-        var home = await workload.ProcessWorker(grains, ProcessKeys.Of(runId, spec.Placement, index)).Start(new ProcessSetup(runId, index, spec)).WaitAsync(stopping);
+        var home = await workload.ProcessWorker(grains, spec, ProcessKeys.Of(runId, spec.Placement, index)).Start(new ProcessSetup(runId, index, spec)).WaitAsync(stopping);
         if (homes is not null)
         {
             homes[index] = home; // only worker index's own lane reads or writes its home

@@ -14,10 +14,11 @@ namespace ProcessMesh.Grains.Engines.Process;
 /// is the harness's instrument on its silo, not the process's memory. Each workload derives its worker from
 /// this class, in the workload's own folder. In an emulated run (<c>--emulate dotnet|python</c>) every message to it
 /// pays what a message between two OS processes costs, in <see cref="Invoke"/>: the one hook every workload's
-/// messages pass through, so no workload knows it is emulated.
+/// messages pass through, so no workload knows it is emulated. Only an emulated run's workers are call filters (each
+/// workload's one-line emulated twin, <see cref="ProcessWorkers"/>): a <c>grain</c> run's call them as plain grains.
 /// </summary>
 [WorkerPlacement]
-public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, IProcessWorker, IIncomingGrainCallFilter
+public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, IProcessWorker
 {
     private ProcessSetup? _setup;
     private EmulatedProcess? _emulated;
@@ -81,7 +82,7 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
             return peer;
         }
 
-        peer = GrainFactory.GetGrain<T>(ProcessKeys.Of(Setup.RunId, ProcessKeys.Parse(this.GetPrimaryKeyString()).Placement ?? Placements.Default, index));
+        peer = ProcessWorkers.Get<T>(GrainFactory, Setup.Spec, ProcessKeys.Of(Setup.RunId, ProcessKeys.Parse(this.GetPrimaryKeyString()).Placement ?? Placements.Default, index));
         _peers[index] = peer;
         return peer;
     }
@@ -106,7 +107,8 @@ public abstract class ProcessWorkerGrain(RunSinks sinks, ILocalSiloDetails silo)
     /// Every call to this worker: as it is for <c>grain</c> (the call, nothing added); in an emulated run whose messages
     /// pay something, the call carried as an IPC message and its reply (<see cref="EmulatedProcess.CarryAsync"/>),
     /// except a worker's own calls to itself and its Start and Stop, which are not messages between processes. When
-    /// every message cost is zero the call passes as a grain's does: no state machine, no look-up, no timer.
+    /// every message cost is zero the call passes as a grain's does: no state machine, no look-up, no timer. It is the
+    /// <see cref="IIncomingGrainCallFilter.Invoke"/> of the emulated twins only (<see cref="ProcessWorkers"/>).
     /// </summary>
     public Task Invoke(IIncomingGrainCallContext context) =>
         _carrier is { } carrier && context.MethodName != nameof(Stop) && context.SourceId != this.GetGrainId()

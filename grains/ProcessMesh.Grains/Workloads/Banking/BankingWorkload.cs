@@ -179,7 +179,7 @@ public interface IBankAccountProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IBankAccountProcess" />
-internal sealed class BankAccountProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IBankAccountProcess
+internal class BankAccountProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IBankAccountProcess
 {
     private long _balance = BankingWorkload.Opening;
 
@@ -211,3 +211,6 @@ internal sealed class BankAccountProcessGrain(RunSinks sinks, ILocalSiloDetails 
 
     public Task<long> Balance() => Task.FromResult(_balance);
 }
+
+/// <summary>An emulated run's <see cref="BankAccountProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedBankAccountProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : BankAccountProcessGrain(sinks, silo), IIncomingGrainCallFilter;

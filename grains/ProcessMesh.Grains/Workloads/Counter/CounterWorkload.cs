@@ -96,7 +96,7 @@ public interface ICounterProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="ICounterProcess" />
-internal sealed class CounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICounterProcess
+internal class CounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICounterProcess
 {
     private long _counter;
 
@@ -149,3 +149,6 @@ internal sealed class CounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo
 
     public Task<long> ReadCounter() => Task.FromResult(_counter);
 }
+
+/// <summary>An emulated run's <see cref="CounterProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedCounterProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : CounterProcessGrain(sinks, silo), IIncomingGrainCallFilter;

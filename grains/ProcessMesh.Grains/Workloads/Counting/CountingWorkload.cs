@@ -80,7 +80,7 @@ public interface ICountingProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="ICountingProcess" />
-internal sealed class CountingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICountingProcess
+internal class CountingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICountingProcess
 {
     private readonly List<(long Total, TaskCompletionSource Reached)> _waiting = [];
     private long _count;
@@ -145,3 +145,6 @@ internal sealed class CountingProcessGrain(RunSinks sinks, ILocalSiloDetails sil
         return _count;
     }
 }
+
+/// <summary>An emulated run's <see cref="CountingProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedCountingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : CountingProcessGrain(sinks, silo), IIncomingGrainCallFilter;

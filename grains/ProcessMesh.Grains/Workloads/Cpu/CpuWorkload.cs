@@ -56,7 +56,7 @@ public interface ICpuProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="ICpuProcess" />
-internal sealed class CpuProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICpuProcess
+internal class CpuProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ICpuProcess
 {
     public Task<ComputeReply> Compute(ComputeRequest request)
     {
@@ -64,3 +64,6 @@ internal sealed class CpuProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : 
         return Task.FromResult(new ComputeReply(CpuKernel.Range(request.First, request.Count)));
     }
 }
+
+/// <summary>An emulated run's <see cref="CpuProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedCpuProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : CpuProcessGrain(sinks, silo), IIncomingGrainCallFilter;

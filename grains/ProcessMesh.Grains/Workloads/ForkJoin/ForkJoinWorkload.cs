@@ -124,7 +124,7 @@ public interface IForkJoinProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IForkJoinProcess" />
-internal sealed class ForkJoinProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IForkJoinProcess
+internal class ForkJoinProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IForkJoinProcess
 {
     private long _handled;
     private double _kept;
@@ -162,3 +162,6 @@ internal sealed class ForkJoinProcessGrain(RunSinks sinks, ILocalSiloDetails sil
         return _kept > 0 || _handled == 0 ? _handled : 0;
     }
 }
+
+/// <summary>An emulated run's <see cref="ForkJoinProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedForkJoinProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ForkJoinProcessGrain(sinks, silo), IIncomingGrainCallFilter;

@@ -77,7 +77,7 @@ public interface IIoProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IIoProcess" />
-internal sealed class IoProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IIoProcess
+internal class IoProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IIoProcess
 {
     public async Task<ComputeReply> Wait(ComputeRequest request)
     {
@@ -92,3 +92,6 @@ internal sealed class IoProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : P
         return new ComputeReply(sum);
     }
 }
+
+/// <summary>An emulated run's <see cref="IoProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedIoProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : IoProcessGrain(sinks, silo), IIncomingGrainCallFilter;

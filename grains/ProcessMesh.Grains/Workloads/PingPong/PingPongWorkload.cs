@@ -141,7 +141,7 @@ public interface IPingPongProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IPingPongProcess" />
-internal sealed class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IPingPongProcess
+internal class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IPingPongProcess
 {
     public async Task<ulong> RunPingPong(int partner, long rounds)
     {
@@ -187,3 +187,6 @@ internal sealed class PingPongProcessGrain(RunSinks sinks, ILocalSiloDetails sil
 
     public Task<PongMessage> PongSelf(PingMessage message) => Pong(message);
 }
+
+/// <summary>An emulated run's <see cref="PingPongProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedPingPongProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : PingPongProcessGrain(sinks, silo), IIncomingGrainCallFilter;

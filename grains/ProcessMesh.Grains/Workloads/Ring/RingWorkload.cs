@@ -74,7 +74,7 @@ public interface IRingProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IRingProcess" />
-internal sealed class RingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IRingProcess
+internal class RingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IRingProcess
 {
     private TaskCompletionSource<ulong>? _ringDone;
     private long _lapStart;
@@ -119,3 +119,6 @@ internal sealed class RingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) :
         return Task.CompletedTask;
     }
 }
+
+/// <summary>An emulated run's <see cref="RingProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedRingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : RingProcessGrain(sinks, silo), IIncomingGrainCallFilter;

@@ -129,7 +129,7 @@ public interface IStencilProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IStencilProcess" />
-internal sealed class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IStencilProcess
+internal class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IStencilProcess
 {
     private readonly Dictionary<(int Step, bool FromLeft), double> _halos = [];
     private TaskCompletionSource? _haloArrived;
@@ -225,3 +225,6 @@ internal sealed class StencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo
         return value;
     }
 }
+
+/// <summary>An emulated run's <see cref="StencilProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedStencilProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : StencilProcessGrain(sinks, silo), IIncomingGrainCallFilter;

@@ -74,7 +74,7 @@ public interface IThreadRingProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="IThreadRingProcess" />
-internal sealed class ThreadRingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IThreadRingProcess
+internal class ThreadRingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), IThreadRingProcess
 {
     private TaskCompletionSource<ulong>? _done;
     private long _sent;
@@ -126,3 +126,6 @@ internal sealed class ThreadRingProcessGrain(RunSinks sinks, ILocalSiloDetails s
         return Task.CompletedTask;
     }
 }
+
+/// <summary>An emulated run's <see cref="ThreadRingProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedThreadRingProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ThreadRingProcessGrain(sinks, silo), IIncomingGrainCallFilter;

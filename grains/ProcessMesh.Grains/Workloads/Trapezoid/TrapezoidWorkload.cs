@@ -82,7 +82,7 @@ public interface ITrapezoidProcess : IProcessWorker
 }
 
 /// <inheritdoc cref="ITrapezoidProcess" />
-internal sealed class TrapezoidProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ITrapezoidProcess
+internal class TrapezoidProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : ProcessWorkerGrain(sinks, silo), ITrapezoidProcess
 {
     public Task<ComputeReply> Area(ComputeRequest request)
     {
@@ -90,3 +90,6 @@ internal sealed class TrapezoidProcessGrain(RunSinks sinks, ILocalSiloDetails si
         return Task.FromResult(new ComputeReply(TrapezoidWorkload.Range(Spec.Work, request.First, request.Count)));
     }
 }
+
+/// <summary>An emulated run's <see cref="TrapezoidProcessGrain"/> (<see cref="ProcessWorkers"/>).</summary>
+internal sealed class EmulatedTrapezoidProcessGrain(RunSinks sinks, ILocalSiloDetails silo) : TrapezoidProcessGrain(sinks, silo), IIncomingGrainCallFilter;
