@@ -24,7 +24,9 @@ public static class ProcessWorkers
     /// </summary>
     public static (Type Plain, Type Twin) ClassesOf(Type workerInterface) => Known.GetOrAdd(workerInterface, static i =>
     {
-        var workers = typeof(ProcessWorkerGrain).Assembly.GetTypes()
+        // The interface's own assembly first (a workload added to a silo from elsewhere declares its worker beside
+        // its interface), then this one's.
+        var workers = new[] { i.Assembly, typeof(ProcessWorkerGrain).Assembly }.Distinct().SelectMany(a => a.GetTypes())
             .Where(t => t is { IsClass: true, IsAbstract: false } && t.IsSubclassOf(typeof(ProcessWorkerGrain)) && i.IsAssignableFrom(t))
             .ToArray();
         var plain = workers.Where(t => !typeof(IIncomingGrainCallFilter).IsAssignableFrom(t)).ToArray();
