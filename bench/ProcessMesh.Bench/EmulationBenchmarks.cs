@@ -47,7 +47,7 @@ internal static class EmulationBenchmarks
                 + $"start {process.StartMicros / 1000:0.0} ms wall, {process.StartCpuMicros / 1000:0.0} ms CPU (crowd of 8: {process.Crowds.FirstOrDefault(c => c.Running == 8)?.StartMicros / 1000 ?? 0:0.0} ms a process); "
                 + $"footprint (Pss) with 8 running {costs.FootprintBytesFor(8) / 1048576.0:0.0} MiB, with 64 {costs.FootprintBytesFor(64) / 1048576.0:0.0} MiB");
             Console.WriteLine(
-                $"    a grain call here now costs {grain.OneWayMicros:0.0} µs one way, {grain.CpuMicros:0.0} µs CPU (each run probes again); each message pays on top: CPU on its path {paid.SenderMicros:0.0} + {paid.ReceiverMicros:0.0} µs, "
+                $"    a grain call here now costs {grain.OneWayMicros:0.0} µs one way, {grain.CpuMicros:0.0} µs CPU (each run probes again); a message whose call takes that one way pays on top: CPU on its path {paid.SenderMicros:0.0} + {paid.ReceiverMicros:0.0} µs, "
                 + $"beside it {paid.OverlappedMicros:0.0} µs, wait {paid.WaitMicros:0.0} µs; a start burns {startCpu / 1000:0.0} ms and waits {startWait / 1000:0.0} ms "
                 + $"(among 8: burns {costs.StartPaidFor(8).CpuMicros / 1000:0.0} ms, among 64: {costs.StartPaidFor(64).CpuMicros / 1000:0.0} ms)");
             if (process.Contention is { } crowd)

@@ -163,11 +163,7 @@ internal sealed class MeshWorker(MeshSpec spec, MeshLinks links, TextWriter outp
         var histogram = _latency.TotalCount == 0 ? "-" : Convert.ToBase64String(Encode(_latency));
         var line = string.Create(CultureInfo.InvariantCulture,
             $"done {Volatile.Read(ref _answer)} {Volatile.Read(ref _messages)} {Volatile.Read(ref _payloadBytes)} {Volatile.Read(ref _sent)} {Volatile.Read(ref _delivered)} {Volatile.Read(ref _units)} {cpu:0} {histogram}{(failure is null ? "" : " " + failure.ReplaceLineEndings(" "))}");
-        lock (output)
-        {
-            output.WriteLine(line);
-            output.Flush();
-        }
+        Say(line);
     }
 
     /// <summary>
@@ -177,11 +173,7 @@ internal sealed class MeshWorker(MeshSpec spec, MeshLinks links, TextWriter outp
     public void Tally()
     {
         var line = string.Create(CultureInfo.InvariantCulture, $"count {Volatile.Read(ref _messages)} {(Environment.CpuUsage.TotalTime - _cpuAtGo).TotalMicroseconds:0}");
-        lock (output)
-        {
-            output.WriteLine(line);
-            output.Flush();
-        }
+        Say(line);
     }
 
     /// <summary>
@@ -192,17 +184,23 @@ internal sealed class MeshWorker(MeshSpec spec, MeshLinks links, TextWriter outp
     public void Jit()
     {
         var line = string.Create(CultureInfo.InvariantCulture, $"jit {JitInfo.GetCompiledMethodCount() - _jitMethodsAtReady} {(JitInfo.GetCompilationTime() - _jitTimeAtReady).TotalMicroseconds:0}");
-        lock (output)
-        {
-            output.WriteLine(line);
-            output.Flush();
-        }
+        Say(line);
     }
 
     private void Count(long messages, long payloadBytes)
     {
         Interlocked.Add(ref _messages, messages);
         Interlocked.Add(ref _payloadBytes, payloadBytes);
+    }
+
+    /// <summary>Writes one control line to the silo (the phase thread and stdin's commands both write).</summary>
+    private void Say(string line)
+    {
+        lock (output)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
     }
 
     private void Record(long ticks) => _latency.RecordValue(Math.Clamp((long)(ticks * _nanosecondsPerTick), 1, HighestNanoseconds));

@@ -13,9 +13,6 @@ namespace ProcessMesh.Grains.Engines.Process.Emulated;
 /// </summary>
 public sealed class ProcessCosts(IServiceProvider services)
 {
-    /// <summary>How many recent probes a run's figure is the median of, at most.</summary>
-    public const int ProbesKept = GrainCallReadings.Kept;
-
     /// <summary>Rounds of the grain-call probe; the fastest is kept.</summary>
     public const int ProbeRounds = 8;
 
