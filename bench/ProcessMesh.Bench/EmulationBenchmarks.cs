@@ -78,7 +78,9 @@ internal static class EmulationBenchmarks
         RunSpec Real(RunSpec spec) => spec with { Model = Models.Os, Ipc = "pipe" };
 
         // Rates: one emulated and one real run per trial, after a warm-up pair; the error is the median of per-trial errors.
-        async Task Rate(string what, RunSpec spec)
+        // Beside it, what the calibration predicts, so a miss reads as the emulation off its calibration or the machine
+        // off its calibration now.
+        async Task Rate(string what, RunSpec spec, double predicted)
         {
             var (emulated, real) = (new List<double>(), new List<double>());
             for (var trial = 0; trial <= trials; trial++)
@@ -93,17 +95,21 @@ internal static class EmulationBenchmarks
             }
 
             ok &= Row(rows, what, emulated, real, v => $"{v:N0}/s");
+            rows.Add(Predicted(predicted, emulated, real, v => $"{v:N0}/s"));
         }
+
+        var dotnet = CostModel.For(Emulation.DotNet, "pipe", calibration)!;
+        var crowds = calibration.Process(Emulation.DotNet)?.Contention;
 
         if (parts.Contains("pingpong"))
         {
-            await Rate("pingpong, 1 pair (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = 20_000 });
-            await Rate("pingpong, 8 pairs (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 16, Work = 40_000 });
+            await Rate("pingpong, 1 pair (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = 20_000 }, 1e6 / (2 * dotnet.OneWayMicros(8)));
+            await Rate("pingpong, 8 pairs (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 16, Work = 40_000 }, crowds is null ? double.NaN : crowds.Processes / 2 * 1e6 / (2 * crowds.PairsOneWayMicros));
         }
 
         if (parts.Contains("ring"))
         {
-            await Rate("ring, 16 workers (hops/s)", new RunSpec { Workload = Workload.Ring, Workers = 16, Work = 20_000 });
+            await Rate("ring, 16 workers (hops/s)", new RunSpec { Workload = Workload.Ring, Workers = 16, Work = 20_000 }, crowds is null ? double.NaN : 1e6 / crowds.WokenOneWayMicros);
         }
 
         // Speedups: wall at 1 worker over wall at n, per trial, each model's pair run back to back.
@@ -127,12 +133,12 @@ internal static class EmulationBenchmarks
 
         // Memory and start: a short cpu run; the emulation's memory per worker (its held footprint: the calibrated mean
         // Pss per process with that many running) against the real processes' mean Pss, the same definition; their
-        // resident set shown. Start per worker: startSeconds over the workers in both.
+        // resident set shown. Start per worker: startSeconds over the workers in both. Up to 3 trials: they barely move.
         foreach (var workers in parts.Contains("memory") ? new[] { 8, 64 } : [])
         {
             var (memory, realPss, realRss, start, realStart) = (new List<double>(), new List<double>(), new List<double>(), new List<double>(), new List<double>());
             var cpu = new RunSpec { Workload = Workload.Cpu, Workers = workers, Work = workers * 1_000L };
-            for (var trial = 0; trial < Math.Max(1, trials - 1); trial++)
+            for (var trial = 0; trial < Math.Clamp(trials - 1, 1, 3); trial++)
             {
                 var e = await Run(Emulated(cpu));
                 var r = await Run(Real(cpu));
@@ -197,7 +203,9 @@ internal static class EmulationBenchmarks
             }
         }
 
-        return Row(rows, "python pingpong, 1 pair, vs multiprocessing.Pipe (round trips/s)", emulated, real, v => $"{v:N0}/s");
+        var met = Row(rows, "python pingpong, 1 pair, vs multiprocessing.Pipe (round trips/s)", emulated, real, v => $"{v:N0}/s");
+        rows.Add(Predicted(1e6 / (2 * CostModel.For(Emulation.Python, "pipe", calibration)!.OneWayMicros(8)), emulated, real, v => $"{v:N0}/s"));
+        return met;
     }
 
     /// <summary>calibrate.py's ipc-bench over multiprocessing.Pipe at 8 B: round trips per second (the child is killed by PID if it is left).</summary>
@@ -230,10 +238,19 @@ internal static class EmulationBenchmarks
     {
         var error = Median(emulated.Zip(real, (e, r) => (e / r) - 1).ToList());
         var met = Math.Abs(error) <= Target;
-        var errors = string.Join(", ", emulated.Zip(real, (e, r) => Math.Round((e / r) - 1, 2).ToString("+0%;-0%;+0%", CultureInfo.InvariantCulture)));
+        var errors = string.Join(", ", emulated.Zip(real, (e, r) => Percent((e / r) - 1)));
         rows.Add($"  {what,-52} emulated {format(Median(emulated)),14}   real {format(Median(real)),14}   error {error,6:+0.0%;-0.0%}  ({errors})  {(met ? "met" : "MISSED")}");
+        rows.Add($"    trials: emulated {format(emulated.Min())} to {format(emulated.Max())}, real {format(real.Min())} to {format(real.Max())}");
         return met;
     }
+
+    /// <summary>The calibration's own prediction of a rate, and how far each side's median is from it.</summary>
+    private static string Predicted(double predicted, List<double> emulated, List<double> real, Func<double, string> format) =>
+        double.IsFinite(predicted)
+            ? $"    the calibration predicts {format(predicted)}: emulated {Percent((Median(emulated) / predicted) - 1)} off it, real {Percent((Median(real) / predicted) - 1)}"
+            : "    the calibration has no figure to predict this from";
+
+    private static string Percent(double fraction) => Math.Round(fraction, 2).ToString("+0%;-0%;+0%", CultureInfo.InvariantCulture);
 
     private static double Median(List<double> values)
     {

@@ -66,7 +66,7 @@ internal static class Program
         }
 
         if (Option(args, "--grains", 1_000_000) is not { } grainCount || Option(args, "--tries", 5) is not { } tries
-            || Option(args, "--trials", mode switch { "spread" => 5, "emulation" => 3, _ => 6 }) is not { } trials
+            || Option(args, "--trials", mode switch { "spread" => 5, "emulation" => 7, _ => 6 }) is not { } trials
             || Option(args, "--work", mode == "spread" ? 8_000_000 : 100_000) is not { } work)
         {
             return 2;
