@@ -103,13 +103,13 @@ internal static class EmulationBenchmarks
 
         if (parts.Contains("pingpong"))
         {
-            await Rate("pingpong, 1 pair (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = 20_000 }, 1e6 / (2 * dotnet.OneWayMicros(8)));
-            await Rate("pingpong, 8 pairs (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 16, Work = 40_000 }, crowds is null ? double.NaN : crowds.Processes / 2 * 1e6 / (2 * crowds.PairsOneWayMicros));
+            await Rate("pingpong, 1 pair (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = 60_000 }, 1e6 / (2 * dotnet.OneWayMicros(8)));
+            await Rate("pingpong, 8 pairs (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 16, Work = 120_000 }, crowds is null ? double.NaN : crowds.Processes / 2 * 1e6 / (2 * crowds.PairsOneWayMicros));
         }
 
         if (parts.Contains("ring"))
         {
-            await Rate("ring, 16 workers (hops/s)", new RunSpec { Workload = Workload.Ring, Workers = 16, Work = 20_000 }, crowds is null ? double.NaN : 1e6 / crowds.WokenOneWayMicros);
+            await Rate("ring, 16 workers (hops/s)", new RunSpec { Workload = Workload.Ring, Workers = 16, Work = 60_000 }, crowds is null ? double.NaN : 1e6 / crowds.WokenOneWayMicros);
         }
 
         // Speedups: wall at 1 worker over wall at n, per trial, each model's pair run back to back.
@@ -186,7 +186,7 @@ internal static class EmulationBenchmarks
         }
 
         var (emulated, real) = (new List<double>(), new List<double>());
-        var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 2, Work = 10_000, Emulate = Emulation.Python, Ipc = "pipe" };
+        var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 2, Work = 20_000, Emulate = Emulation.Python, Ipc = "pipe" };
         for (var trial = 0; trial <= trials; trial++)
         {
             var e = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
