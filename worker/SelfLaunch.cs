@@ -27,22 +27,4 @@ internal static class SelfLaunch
 
         return info;
     }
-
-    /// <summary>Kills <paramref name="process"/> (by its PID) if it still runs, and reaps it.</summary>
-    public static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            process.WaitForExit();
-        }
-        catch (InvalidOperationException)
-        {
-            // never started, or already reaped
-        }
-    }
 }

@@ -73,7 +73,7 @@ internal static class IpcBench
         {
             if (peer is not null)
             {
-                SelfLaunch.Kill(peer);
+                Reaper.Kill(peer);
                 peer.Dispose();
             }
 

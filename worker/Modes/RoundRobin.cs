@@ -77,7 +77,7 @@ internal static class RoundRobin
         {
             foreach (var peer in started)
             {
-                SelfLaunch.Kill(peer);
+                Reaper.Kill(peer);
                 peer.Dispose();
             }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ProcessMesh.Worker;
 
 namespace ProcessMesh.Grains.Calibrate;
 
@@ -140,22 +141,10 @@ internal sealed class ChildProcess : IDisposable
         return await output;
     }
 
-    /// <summary>Kills the child and its children unless it has exited, then lets go of it.</summary>
+    /// <summary>Kills the child and its children unless it has exited (and removes what a .NET child left in the temp directory), then lets go of it.</summary>
     public void Dispose()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-
+        Reaper.Kill(_process);
         _process.Dispose();
     }
 

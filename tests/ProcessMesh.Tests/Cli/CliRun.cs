@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using ProcessMesh.Tests.Cluster;
+using ProcessMesh.Worker;
 
 namespace ProcessMesh.Tests.Cli;
 
@@ -114,12 +115,7 @@ internal sealed class CliRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
+        await Task.Run(() => Reaper.Kill(_process));
         _process.Dispose();
     }
 }

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using ProcessMesh.Worker;
 
 namespace ProcessMesh.Tests.Cli;
 
@@ -239,12 +240,7 @@ public sealed partial class ExamplesTests(ITestOutputHelper output) : IDisposabl
 
         public async ValueTask DisposeAsync()
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
+            await Task.Run(() => Reaper.Kill(_process));
             _process.Dispose();
         }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using ProcessMesh.Worker;
 
 namespace ProcessMesh.Tests.Cluster;
 
@@ -284,12 +285,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!Process.HasExited)
-        {
-            Process.Kill(entireProcessTree: true);
-            await Process.WaitForExitAsync();
-        }
-
+        await Task.Run(() => Reaper.Kill(Process));
         Process.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using ProcessMesh.Worker;
 
 namespace ProcessMesh.Tests.Kubernetes;
 
@@ -120,12 +121,7 @@ internal sealed class ProbedSilo : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await WaitForExitAsync(TimeSpan.FromSeconds(10));
-        }
-
+        await Task.Run(() => Reaper.Kill(_process));
         _process.Dispose();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using ProcessMesh.Worker;
 using ProcessMesh.Worker.Ipc;
 
 namespace ProcessMesh.Grains.Engines.Os;
@@ -95,7 +96,7 @@ internal sealed class MeshProcess : IDisposable
     /// <summary>Kills the worker by its PID if it still runs, and reaps it.</summary>
     public void Dispose()
     {
-        WorkerExecutable.Kill(_process);
+        Reaper.Kill(_process);
         _process.Dispose();
     }
 

@@ -71,22 +71,4 @@ public static class WorkerExecutable
 
         return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
     }
-
-    /// <summary>Kills <paramref name="process"/> by its PID (with any peers it started) if it still runs, and reaps it.</summary>
-    public static void Kill(System.Diagnostics.Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            process.WaitForExit();
-        }
-        catch (InvalidOperationException)
-        {
-            // never started, or already reaped
-        }
-    }
 }

@@ -1,3 +1,5 @@
+using ProcessMesh.Worker;
+
 namespace ProcessMesh.Grains.Engines.Os;
 
 /// <summary>
@@ -32,7 +34,7 @@ internal static class WorkerFootprint
         }
         finally
         {
-            WorkerExecutable.Kill(worker);
+            Reaper.Kill(worker);
         }
     }
 }

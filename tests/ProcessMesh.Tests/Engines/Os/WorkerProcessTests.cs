@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ProcessMesh.Grains.Engines.Os;
+using ProcessMesh.Worker;
 
 namespace ProcessMesh.Tests.Engines.Os;
 
@@ -49,7 +50,7 @@ public sealed class WorkerProcessTests : NoLeftoverWorkers
         }
         finally
         {
-            WorkerExecutable.Kill(worker);
+            Reaper.Kill(worker);
         }
     }
 
@@ -83,7 +84,7 @@ public sealed class WorkerProcessTests : NoLeftoverWorkers
         }
         finally
         {
-            WorkerExecutable.Kill(bench);
+            Reaper.Kill(bench);
         }
     }
 
@@ -109,20 +110,74 @@ public sealed class WorkerProcessTests : NoLeftoverWorkers
         }
         finally
         {
-            WorkerExecutable.Kill(bench);
+            Reaper.Kill(bench);
             foreach (var pid in OwnedProcesses.Workers.Leftovers())
             {
                 // The killed bench could not remove its FIFO directory: the orphan's --connect names it.
                 var args = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
                 var connect = Array.IndexOf(args, "--connect");
                 using var orphan = Process.GetProcessById(pid);
-                WorkerExecutable.Kill(orphan);
+                Reaper.Kill(orphan);
                 if (connect >= 0 && Path.GetDirectoryName(args[connect + 1]) is { } directory && Path.GetFileName(directory).StartsWith("pm-bench-", StringComparison.Ordinal))
                 {
                     Directory.Delete(directory, recursive: true);
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task A_killed_worker_and_the_peer_it_started_leave_no_runtime_files_behind()
+    {
+        // Killed, a .NET process cannot remove its debugger pipes and diagnostics socket from the temp directory.
+        using var bench = Process.Start(WorkerExecutable.StartInfo(["ipc-bench", "--ipc", "pipe", "--sizes", "8", "--seconds", "30"]))!;
+        List<(int Pid, string Key)> made = [];
+        try
+        {
+            // The bench's three files, and its peer's (a fork of the bench, before it becomes the peer, has none).
+            await Cluster.Loopback.WaitUntilAsync(
+                () =>
+                {
+                    made = [.. new[] { bench.Id }.Concat(ChildrenOf(bench.Id)).Select(pid => (pid, Reaper.StartTicks(pid) ?? "")).Where(p => Files(p).Count == 3)];
+                    return Task.FromResult(made.Count == 2 && made[0].Pid == bench.Id);
+                },
+                Patience,
+                "the bench and its echo peer to run, with their runtime files");
+        }
+        finally
+        {
+            Reaper.Kill(bench);
+        }
+
+        Assert.All(made, process => Assert.Empty(Files(process)));
+    }
+
+    /// <summary>The runtime's debugger pipes and diagnostics socket of one process (a PID used again names other files).</summary>
+    private static List<string> Files((int Pid, string Key) process) =>
+        [.. Reaper.RuntimeFiles(process.Pid).Where(f => f.Key == process.Key).Select(f => f.Path)];
+
+    /// <summary>The processes whose parent is <paramref name="pid"/> now.</summary>
+    private static List<int> ChildrenOf(int pid)
+    {
+        var children = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                // pid (comm) state ppid …
+                if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == pid.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    children.Add(int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // not a process, or gone while we looked
+            }
+        }
+
+        return children;
     }
 
     private static async Task<string?> LineAsync(Process worker, string what)
