@@ -18,10 +18,12 @@ internal static class Reaper
     /// <summary>Kills <paramref name="process"/> and its descendants if they still run, reaps it, and removes their runtime files.</summary>
     public static void Kill(Process process)
     {
-        int[] tree;
+        (int Pid, string? Key)[] tree;
         try
         {
-            tree = [process.Id, .. Descendants(process.Id)];
+            // Read before the kill: the key names a process's files exactly; once it is gone only a scan of the
+            // temp directory finds them.
+            tree = [.. new[] { process.Id }.Concat(Descendants(process.Id)).Select(pid => (pid, StartTicks(pid)))];
         }
         catch (InvalidOperationException)
         {
@@ -45,20 +47,32 @@ internal static class Reaper
         // Its descendants die on their own time once killed (and are reaped by whoever adopted them): files of a
         // process still running are not removed, so wait for each to be gone, a zombie counting as gone.
         var deadline = Stopwatch.GetTimestamp() + (long)(_reap.TotalSeconds * Stopwatch.Frequency);
-        foreach (var pid in tree)
+        foreach (var (pid, key) in tree)
         {
             while (StartTicks(pid) is not null && Stopwatch.GetTimestamp() < deadline)
             {
                 Thread.Sleep(1);
             }
 
-            RemoveRuntimeFiles(pid);
+            if (key is null)
+            {
+                RemoveRuntimeFiles(pid);
+            }
+            else if (StartTicks(pid) != key)
+            {
+                var directory = Path.GetTempPath();
+                foreach (var name in new[] { $"clr-debug-pipe-{pid}-{key}-in", $"clr-debug-pipe-{pid}-{key}-out", $"dotnet-diagnostic-{pid}-{key}-socket" })
+                {
+                    Delete(Path.Combine(directory, name));
+                }
+            }
         }
     }
 
     /// <summary>
     /// Removes the runtime files of process <paramref name="pid"/> once it is gone: each file named with that PID whose
     /// KEY is not the start time of a process running under that PID now (the PID taken again by another process).
+    /// It reads the whole temp directory: <see cref="Kill"/> names the files exactly when it saw the process alive.
     /// </summary>
     public static void RemoveRuntimeFiles(int pid)
     {
@@ -67,19 +81,24 @@ internal static class Reaper
         {
             if (key != live)
             {
-                try
-                {
-                    File.Delete(file);
-                }
-                catch (IOException)
-                {
-                    // another reaper was first
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    // not ours
-                }
+                Delete(file);
             }
+        }
+    }
+
+    private static void Delete(string file)
+    {
+        try
+        {
+            File.Delete(file); // nothing when it is not there
+        }
+        catch (IOException)
+        {
+            // another reaper was first
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // not ours
         }
     }
 
