@@ -34,8 +34,8 @@ public sealed record Calibration
     /// not its median (as the os model's runs and the crowds count every message), and measures the os model's workers
     /// with their protocol compiled before the phase; 6 measures CPython's messages (<c>calibrate.py</c>'s
     /// <c>ipc-bench</c> and thread hand-off) by the same rule: rounds, one way from a round's mean round trip, not the
-    /// phase's median, and no thread CPU clock read around every receive in the timed loop (1.4 µs a reading, a
-    /// syscall, which added about 5.7 µs to each round trip). Files before versions read as 0.
+    /// phase's median, and no thread CPU clock read around every receive in the timed loop (1.5 µs a reading, a
+    /// syscall, which added about 6 µs to each round trip). Files before versions read as 0.
     /// </summary>
     public const int CurrentFormat = 6;
 
