@@ -321,12 +321,12 @@ def _hand_off(size, seconds):
     (the partner's CPU is its own thread clock, which it reads when asked).
     The split is not from a one-way stream, as the processes' is: under the GIL a stream batches (the partner takes
     the GIL for a switch interval, 5 ms, and drains every message put meanwhile without waiting), so it would split a
-    put against a get with none of the wake-ups that make most of a hand-off's receiving (at 8 B on the loaded 2-core
-    VM: 40 % receiving from a stream, against 66 to 70 % read around each get). So after the rounds, a ping-pong of about
-    seconds / 4 reads each thread's CPU clock around each of its gets, as format 5 did in its timed loop: that is
-    the receiving, the rest of the two threads' CPU the sending, each less about one clock reading a message (the
-    bracket holds the end of one and the start of the next; the sending, the rest of both), whose cost is measured;
-    the rounds' CPU is split in that ratio, so the two add up to it."""
+    put against a get with none of the wake-ups that make most of a hand-off's receiving (at 8 B on the loaded
+    2-core VM: 40 % receiving from a stream, against 66 to 70 % read around each get). So after the rounds, a
+    ping-pong of about seconds / 4 reads each thread's CPU clock around each of its gets, as format 5 did in its
+    timed loop: that is the receiving, the rest of the two threads' CPU the sending, each less about one clock
+    reading a get (the bracket holds the end of one reading and the start of the next; the sending, the rest of
+    both), whose cost is measured; the rounds' CPU is split in that ratio, so the two add up to it."""
     import queue
     import threading
     import time
@@ -412,7 +412,7 @@ def _hand_off(size, seconds):
         both = (time.thread_time() - self_before) + (partner_after - partner_before)
         receiving += partner_receiving_after - partner_receiving_before
         ping.put(timed)
-        readings = 2 * gets * reading  # one a get on each side, in the bracket and out of it
+        readings = 2 * gets * reading  # a get on each side a round trip: one reading in each bracket, one out of it
         sender, receiver = split(cpu, max(0.0, both - receiving - readings), max(0.0, receiving - readings))
     finally:
         ping.put(stop)
