@@ -32,9 +32,12 @@ public sealed record Calibration
     /// every message figure as the median of short rounds (<c>ipc-bench</c>'s per size, the crowds' after a warm-up), not
     /// one stretch of a second, whose figures did not repeat; 5 takes a .NET round's one way from its mean round trip,
     /// not its median (as the os model's runs and the crowds count every message), and measures the os model's workers
-    /// with their protocol compiled before the phase. Files before versions read as 0.
+    /// with their protocol compiled before the phase; 6 measures CPython's messages (<c>calibrate.py</c>'s
+    /// <c>ipc-bench</c> and thread hand-off) by the same rule: rounds, one way from a round's mean round trip, not the
+    /// phase's median, and no thread CPU clock read around every receive in the timed loop (1.5 µs a reading, a
+    /// syscall, which added about 6 µs to each round trip). Files before versions read as 0.
     /// </summary>
-    public const int CurrentFormat = 5;
+    public const int CurrentFormat = 6;
 
     /// <summary>
     /// The calibration format of the build that measured it (<see cref="CurrentFormat"/> for this one); 0 in files

@@ -86,7 +86,8 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
             }));
             foreach (var ipc in plan.AllIpcs ? kind.Ipcs : kind.Ipcs.Take(1))
             {
-                steps.Add(new($"{kind.Label}: messages over {ipc} ({SizeList()})", plan.Sizes.Count * (plan.MessageSeconds + 0.1) + startCost + 0.2, async ct =>
+                // Each size: a tenth of its time warming up, its rounds, a quarter of its time streaming one way.
+                steps.Add(new($"{kind.Label}: messages over {ipc} ({SizeList()})", plan.Sizes.Count * ((plan.MessageSeconds * 1.35) + 0.05) + startCost + 0.2, async ct =>
                     _messages.AddRange(await MessageBench.RunAsync(kind, ipc, plan.Sizes, plan.MessageSeconds, ct))));
             }
 
@@ -108,7 +109,7 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
 
             if (kind.Kind == Emulation.Python)
             {
-                steps.Add(new($"python: threads (start, parked, queue.Queue hand-off at {SizeList()})", plan.Sizes.Count * (plan.MessageSeconds + 0.05) + 0.3, async ct =>
+                steps.Add(new($"python: threads (start, parked, queue.Queue hand-off at {SizeList()})", plan.Sizes.Count * ((plan.MessageSeconds * 1.35) + 0.05) + 0.3, async ct =>
                 {
                     var (thread, handOffs, version) = await ThreadCosts.PythonAsync(kind, plan, ct);
                     _threads.Add(thread);

@@ -168,7 +168,8 @@ internal static class ContentionBench
         var perPair = lines.Select(line =>
         {
             var (roundTrips, sender, receiver) = Read3(line, name);
-            return (OneWay: seconds * 1e6 / (2 * roundTrips), Cpu: sender + receiver);
+            var (measured, _) = Read(line, name, "seconds", "rounds"); // its rounds' elapsed time (since format 6), not the time asked for
+            return (OneWay: measured * 1e6 / (2 * roundTrips), Cpu: sender + receiver);
         }).ToList();
 
         return new ProcessContention
