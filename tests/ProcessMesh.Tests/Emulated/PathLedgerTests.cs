@@ -25,7 +25,7 @@ public sealed class PathLedgerTests
     }
 
     [Fact]
-    public void A_leg_that_took_what_it_asked_owes_nothing_and_one_leg_owes_at_most_a_millisecond()
+    public void A_leg_that_took_what_it_asked_owes_nothing_and_a_ledger_owes_at_most_a_millisecond()
     {
         var ledger = new WaitLedger();
 
@@ -33,8 +33,10 @@ public sealed class PathLedgerTests
         ledger.Charge(4_000, 3_000); // shorter only by what the ledger took off it: no credit
         Assert.Equal(0, ledger.OverrunTicks);
 
-        ledger.Charge(0, 1_000 * WaitLedger.MostPerLeg); // a whole silo's pause is not paid back by the next thousand waits
-        Assert.Equal(WaitLedger.MostPerLeg, ledger.OverrunTicks);
+        ledger.Charge(0, 1_000 * WaitLedger.Most); // a whole silo's pause is not paid back by the next thousand waits
+        Assert.Equal(WaitLedger.Most, ledger.OverrunTicks);
+        ledger.Charge(0, 1_000); // nor is a busy stretch's overrun piled up beyond it
+        Assert.Equal(WaitLedger.Most, ledger.OverrunTicks);
     }
 
     [Fact]

@@ -9,8 +9,12 @@ namespace ProcessMesh.Grains.Workloads.Io;
 /// </summary>
 public sealed class WaitLedger
 {
-    /// <summary>The most one leg is charged, <see cref="System.Diagnostics.Stopwatch"/> ticks (a millisecond): a pause of the whole silo is not paid back by the next thousand waits.</summary>
-    public static readonly long MostPerLeg = System.Diagnostics.Stopwatch.Frequency / 1000;
+    /// <summary>
+    /// The most a ledger owes, <see cref="System.Diagnostics.Stopwatch"/> ticks (a millisecond, a hundred or so of a
+    /// dotnet message's waits): a pause of the whole silo, or a busy stretch whose overruns the waits could not absorb,
+    /// is not paid back by a burst of messages that wait for nothing once it is over.
+    /// </summary>
+    public static readonly long Most = System.Diagnostics.Stopwatch.Frequency / 1000;
 
     /// <summary>The overrun carried to the next waits, <see cref="System.Diagnostics.Stopwatch"/> ticks.</summary>
     internal long OverrunTicks;
@@ -38,10 +42,24 @@ public sealed class WaitLedger
 
     /// <summary>
     /// Charges a path that was asked <paramref name="askedTicks"/> and took <paramref name="tookTicks"/>: what it took
-    /// beyond what it asked, at most <see cref="MostPerLeg"/>, is owed and taken off later waits (<see cref="Take"/>).
-    /// A path that took less owes nothing (a wait never ends early; a leg is shorter than asked only by what the
-    /// ledger already took off it).
+    /// beyond what it asked is owed and taken off later waits (<see cref="Take"/>), the ledger owing at most
+    /// <see cref="Most"/> in all. A path that took less owes nothing (a wait never ends early; a leg is shorter than
+    /// asked only by what the ledger already took off it).
     /// </summary>
-    public void Charge(long askedTicks, long tookTicks) =>
-        Interlocked.Add(ref OverrunTicks, Math.Clamp(tookTicks - askedTicks, 0, MostPerLeg));
+    public void Charge(long askedTicks, long tookTicks)
+    {
+        var over = tookTicks - askedTicks;
+        if (over <= 0)
+        {
+            return;
+        }
+
+        long owed, next;
+        do
+        {
+            owed = Interlocked.Read(ref OverrunTicks);
+            next = Math.Min(Most, owed + over);
+        }
+        while (next > owed && Interlocked.CompareExchange(ref OverrunTicks, next, owed) != owed);
+    }
 }

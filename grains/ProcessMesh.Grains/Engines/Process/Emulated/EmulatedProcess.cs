@@ -208,3 +208,4 @@ internal sealed class EmulatedProcess
         }
     }
 }
+
