@@ -76,8 +76,9 @@ internal sealed class EmulatedProcess
     /// on this machine's clock, else the silo's probe (<see cref="CostModel.GrainCall"/>); the reply is taken to take
     /// as long as its request. The CPU the real processes overlap with the path (<see cref="CostModel.Split"/>) is
     /// burned beside it, queued to the thread pool as the call arrives and not waited for, so it takes a core but not
-    /// the path's time. The waits of one worker sum to what they asked (<see cref="WaitLedger"/>). Everything runs in
-    /// the receiving worker's turn (see docs/emulation.md for what that does and does not model).
+    /// the path's time. A worker's messages take in all what they asked: what a leg takes beyond it, and a request
+    /// whose call alone took longer than the one way, is owed and taken off its next waits (<see cref="WaitLedger"/>).
+    /// Everything runs in the receiving worker's turn (see docs/emulation.md for what that does and does not model).
     /// </summary>
     public async Task CarryAsync(IIncomingGrainCallContext context)
     {
@@ -85,7 +86,8 @@ internal sealed class EmulatedProcess
         var legs = _oneWay.GetOrAdd(context.InterfaceMethod, m => m.GetCustomAttribute<OneWayAttribute>() is not null) ? 1 : 2;
         var call = CallMicros(context, arrived);
         var (sender, receiver, overlapped, wait) = CostModel.Split(_budget, call);
-        var leg = (CpuBurn.Ticks(sender), CpuBurn.Ticks(receiver), CpuBurn.Ticks(wait), CpuBurn.Ticks(CostModel.Beyond(_budget, call)));
+        var leg = (CpuBurn.Ticks(sender), CpuBurn.Ticks(receiver), CpuBurn.Ticks(wait));
+        _path.Charge(0, CpuBurn.Ticks(CostModel.Beyond(_budget, call))); // measured for the request only: the reply's own transit is not seen
         if (CpuBurn.Ticks(overlapped) is var beside and > 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static ticks => CpuBurn.For(ticks), legs * beside, preferLocal: false);
@@ -168,23 +170,23 @@ internal sealed class EmulatedProcess
     /// the sender's burn, the wait less what this process's paths owe (<see cref="WaitLedger.Take"/>), the receiver's
     /// burn; then the whole leg is charged against what it asked, so whatever made it longer (a burn that lost its
     /// core, the timer's lateness and its hop back to this worker's scheduler, the carrying itself) is taken off the
-    /// next waits, as is a call that alone took longer than the one way (<see cref="CostModel.Beyond"/>).
+    /// next waits (as is, in <see cref="CarryAsync"/>, a request whose call alone took longer than the one way:
+    /// <see cref="CostModel.Beyond"/>).
     /// </summary>
-    private Task LegAsync((long Sender, long Receiver, long Wait, long Beyond) leg, long start)
+    private Task LegAsync((long Sender, long Receiver, long Wait) leg, long start)
     {
-        _path.Charge(0, leg.Beyond);
         CpuBurn.For(leg.Sender);
         var wait = _path.Take(leg.Wait);
         return wait > 0 ? AfterWaitAsync(leg, wait, start) : EndLeg(leg, 0, start);
     }
 
-    private async Task AfterWaitAsync((long Sender, long Receiver, long Wait, long Beyond) leg, long wait, long start)
+    private async Task AfterWaitAsync((long Sender, long Receiver, long Wait) leg, long wait, long start)
     {
         await IoTimer.Shared.At(Stopwatch.GetTimestamp() + wait);
         await EndLeg(leg, wait, start);
     }
 
-    private Task EndLeg((long Sender, long Receiver, long Wait, long Beyond) leg, long waited, long start)
+    private Task EndLeg((long Sender, long Receiver, long Wait) leg, long waited, long start)
     {
         CpuBurn.For(leg.Receiver);
         _path.Charge(leg.Sender + waited + leg.Receiver, Stopwatch.GetTimestamp() - start);
@@ -208,4 +210,3 @@ internal sealed class EmulatedProcess
         }
     }
 }
-
