@@ -162,6 +162,16 @@ public sealed class CostModel
         return (onPath * budget.SenderShare, onPath * (1 - budget.SenderShare), budget.BurnMicros - onPath, latency - onPath);
     }
 
+    /// <summary>
+    /// How much longer than the whole one way of <paramref name="budget"/> a grain call that took
+    /// <paramref name="callMicros"/> already took, microseconds: <c>max(0, l − oneWay)</c>. <see cref="Split"/> cannot add
+    /// less than nothing to such a message, so the emulated process owes it and takes it off its later messages' waits
+    /// (docs/emulation.md, "Waited latency"); left out, every call slower than a message's one way made the mean message
+    /// slower than the calibration says.
+    /// </summary>
+    public static double Beyond((double OneWayMicros, double BurnMicros, double SenderShare) budget, double callMicros) =>
+        Math.Max(0, callMicros - budget.OneWayMicros);
+
     /// <summary><c>dotnet</c> or <c>python</c>.</summary>
     public string Profile { get; }
 

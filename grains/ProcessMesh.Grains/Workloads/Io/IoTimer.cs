@@ -76,27 +76,15 @@ public sealed class IoTimer
     /// </summary>
     public Task WaitAsync(long ticks, WaitLedger ledger)
     {
-        if (ticks <= 0)
-        {
-            return Task.CompletedTask;
-        }
-
-        var owed = Interlocked.Read(ref ledger.OverrunTicks);
-        if (owed >= ticks)
-        {
-            Interlocked.Add(ref ledger.OverrunTicks, -ticks);
-            return Task.CompletedTask;
-        }
-
-        Interlocked.Add(ref ledger.OverrunTicks, -owed);
-        return AfterAsync(ticks - owed, ledger);
+        var left = ledger.Take(ticks);
+        return left <= 0 ? Task.CompletedTask : AfterAsync(left, ledger);
     }
 
     private async Task AfterAsync(long ticks, WaitLedger ledger)
     {
         var start = Stopwatch.GetTimestamp();
         await At(start + ticks);
-        Interlocked.Add(ref ledger.OverrunTicks, Math.Clamp(Stopwatch.GetTimestamp() - start - ticks, 0, _slice));
+        ledger.Charge(ticks, Stopwatch.GetTimestamp() - start);
     }
 
     private void Serve()

@@ -27,7 +27,8 @@ internal sealed class EmulatedProcess
 
     private readonly (double OneWayMicros, double BurnMicros, double SenderShare) _budget;
     private readonly double _callMicros;
-    private readonly WaitLedger _waits = new();
+    /// <summary>How much longer than asked this process's messages' paths have taken, taken off its next waits.</summary>
+    private readonly WaitLedger _path = new();
 
     /// <summary>The last send stamp read from each sender (a process worker's turns never run at once, so no lock).</summary>
     private readonly Dictionary<GrainId, long> _lastSent = [];
@@ -75,24 +76,28 @@ internal sealed class EmulatedProcess
     /// on this machine's clock, else the silo's probe (<see cref="CostModel.GrainCall"/>); the reply is taken to take
     /// as long as its request. The CPU the real processes overlap with the path (<see cref="CostModel.Split"/>) is
     /// burned beside it, queued to the thread pool as the call arrives and not waited for, so it takes a core but not
-    /// the path's time. The waits of one worker sum to what they asked (<see cref="WaitLedger"/>). Everything runs in
-    /// the receiving worker's turn (see docs/emulation.md for what that does and does not model).
+    /// the path's time. A worker's messages take in all what they asked: what a leg takes beyond it, and a request
+    /// whose call alone took longer than the one way, is owed and taken off its next waits (<see cref="WaitLedger"/>).
+    /// Everything runs in the receiving worker's turn (see docs/emulation.md for what that does and does not model).
     /// </summary>
     public async Task CarryAsync(IIncomingGrainCallContext context)
     {
+        var arrived = Stopwatch.GetTimestamp();
         var legs = _oneWay.GetOrAdd(context.InterfaceMethod, m => m.GetCustomAttribute<OneWayAttribute>() is not null) ? 1 : 2;
-        var (sender, receiver, overlapped, wait) = CostModel.Split(_budget, CallMicros(context));
+        var call = CallMicros(context, arrived);
+        var (sender, receiver, overlapped, wait) = CostModel.Split(_budget, call);
         var leg = (CpuBurn.Ticks(sender), CpuBurn.Ticks(receiver), CpuBurn.Ticks(wait));
+        _path.Charge(0, CpuBurn.Ticks(CostModel.Beyond(_budget, call))); // measured for the request only: the reply's own transit is not seen
         if (CpuBurn.Ticks(overlapped) is var beside and > 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static ticks => CpuBurn.For(ticks), legs * beside, preferLocal: false);
         }
 
-        await LegAsync(leg);
+        await LegAsync(leg, arrived);
         await context.Invoke();
         if (legs == 2)
         {
-            await LegAsync(leg);
+            await LegAsync(leg, Stopwatch.GetTimestamp());
         }
     }
 
@@ -123,13 +128,13 @@ internal sealed class EmulatedProcess
     /// What the call now arriving took one way, microseconds: from its sender's stamp when it was read on this
     /// machine's clock (and the stamp is removed, so it does not ride on this turn's own calls), else the probe's.
     /// </summary>
-    private double CallMicros(IIncomingGrainCallContext context)
+    private double CallMicros(IIncomingGrainCallContext context, long now)
     {
         if (RequestContext.Get(SentKey) is long sent && RequestContext.Get(ClockKey) is Guid clock)
         {
             RequestContext.Remove(SentKey);
             RequestContext.Remove(ClockKey);
-            var took = Stopwatch.GetTimestamp() - sent;
+            var took = now - sent;
             if (clock == _clock && _clock != Guid.Empty && took >= 0 && Fresh(context.SourceId, sent))
             {
                 return took * 1e6 / Stopwatch.Frequency;
@@ -160,21 +165,31 @@ internal sealed class EmulatedProcess
         return true;
     }
 
-    private Task LegAsync((long Sender, long Receiver, long Wait) leg)
+    /// <summary>
+    /// One leg of a message from <paramref name="start"/> (the request's: its arrival; the reply's: the call's end):
+    /// the sender's burn, the wait less what this process's paths owe (<see cref="WaitLedger.Take"/>), the receiver's
+    /// burn; then the whole leg is charged against what it asked, so whatever made it longer (a burn that lost its
+    /// core, the timer's lateness and its hop back to this worker's scheduler, the carrying itself) is taken off the
+    /// next waits (as is, in <see cref="CarryAsync"/>, a request whose call alone took longer than the one way:
+    /// <see cref="CostModel.Beyond"/>).
+    /// </summary>
+    private Task LegAsync((long Sender, long Receiver, long Wait) leg, long start)
     {
         CpuBurn.For(leg.Sender);
-        return leg.Wait > 0 ? AfterWaitAsync(leg.Wait, leg.Receiver) : BurnReceiver(leg.Receiver);
+        var wait = _path.Take(leg.Wait);
+        return wait > 0 ? AfterWaitAsync(leg, wait, start) : EndLeg(leg, 0, start);
     }
 
-    private async Task AfterWaitAsync(long wait, long receiver)
+    private async Task AfterWaitAsync((long Sender, long Receiver, long Wait) leg, long wait, long start)
     {
-        await IoTimer.Shared.WaitAsync(wait, _waits);
-        CpuBurn.For(receiver);
+        await IoTimer.Shared.At(Stopwatch.GetTimestamp() + wait);
+        await EndLeg(leg, wait, start);
     }
 
-    private static Task BurnReceiver(long receiver)
+    private Task EndLeg((long Sender, long Receiver, long Wait) leg, long waited, long start)
     {
-        CpuBurn.For(receiver);
+        CpuBurn.For(leg.Receiver);
+        _path.Charge(leg.Sender + waited + leg.Receiver, Stopwatch.GetTimestamp() - start);
         return Task.CompletedTask;
     }
 
