@@ -41,7 +41,20 @@ public sealed class CpuBurnTests
         // The third run's probe fell in a busy moment (the run before it left the silo busy).
         var taken = readings.Add((16.0, 14.0));
 
-        Assert.Equal((2.6, 3.2), taken);
+        Assert.Equal((2.6, 3.0), taken);
+    }
+
+    [Fact]
+    public void The_cpu_taken_off_is_the_least_of_the_recent_probes_since_only_other_work_moves_a_reading()
+    {
+        var readings = new GrainCallReadings();
+        readings.Add((2.4, 2.2));
+
+        // Most probes after it read the spinning and leftovers of a busy silo beside the calls.
+        for (var i = 0; i < (GrainCallReadings.Kept / 2) + 1; i++)
+        {
+            Assert.Equal(2.2, readings.Add((2.5, 18.8)).CpuMicros);
+        }
     }
 
     [Fact]

@@ -7,8 +7,8 @@ namespace ProcessMesh.Grains.Engines.Process.Emulated;
 /// <summary>
 /// A silo's source of the costs an emulated process pays: the run's own calibration (<c>--calibration FILE</c>) when
 /// it carries one, else this silo's (<see cref="ICalibrationSource"/>, quick allowed), read once and kept; less what
-/// a grain call already costs on this silo, probed again for each run and taken as the median of the silo's recent
-/// probes (<see cref="ForRunAsync"/>), so a busy moment at one run's start is paid for neither by every later run nor
+/// a grain call already costs on this silo, probed again for each run and taken from the silo's recent probes (the
+/// median one way, the least CPU: <see cref="GrainCallReadings"/>) (<see cref="ForRunAsync"/>), so a busy moment at one run's start is paid for neither by every later run nor
 /// by that run.
 /// </summary>
 public sealed class ProcessCosts(IServiceProvider services)
