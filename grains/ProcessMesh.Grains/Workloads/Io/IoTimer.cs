@@ -7,7 +7,7 @@ namespace ProcessMesh.Grains.Workloads.Io;
 /// Completes waits at their deadlines from one dedicated thread that sleeps with <see cref="PreciseSleep"/>, its
 /// timer slack set to 1 ns (<see cref="PreciseSleep.TightenTimerSlack"/>), so it wakes within a few microseconds of a
 /// deadline, not the kernel's default 50 µs: the awaiting side of <see cref="IoKernel"/>, and the waits of an
-/// emulated process's messages (<see cref="WaitAsync(long, WaitLedger)"/>). <c>Task.Delay</c> cannot do either: its granularity is
+/// emulated process's messages (<see cref="At"/>, their overruns kept by a <see cref="WaitLedger"/>). <c>Task.Delay</c> cannot do either: its granularity is
 /// about a millisecond. The thread sleeps at most a millisecond at a time, so a wait that arrives with an earlier
 /// deadline than the one it sleeps towards is at most that late; it parks when idle.
 /// </summary>
@@ -65,26 +65,6 @@ public sealed class IoTimer
         var at = Stopwatch.GetTimestamp() + ticks - Math.Min(LateTicks, ticks / 2);
         await At(at);
         Learn(Stopwatch.GetTimestamp() - at);
-    }
-
-    /// <summary>
-    /// Waits <paramref name="ticks"/> so that the waits of one <paramref name="ledger"/> sum to what they asked: a wait
-    /// ends late by the thread's wake-up and the continuation's dispatch (on a busy machine, tens of microseconds, more
-    /// than the few a message's wait may ask), and the ledger carries that overrun to its next waits, which are that
-    /// much shorter; a wait the overrun already covers completes at once, without the timer. Over many waits, a
-    /// ledger's waiter waits what it asked, in total, within one wait's lateness.
-    /// </summary>
-    public Task WaitAsync(long ticks, WaitLedger ledger)
-    {
-        var left = ledger.Take(ticks);
-        return left <= 0 ? Task.CompletedTask : AfterAsync(left, ledger);
-    }
-
-    private async Task AfterAsync(long ticks, WaitLedger ledger)
-    {
-        var start = Stopwatch.GetTimestamp();
-        await At(start + ticks);
-        ledger.Charge(ticks, Stopwatch.GetTimestamp() - start);
     }
 
     private void Serve()

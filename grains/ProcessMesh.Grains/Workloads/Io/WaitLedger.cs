@@ -2,8 +2,7 @@ namespace ProcessMesh.Grains.Workloads.Io;
 
 /// <summary>
 /// How much longer than asked one waiter's paths have taken so far, not yet taken off a later wait: one per emulated
-/// process, so each one's messages sum to what they asked. <see cref="IoTimer.WaitAsync(long, WaitLedger)"/> charges a
-/// wait's own lateness to it; an emulated message charges its whole leg (<see cref="Charge"/>): the burns that ran
+/// process, so each one's messages sum to what they asked. An emulated message charges its whole leg (<see cref="Charge"/>): the burns that ran
 /// past what they asked, the hop back from the timer, the carrying around them, and a grain call that alone took
 /// longer than the message's one way.
 /// </summary>
