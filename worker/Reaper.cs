@@ -151,7 +151,7 @@ internal static class Reaper
     }
 
     /// <summary>Every process below <paramref name="pid"/> now (from each of its threads' <c>children</c> in /proc).</summary>
-    private static List<int> Descendants(int pid)
+    public static List<int> Descendants(int pid)
     {
         var found = new List<int>();
         var pending = new Stack<int>([pid]);

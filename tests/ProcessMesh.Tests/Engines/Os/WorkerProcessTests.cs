@@ -138,7 +138,7 @@ public sealed class WorkerProcessTests : NoLeftoverWorkers
             await Cluster.Loopback.WaitUntilAsync(
                 () =>
                 {
-                    made = [.. new[] { bench.Id }.Concat(ChildrenOf(bench.Id)).Select(pid => (pid, Reaper.StartTicks(pid) ?? "")).Where(p => Files(p).Count == 3)];
+                    made = [.. new[] { bench.Id }.Concat(Reaper.Descendants(bench.Id)).Select(pid => (pid, Reaper.StartTicks(pid) ?? "")).Where(p => Files(p).Count == 3)];
                     return Task.FromResult(made.Count == 2 && made[0].Pid == bench.Id);
                 },
                 Patience,
@@ -155,30 +155,6 @@ public sealed class WorkerProcessTests : NoLeftoverWorkers
     /// <summary>The runtime's debugger pipes and diagnostics socket of one process (a PID used again names other files).</summary>
     private static List<string> Files((int Pid, string Key) process) =>
         [.. Reaper.RuntimeFiles(process.Pid).Where(f => f.Key == process.Key).Select(f => f.Path)];
-
-    /// <summary>The processes whose parent is <paramref name="pid"/> now.</summary>
-    private static List<int> ChildrenOf(int pid)
-    {
-        var children = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                // pid (comm) state ppid …
-                if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == pid.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                {
-                    children.Add(int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture));
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-            {
-                // not a process, or gone while we looked
-            }
-        }
-
-        return children;
-    }
 
     private static async Task<string?> LineAsync(Process worker, string what)
     {
