@@ -35,9 +35,12 @@ public sealed record Calibration
     /// with their protocol compiled before the phase; 6 measures CPython's messages (<c>calibrate.py</c>'s
     /// <c>ipc-bench</c> and thread hand-off) by the same rule: rounds, one way from a round's mean round trip, not the
     /// phase's median, and no thread CPU clock read around every receive in the timed loop (1.5 µs a reading, a
-    /// syscall, which added about 6 µs to each round trip). Files before versions read as 0.
+    /// syscall, which added about 6 µs to each round trip); 7 measures the .NET crowd (a ring, then pairs) in samples
+    /// spread over the calibration, each figure the median sample's, not one crowd at one moment, and the .NET thread
+    /// hand-off by the rounds and mean rule, no thread CPU clock read around every receive of its timed loop. Files
+    /// before versions read as 0.
     /// </summary>
-    public const int CurrentFormat = 6;
+    public const int CurrentFormat = 7;
 
     /// <summary>
     /// The calibration format of the build that measured it (<see cref="CurrentFormat"/> for this one); 0 in files

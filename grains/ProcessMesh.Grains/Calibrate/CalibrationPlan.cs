@@ -26,8 +26,17 @@ internal sealed record CalibrationPlan
     /// </summary>
     public int ContentionProcesses { get; init; } = Math.Max(16, 2 * Environment.ProcessorCount);
 
-    /// <summary>Seconds each of the contention step's two measurements runs.</summary>
+    /// <summary>Seconds each of the contention step's two measurements runs (the .NET kind: in all, over its <see cref="ContentionSamples"/>).</summary>
     public double ContentionSeconds { get; init; } = 1.0;
+
+    /// <summary>
+    /// How many times the .NET crowd (a ring, then pairs) is measured, at moments spread over the calibration (its
+    /// start, the .NET kind's place, its end), each a fresh crowd for <see cref="ContentionSeconds"/> over this many
+    /// after its own warm-up of a quarter of <see cref="ContentionSeconds"/>; each figure is the median sample's. The
+    /// quick calibration takes one (each sample starts two crowds: on the loaded 2-core VM three took a quick
+    /// calibration from about 22 s to 39 s), at the .NET kind's place.
+    /// </summary>
+    public int ContentionSamples { get; init; } = 3;
 
     /// <summary>Every IPC of a kind of process (true), or only its first (pipe).</summary>
     public bool AllIpcs { get; init; } = true;
@@ -52,6 +61,7 @@ internal sealed record CalibrationPlan
         AllIpcs = false,
         ContentionProcesses = Math.Max(8, 2 * Environment.ProcessorCount),
         ContentionSeconds = 0.25,
+        ContentionSamples = 1,
         ThreadStarts = 20,
         ParkedThreads = 100,
     };

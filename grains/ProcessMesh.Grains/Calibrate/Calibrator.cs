@@ -13,6 +13,7 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
     private readonly List<ProcessCalibration> _processes = [];
     private readonly List<ThreadCalibration> _threads = [];
     private readonly List<MessageCalibration> _messages = [];
+    private readonly List<ContentionBench.MeshSample> _meshSamples = [];
     private string? _python;
 
     /// <summary>The kinds of process this machine has: CPython when <c>python3</c> is on PATH, and the .NET worker.</summary>
@@ -59,6 +60,7 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
     private List<Step> Steps()
     {
         var steps = new List<Step>();
+        Step? last = null;
         foreach (var kind in kinds)
         {
             // A .NET start takes a tenth of a second of CPU, a CPython one a twentieth; crowds start together on the cores.
@@ -92,17 +94,31 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
             }
 
             var crowd = plan.ContentionProcesses;
+            if (kind.Kind == Emulation.DotNet)
+            {
+                // The .NET crowd is sampled at moments spread over the calibration (ContentionBench.OfSamples): the
+                // first before anything else, the last at the end, the rest here.
+                var here = plan.ContentionSamples - (plan.ContentionSamples >= 3 ? 2 : plan.ContentionSamples - 1);
+                if (plan.ContentionSamples >= 3)
+                {
+                    steps.Insert(0, MeshSample(kind));
+                }
+
+                for (var i = 0; i < here; i++)
+                {
+                    steps.Add(MeshSample(kind));
+                }
+
+                last = plan.ContentionSamples >= 2 ? MeshSample(kind) : null;
+                continue;
+            }
+
             steps.Add(new(
-                kind.Kind == Emulation.DotNet
-                    ? $"{kind.Label}: messages among {crowd} os model workers (a ring of {crowd}, then {crowd / 2} pingpong pairs at once)"
-                    : $"{kind.Label}: messages among {crowd} processes ({crowd - 1} woken in turn, then {crowd / 2} pairs at once)",
+                $"{kind.Label}: messages among {crowd} processes ({crowd - 1} woken in turn, then {crowd / 2} pairs at once)",
                 2 * ((crowd * startCost / Math.Max(1, Environment.ProcessorCount)) + 0.6 + (plan.ContentionSeconds * 1.55)),
                 async ct =>
                 {
-                    var ipc = kind.Ipcs[0];
-                    var quiet = _messages.Where(m => m.Between == MessageCalibration.BetweenProcesses && m.Kind == kind.Kind && m.Ipc == ipc).MinBy(m => m.PayloadBytes)
-                        ?? throw new InvalidOperationException($"{kind.Label}: no quiet {ipc} figure to measure contention against");
-                    var contention = await ContentionBench.RunAsync(kind, quiet, crowd, plan.ContentionSeconds, ct);
+                    var contention = await ContentionBench.RunAsync(kind, Quiet(kind), crowd, plan.ContentionSeconds, ct);
                     var at = _processes.FindIndex(p => p.Kind == kind.Kind);
                     _processes[at] = _processes[at] with { Contention = contention };
                 }));
@@ -119,14 +135,60 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
             }
         }
 
-        steps.Add(new($".NET: threads (start, parked, SemaphoreSlim hand-off at {SizeList()})", plan.Sizes.Count * (plan.MessageSeconds + 0.05) + 0.2, async ct =>
+        steps.Add(new($".NET: threads (start, parked, SemaphoreSlim hand-off at {SizeList()})", plan.Sizes.Count * ((plan.MessageSeconds * 1.25) + 0.05) + 0.2, async ct =>
         {
             var (thread, handOffs) = await ThreadCosts.DotNetAsync(plan, ct);
             _threads.Add(thread);
             _messages.AddRange(handOffs);
         }));
+        if (last is not null)
+        {
+            steps.Add(last);
+        }
+
+        // Numbered in the order they run.
+        var sample = 0;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Name.Contains(SampleMark, StringComparison.Ordinal))
+            {
+                steps[i] = steps[i] with { Name = steps[i].Name.Replace(SampleMark, $"sample {++sample} of {plan.ContentionSamples}", StringComparison.Ordinal) };
+            }
+        }
+
         return steps;
     }
+
+    private const string SampleMark = "{sample}";
+
+    /// <summary>
+    /// One sample of the .NET crowd (<see cref="ContentionBench.SampleMeshAsync"/>): a ring of N os model workers, then
+    /// N/2 pingpong pairs at once, each for <see cref="CalibrationPlan.ContentionSeconds"/> over the samples after a
+    /// warm-up of a quarter of it; the last sample sets the kind's contention from all of them.
+    /// </summary>
+    private Step MeshSample(ProcessKind kind)
+    {
+        var crowd = plan.ContentionProcesses;
+        var seconds = plan.ContentionSeconds / plan.ContentionSamples;
+        return new(
+            $"{kind.Label}: messages among {crowd} os model workers (a ring of {crowd}, then {crowd / 2} pingpong pairs at once; {SampleMark})",
+            2 * ((crowd * 0.15 / Math.Max(1, Environment.ProcessorCount)) + 0.6 + (plan.ContentionSeconds / 4) + (seconds * 1.3)),
+            async ct =>
+            {
+                _meshSamples.Add(await ContentionBench.SampleMeshAsync(kind.Ipcs[0], crowd, seconds, plan.ContentionSeconds / 4, ct));
+                if (_meshSamples.Count == plan.ContentionSamples)
+                {
+                    var contention = ContentionBench.OfSamples(kind.Ipcs[0], Quiet(kind), crowd, _meshSamples);
+                    var at = _processes.FindIndex(p => p.Kind == kind.Kind);
+                    _processes[at] = _processes[at] with { Contention = contention };
+                }
+            });
+    }
+
+    /// <summary>The kind's quiet pair's 8 B figure over its first IPC (measured before its contention is set).</summary>
+    private MessageCalibration Quiet(ProcessKind kind) =>
+        _messages.Where(m => m.Between == MessageCalibration.BetweenProcesses && m.Kind == kind.Kind && m.Ipc == kind.Ipcs[0]).MinBy(m => m.PayloadBytes)
+        ?? throw new InvalidOperationException($"{kind.Label}: no quiet {kind.Ipcs[0]} figure to measure contention against");
 
     private string SizeList() => string.Join(", ", plan.Sizes.Select(s => Bytes.Format(s)));
 }

@@ -18,41 +18,65 @@ namespace ProcessMesh.Grains.Calibrate;
 /// </summary>
 internal static class ContentionBench
 {
-    /// <summary>What a message costs among <paramref name="processes"/> processes of <paramref name="kind"/>; <paramref name="quiet"/> is its quiet pair's 8 B figure over the same IPC.</summary>
+    /// <summary>What a message costs among <paramref name="processes"/> processes of <paramref name="kind"/>; <paramref name="quiet"/> is its quiet pair's 8 B figure over the same IPC (the .NET kind: one sample, see <see cref="SampleMeshAsync"/> for the calibration's several).</summary>
     public static async Task<ProcessContention> RunAsync(
         ProcessKind kind, MessageCalibration quiet, int processes, double seconds, CancellationToken cancellationToken)
     {
         return kind.Kind == Emulation.DotNet
-            ? await MeshAsync(kind.Ipcs[0], quiet, processes, seconds, cancellationToken)
+            ? OfSamples(kind.Ipcs[0], quiet, processes, [await SampleMeshAsync(kind.Ipcs[0], processes, seconds, seconds / 4, cancellationToken)])
             : await BenchAsync(kind, quiet, processes, seconds, cancellationToken);
     }
 
     /// <summary>How many slices a crowd's phase is read in, after its warm-up (each figure is the median slice's).</summary>
     internal const int Slices = 5;
 
+    /// <summary>One sample of the .NET crowd: a ring's mean hop and CPU a hop, then the pairs' mean message and CPU a message, microseconds (each the median of its slices).</summary>
+    /// <param name="RingHop">The ring's hop: a slice's wall time over its hops, the median slice.</param>
+    /// <param name="RingCpu">Every ring worker's CPU over a slice's hops, the median slice.</param>
+    /// <param name="PairsHop">The pairs' wall time over their messages (all pairs'), the median slice.</param>
+    /// <param name="PairsCpu">Every pair worker's CPU over a slice's messages, the median slice.</param>
+    internal sealed record MeshSample(double RingHop, double RingCpu, double PairsHop, double PairsCpu);
+
     /// <summary>
-    /// The .NET kind, with the os model's own workers (<see cref="MeshCrowd"/>): a ring of <paramref name="processes"/>
-    /// (each hop wakes a worker that slept through the other N − 1: the woken one way is a slice's mean hop, wall time
-    /// over hops), then N/2 pingpong pairs at once (the CPU per message: every worker's CPU over the slice's messages,
-    /// the core time a message takes when the crowd keeps every core busy; the pairs' one way, a slice's wall time over
-    /// each pair's messages). Each crowd runs a warm-up of a quarter of <paramref name="seconds"/> from <c>go</c> (the
-    /// workers' tiered JIT, their first wake-ups), not counted, then <see cref="Slices"/> slices of
+    /// One sample of the .NET kind, with the os model's own workers (<see cref="MeshCrowd"/>): a ring of
+    /// <paramref name="processes"/> (each hop wakes a worker that slept through the other N − 1: the woken one way is a
+    /// slice's mean hop, wall time over hops), then N/2 pingpong pairs at once (the CPU per message: every worker's CPU
+    /// over the slice's messages, the core time a message takes when the crowd keeps every core busy; the pairs' one
+    /// way, a slice's wall time over each pair's messages). Each crowd runs a warm-up of <paramref name="warmUp"/>
+    /// seconds from <c>go</c> (the workers' first wake-ups), not counted, then <see cref="Slices"/> slices of
     /// <paramref name="seconds"/> in all, read with <c>count</c>; each figure is the median of the slices'
     /// (<see cref="OfSlices"/>), so a burst of another program's load in one slice, or the warm-up, does not move it.
+    /// The calibration takes several samples spread over its run (<see cref="OfSamples"/>).
     /// </summary>
-    private static async Task<ProcessContention> MeshAsync(string ipc, MessageCalibration quiet, int processes, double seconds, CancellationToken cancellationToken)
+    internal static async Task<MeshSample> SampleMeshAsync(string ipc, int processes, double seconds, double warmUp, CancellationToken cancellationToken)
     {
         (double Hop, double Cpu) ring, pairs;
         using (var crowd = await MeshCrowd.StartAsync("ring", ipc, processes, cancellationToken))
         {
-            ring = OfSlices(await ReadSlicesAsync(crowd, seconds, cancellationToken))
+            ring = OfSlices(await ReadSlicesAsync(crowd, seconds, warmUp, cancellationToken))
                 ?? throw new InvalidOperationException($"a ring of {processes} .NET mesh workers took no hop in {seconds:0.##} s");
         }
 
         using (var crowd = await MeshCrowd.StartAsync("pingpong", ipc, processes, cancellationToken))
         {
-            pairs = OfSlices(await ReadSlicesAsync(crowd, seconds, cancellationToken))
+            pairs = OfSlices(await ReadSlicesAsync(crowd, seconds, warmUp, cancellationToken))
                 ?? throw new InvalidOperationException($"{processes / 2} pairs of .NET mesh workers made no round trip in {seconds:0.##} s");
+        }
+
+        return new MeshSample(ring.Hop, ring.Cpu, pairs.Hop, pairs.Cpu);
+    }
+
+    /// <summary>
+    /// The .NET crowd's figures from its samples, taken at moments spread over the calibration (since format 7): each
+    /// figure the median of the samples' (a sample's is already its median slice), so a spell of a few seconds in which
+    /// the machine (a VM: its host's load) ran messages slow or fast decides no figure. The woken one way is never
+    /// below <paramref name="quiet"/>'s one way; the pairs' one way is a pair's (each pair's messages follow one another).
+    /// </summary>
+    internal static ProcessContention OfSamples(string ipc, MessageCalibration quiet, int processes, IReadOnlyList<MeshSample> samples)
+    {
+        if (samples.Count == 0)
+        {
+            throw new InvalidOperationException($"no sample of the {processes} .NET mesh workers to take their figures from");
         }
 
         return new ProcessContention
@@ -60,20 +84,20 @@ internal static class ContentionBench
             Ipc = ipc,
             PayloadBytes = 8,
             Processes = processes,
-            WokenOneWayMicros = Math.Round(Math.Max(quiet.OneWayMicros, ring.Hop), 3),
-            WokenCpuMicros = Math.Round(ring.Cpu, 3),
-            PairsOneWayMicros = Math.Round(pairs.Hop * (processes / 2), 3), // each pair's messages follow one another
-            PairsCpuMicros = Math.Round(pairs.Cpu, 3),
+            WokenOneWayMicros = Math.Round(Math.Max(quiet.OneWayMicros, Rounds.Median([.. samples.Select(s => s.RingHop)])), 3),
+            WokenCpuMicros = Math.Round(Rounds.Median([.. samples.Select(s => s.RingCpu)]), 3),
+            PairsOneWayMicros = Math.Round(Rounds.Median([.. samples.Select(s => s.PairsHop)]) * (processes / 2), 3),
+            PairsCpuMicros = Math.Round(Rounds.Median([.. samples.Select(s => s.PairsCpu)]), 3),
         };
     }
 
-    /// <summary>Starts the crowd's phase, lets it warm up for a quarter of <paramref name="seconds"/>, then reads its counts at the end of the warm-up and of each of <see cref="Slices"/> slices.</summary>
-    private static async Task<List<(double AtMicros, long Messages, double CpuMicros)>> ReadSlicesAsync(MeshCrowd crowd, double seconds, CancellationToken cancellationToken)
+    /// <summary>Starts the crowd's phase, lets it warm up for <paramref name="warmUp"/> seconds, then reads its counts at the end of the warm-up and of each of <see cref="Slices"/> slices of <paramref name="seconds"/> in all.</summary>
+    private static async Task<List<(double AtMicros, long Messages, double CpuMicros)>> ReadSlicesAsync(MeshCrowd crowd, double seconds, double warmUp, CancellationToken cancellationToken)
     {
         var readings = new List<(double AtMicros, long Messages, double CpuMicros)>(Slices + 1);
         await crowd.GoAsync();
         var clock = Stopwatch.StartNew();
-        await Task.Delay(TimeSpan.FromSeconds(seconds / 4), cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(warmUp), cancellationToken);
         for (var i = 0; i <= Slices; i++)
         {
             if (i > 0)

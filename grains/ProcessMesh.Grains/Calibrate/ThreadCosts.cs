@@ -117,88 +117,175 @@ internal static class ThreadCosts
     }
 
     /// <summary>
-    /// A ping-pong between two threads for <paramref name="seconds"/>: each round, the payload copied into a shared
-    /// slot and a <see cref="SemaphoreSlim"/> released, then the reply awaited. One way is half the median round
-    /// trip (as the worker's ipc-bench reports it); each side's receive CPU is read around its waits, and the rest of
-    /// its CPU is its sending.
+    /// A ping-pong between two threads, by the rule of the worker's <c>ipc-bench</c> (<see cref="Rounds"/>, since
+    /// calibration format 7): each round trip copies the payload into a shared slot and releases a
+    /// <see cref="SemaphoreSlim"/>, then awaits the reply. After 100 round trips of warm-up, <paramref name="seconds"/>
+    /// are cut into <see cref="Rounds.Count"/> rounds timed with <see cref="Stopwatch"/> alone, each thread's CPU clock
+    /// read around each round (the partner reads its own when asked); the figures are <see cref="HandOffFigures"/>'.
+    /// Then a ping-pong of a quarter of <paramref name="seconds"/> reads each thread's CPU clock around each of its
+    /// waits (the receiving; the rest, the sending), each less one clock reading a wait (its cost measured), for the
+    /// split only. Before format 7 the clock (a syscall, about 1.6 µs here) was read around every receive of the timed
+    /// loop, and one way was half the median round trip, which left out every slow wake-up a real run pays.
     /// </summary>
     private static MessageCalibration HandOff(int size, double seconds)
     {
+        const int Bounce = 0, Stats = 1, Timed = 2, Stop = 3;
         var payload = new byte[size];
         var slot = new byte[size];
         using var ping = new SemaphoreSlim(0);
         using var pong = new SemaphoreSlim(0);
-        var stop = false;
-        double partnerCpu = 0, partnerReceive = 0;
-        long partnerMessages = 0;
+        var command = Bounce;
+        double partnerCpu = 0, partnerReceiving = 0;
         var partner = new System.Threading.Thread(() =>
         {
-            var cpu0 = ThreadCpuClock.Seconds();
-            double receive = 0;
-            long received = 0;
+            var timing = false;
+            double receiving = 0;
             while (true)
             {
-                var before = ThreadCpuClock.Seconds();
-                ping.Wait();
-                receive += ThreadCpuClock.Seconds() - before;
-                if (Volatile.Read(ref stop))
+                if (timing)
                 {
-                    break;
+                    var before = ThreadCpuClock.Seconds();
+                    ping.Wait();
+                    receiving += ThreadCpuClock.Seconds() - before;
+                }
+                else
+                {
+                    ping.Wait();
                 }
 
-                received++;
-                payload.CopyTo(slot, 0);
+                switch (Volatile.Read(ref command))
+                {
+                    case Stop:
+                        return;
+                    case Stats:
+                        Volatile.Write(ref partnerCpu, ThreadCpuClock.Seconds());
+                        Volatile.Write(ref partnerReceiving, receiving);
+                        Volatile.Write(ref command, Bounce);
+                        break;
+                    case Timed:
+                        timing = !timing;
+                        Volatile.Write(ref command, Bounce);
+                        break;
+                    default:
+                        payload.CopyTo(slot, 0);
+                        break;
+                }
+
                 pong.Release();
             }
-
-            partnerCpu = ThreadCpuClock.Seconds() - cpu0;
-            partnerReceive = receive;
-            partnerMessages = 2 * received;
         }) { IsBackground = true, Name = "calibrate hand-off" };
         partner.Start();
 
-        for (var r = 0; r < 100; r++)
+        (double Cpu, double Receiving) Ask(int what)
         {
-            payload.CopyTo(slot, 0);
+            Volatile.Write(ref command, what);
             ping.Release();
             pong.Wait();
+            return (Volatile.Read(ref partnerCpu), Volatile.Read(ref partnerReceiving));
         }
 
-        var cpuStart = ThreadCpuClock.Seconds();
-        double receiveCpu = 0;
-        var times = new List<long>(1024);
-        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
-        long now;
-        do
+        List<double> Bounced(double duration)
         {
-            var began = Stopwatch.GetTimestamp();
-            payload.CopyTo(slot, 0);
+            var times = new List<double>(1024);
+            var deadline = Stopwatch.GetTimestamp() + (long)(duration * Stopwatch.Frequency);
+            long now;
+            do
+            {
+                var began = Stopwatch.GetTimestamp();
+                payload.CopyTo(slot, 0);
+                ping.Release();
+                pong.Wait();
+                now = Stopwatch.GetTimestamp();
+                times.Add(Stopwatch.GetElapsedTime(began, now).TotalMicroseconds);
+            }
+            while (now < deadline);
+            return times;
+        }
+
+        try
+        {
+            for (var r = 0; r < 100; r++)
+            {
+                payload.CopyTo(slot, 0);
+                ping.Release();
+                pong.Wait();
+            }
+
+            Ask(Stats);
+            var rounds = new List<Rounds.Round>(Rounds.Count);
+            for (var r = 0; r < Rounds.Count; r++)
+            {
+                var self = ThreadCpuClock.Seconds();
+                var (other, _) = Ask(Stats);
+                var times = Bounced(seconds / Rounds.Count);
+                var (otherAfter, _) = Ask(Stats);
+                rounds.Add(new Rounds.Round(times, ((ThreadCpuClock.Seconds() - self) + (otherAfter - other)) * 1e6));
+            }
+
+            // The split: each thread's clock around each wait, less one reading a wait (the bracket holds the end of one
+            // reading and the start of the next; the other reading of each pair falls in the sending).
+            var reading = ThreadCpuClock.Seconds();
+            for (var i = 0; i < 1000; i++)
+            {
+                ThreadCpuClock.Seconds();
+            }
+
+            reading = (ThreadCpuClock.Seconds() - reading) / 1000;
+            Ask(Timed);
+            var selfBefore = ThreadCpuClock.Seconds();
+            var (partnerBefore, partnerReceivingBefore) = Ask(Stats);
+            double receiving = 0;
+            long waits = 0;
+            var end = Stopwatch.GetTimestamp() + (long)(seconds / 4 * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                payload.CopyTo(slot, 0);
+                ping.Release();
+                var before = ThreadCpuClock.Seconds();
+                pong.Wait();
+                receiving += ThreadCpuClock.Seconds() - before;
+                waits++;
+            }
+
+            var (partnerAfter, partnerReceivingAfter) = Ask(Stats);
+            var both = (ThreadCpuClock.Seconds() - selfBefore) + (partnerAfter - partnerBefore);
+            receiving += partnerReceivingAfter - partnerReceivingBefore;
+            Ask(Timed);
+            var readings = 2 * waits * reading;
+            var (oneWay, sender, receiver) = HandOffFigures(rounds, Math.Max(0, both - receiving - readings) * 1e6, Math.Max(0, receiving - readings) * 1e6);
+            return new MessageCalibration
+            {
+                Between = MessageCalibration.BetweenThreads,
+                Kind = Emulation.DotNet,
+                Ipc = "handoff",
+                PayloadBytes = size,
+                OneWayMicros = Math.Round(oneWay, 3),
+                SenderCpuMicros = Math.Round(sender, 3),
+                ReceiverCpuMicros = Math.Round(receiver, 3),
+            };
+        }
+        finally
+        {
+            Volatile.Write(ref command, Stop);
             ping.Release();
-            var before = ThreadCpuClock.Seconds();
-            pong.Wait();
-            receiveCpu += ThreadCpuClock.Seconds() - before;
-            now = Stopwatch.GetTimestamp();
-            times.Add(now - began);
+            partner.Join();
         }
-        while (now < deadline);
+    }
 
-        var cpu = ThreadCpuClock.Seconds() - cpuStart;
-        long roundTrips = times.Count;
-        times.Sort();
-        Volatile.Write(ref stop, true);
-        ping.Release();
-        partner.Join();
-        var messages = 2 * roundTrips;
-        // The partner's clock also ran through the warm-up: its figures are per message it took part in.
-        return new MessageCalibration
-        {
-            Between = MessageCalibration.BetweenThreads,
-            Kind = Emulation.DotNet,
-            Ipc = "handoff",
-            PayloadBytes = size,
-            OneWayMicros = Stopwatch.GetElapsedTime(0, times[times.Count / 2]).TotalMicroseconds / 2,
-            SenderCpuMicros = (Math.Max(0, cpu - receiveCpu) / messages + Math.Max(0, partnerCpu - partnerReceive) / partnerMessages) * 1e6,
-            ReceiverCpuMicros = (receiveCpu / messages + partnerReceive / partnerMessages) * 1e6,
-        };
+    /// <summary>
+    /// A hand-off's figures from its rounds (each: its round trips' times and both threads' CPU over it, microseconds)
+    /// by <see cref="Rounds.Of"/>: one way, the median over rounds of half each round's mean round trip; CPU per
+    /// message (one send and one receive), the median over rounds of each round's CPU over its round trips, halved;
+    /// that CPU split between sending and receiving in the ratio of <paramref name="splitSendingMicros"/> to
+    /// <paramref name="splitReceivingMicros"/> (the split ping-pong's; half each when it measured nothing), so the two
+    /// add up to it.
+    /// </summary>
+    internal static (double OneWayMicros, double SenderCpuMicros, double ReceiverCpuMicros) HandOffFigures(
+        IReadOnlyList<Rounds.Round> rounds, double splitSendingMicros, double splitReceivingMicros)
+    {
+        var (oneWay, cpu, _) = Rounds.Of(rounds);
+        var total = splitSendingMicros + splitReceivingMicros;
+        var share = total > 0 ? splitSendingMicros / total : 0.5;
+        return (oneWay, cpu * share, cpu * (1 - share));
     }
 }

@@ -97,7 +97,7 @@ public sealed class CalibrationTests : IDisposable
         Assert.Null(problem);
         Assert.NotNull(read);
         Assert.Equal(json, CalibrationJson.Write(read));
-        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"", "\"formatVersion\": 6", "\"startCpuMicros\"", "\"contention\"", "\"wokenOneWayMicros\"", "\"pairsCpuMicros\"" })
+        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"", "\"formatVersion\": 7", "\"startCpuMicros\"", "\"contention\"", "\"wokenOneWayMicros\"", "\"pairsCpuMicros\"" })
         {
             Assert.Contains(field, json, StringComparison.Ordinal);
         }
@@ -153,11 +153,12 @@ public sealed class CalibrationTests : IDisposable
     [Theory]
     [InlineData("startCpu", "processes[dotnet].startCpuMicros")]
     [InlineData("contention", "processes[dotnet].contention")]
-    [InlineData("format", "formatVersion 6 (it has 1)")]
-    [InlineData("bare-crowd", "formatVersion 6 (it has 2)")]
-    [InlineData("one-stretch", "formatVersion 6 (it has 3)")]
-    [InlineData("median-one-way", "formatVersion 6 (it has 4)")]
-    [InlineData("python-median", "formatVersion 6 (it has 5)")]
+    [InlineData("format", "formatVersion 7 (it has 1)")]
+    [InlineData("bare-crowd", "formatVersion 7 (it has 2)")]
+    [InlineData("one-stretch", "formatVersion 7 (it has 3)")]
+    [InlineData("median-one-way", "formatVersion 7 (it has 4)")]
+    [InlineData("python-median", "formatVersion 7 (it has 5)")]
+    [InlineData("one-moment-crowd", "formatVersion 7 (it has 6)")]
     [InlineData("none", null)]
     public void A_calibration_names_the_first_figure_this_build_needs_that_it_lacks(string without, string? lacks)
     {
@@ -171,6 +172,7 @@ public sealed class CalibrationTests : IDisposable
             "one-stretch" => sample with { FormatVersion = 3 }, // its message figures were one stretch each, not the median of rounds
             "median-one-way" => sample with { FormatVersion = 4 }, // its one way was a round's median round trip, not its mean
             "python-median" => sample with { FormatVersion = 5 }, // its CPython one way was the median round trip, its loop clocked every receive
+            "one-moment-crowd" => sample with { FormatVersion = 6 }, // its .NET crowd was one crowd at one moment, its hand-off clocked every receive
             _ => sample,
         };
 
