@@ -30,6 +30,7 @@ public sealed class CostModel
         : this(model.Profile, model.Ipc, model.Calibration, model._process, model._points)
     {
         GrainCall = model.GrainCall;
+        CarryingCpuMicros = model.CarryingCpuMicros;
         Crowding = model.Crowding;
         Workers = model.Workers;
     }
@@ -125,10 +126,26 @@ public sealed class CostModel
         };
 
     /// <summary>
+    /// What carrying a message as an emulated process costs in CPU beyond the bare grain call (<see cref="GrainCall"/>'s
+    /// <c>c</c>) and the burns it asks, microseconds per message (<c>e</c>): the call filter's own steps, the sender's
+    /// stamp, the waits' hops through the timer and back, the overlapped burn's queueing, and whatever more CPU the
+    /// burns take on the silo than they count (interrupts inside a spin). Probed on the silo for each run with the run's
+    /// own costs and crowd (<c>ProcessCosts</c>), taken off the burn as <c>c</c> is; zero until probed.
+    /// </summary>
+    public double CarryingCpuMicros { get; private init; }
+
+    /// <summary>This model with <paramref name="cpuMicros"/> as what carrying a message costs beyond the bare call and its burns (<see cref="CarryingCpuMicros"/>).</summary>
+    public CostModel WithCarrying(double cpuMicros) =>
+        new(this)
+        {
+            CarryingCpuMicros = Math.Max(0, cpuMicros),
+        };
+
+    /// <summary>
     /// What one message of <paramref name="bytes"/> pays on top of the grain call that carries it, microseconds, so
     /// that the call and the payment together cost what the calibration says (docs/emulation.md, "The cost model").
-    /// CPU to burn <c>X = max(0, S + R − c)</c>; latency to add <c>Y = max(0, oneWay − l)</c>, where <c>l</c> and
-    /// <c>c</c> are <see cref="GrainCall"/>'s latency and CPU. On the message's path goes as much of <c>X</c> as the
+    /// CPU to burn <c>X = max(0, S + R − c − e)</c>; latency to add <c>Y = max(0, oneWay − l)</c>, where <c>l</c> and
+    /// <c>c</c> are <see cref="GrainCall"/>'s latency and CPU and <c>e</c> the carrying's own (<see cref="CarryingCpuMicros"/>). On the message's path goes as much of <c>X</c> as the
     /// latency holds, <c>P = min(X, Y)</c>, shared between the sides as S and R are (<c>S′</c>, <c>R′</c>); the rest,
     /// <c>O = X − P</c>, is the CPU the two real processes must have run at once (their CPU exceeds the latency), and
     /// is burned beside the path, not on it; what the latency holds beyond <c>P</c> is waited, <c>W′ = Y − P</c>.
@@ -138,14 +155,14 @@ public sealed class CostModel
 
     /// <summary>
     /// What one message of <paramref name="bytes"/> must cost in all, microseconds: its one way, the CPU the emulation
-    /// burns for it (<c>X = max(0, S + R − c)</c>, the grain call's own CPU <c>c</c> taken off) and the sender's share of
+    /// burns for it (<c>X = max(0, S + R − c − e)</c>, the grain call's own CPU <c>c</c> and the carrying's <c>e</c> taken off) and the sender's share of
     /// that CPU (<c>S / (S + R)</c>). <see cref="Split"/> turns it into what a message pays once the latency its grain
     /// call took is known.
     /// </summary>
     public (double OneWayMicros, double BurnMicros, double SenderShare) Budget(int bytes)
     {
         var (s, r) = (SenderCpuMicros(bytes), ReceiverCpuMicros(bytes));
-        return (OneWayMicros(bytes), Math.Max(0, s + r - GrainCall.CpuMicros), s + r > 0 ? s / (s + r) : 0.5);
+        return (OneWayMicros(bytes), Math.Max(0, s + r - GrainCall.CpuMicros - CarryingCpuMicros), s + r > 0 ? s / (s + r) : 0.5);
     }
 
     /// <summary>

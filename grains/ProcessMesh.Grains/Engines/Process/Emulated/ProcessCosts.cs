@@ -23,10 +23,22 @@ public sealed class ProcessCosts(IServiceProvider services)
     private const int RunsKept = 16;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call)>> _runs = [];
+    private readonly Dictionary<string, Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call, CarryingProbe? Carrying)>> _runs = [];
     private readonly Queue<string> _order = new();
     private readonly (Guid Pinger, Guid Ponger) _probe = (Guid.NewGuid(), Guid.NewGuid());
     private readonly GrainCallReadings _readings = new();
+
+    /// <summary>The carrying probe's pairs of probe grains, grown to the most pairs a probe has asked (kept warm for the silo's life).</summary>
+    private readonly List<(Guid Pinger, Guid Ponger)> _carryingPairs = [];
+
+    /// <summary>
+    /// The process each carrying probe's ponger carries its calls as, while a probe runs (<see cref="CarrierOf"/>): one
+    /// for the whole process, as a probe grain may answer a probe of any of the process's silos, each ponger's key its own.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, EmulatedProcess> _carriers = new();
+
+    /// <summary>One carrying probe at a time: two would share the pairs and each other's CPU.</summary>
+    private readonly SemaphoreSlim _carrying = new(1);
     private Task<Calibration>? _silo;
 
     /// <summary>
@@ -58,7 +70,7 @@ public sealed class ProcessCosts(IServiceProvider services)
             return null;
         }
 
-        Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call)>? run;
+        Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call, CarryingProbe? Carrying)>? run;
         lock (_gate)
         {
             if (!_runs.TryGetValue(runId, out run) || run.IsFaulted || run.IsCanceled)
@@ -88,6 +100,93 @@ public sealed class ProcessCosts(IServiceProvider services)
         }
     }
 
+    /// <summary>What run <paramref name="runId"/>'s carrying probe on this silo read (<see cref="ProbeCarryingAsync"/>); null when none ran here (nothing to burn, or no worker of the run here).</summary>
+    public CarryingProbe? CarryingOf(string? runId)
+    {
+        lock (_gate)
+        {
+            return runId is not null && _runs.TryGetValue(runId, out var run) && run.IsCompletedSuccessfully ? run.Result.Carrying : null;
+        }
+    }
+
+    /// <summary>The process a carrying probe's ponger <paramref name="grain"/> carries its calls as now; null outside a probe (then it passes them on).</summary>
+    internal static EmulatedProcess? CarrierOf(Guid grain) => _carriers.IsEmpty ? null : _carriers.GetValueOrDefault(grain);
+
+    /// <summary>
+    /// How many pairs the carrying probe of <paramref name="costs"/> runs at once: half the run's workers on this
+    /// machine (<see cref="CostModel.Workers"/>), at least one, at most half the calibrated crowd (or of twice the cores
+    /// without one): the probe is to carry messages in the crowd the run's are carried in.
+    /// </summary>
+    public static int CarryingPairs(CostModel costs)
+    {
+        var crowd = Math.Max(costs.Calibration.Process(costs.Profile)?.Contention?.Processes ?? 0, 2 * Math.Max(1, costs.Calibration.Machine.Cores));
+        return Math.Clamp(costs.Workers / 2, 1, Math.Max(1, crowd / 2));
+    }
+
+    /// <summary>
+    /// What carrying a message of <paramref name="bytes"/> as an emulated process of <paramref name="costs"/> costs this
+    /// silo in CPU, all of it, and what the carrying asked to burn, microseconds per message. <paramref name="pairs"/>
+    /// pairs of probe grains bounce calls at once, each call stamped by its sender and carried by the receiver's
+    /// <see cref="EmulatedProcess.CarryAsync"/> with <paramref name="costs"/> (its waits on the timer, its burns, the
+    /// overlapped burn queued), as the run's workers will carry theirs: a warm-up, then <see cref="ProbeRounds"/> rounds
+    /// of <see cref="ProbeRoundTrips"/> round trips a pair, each read on the process's clock; the round whose CPU beyond
+    /// what it asked to burn is least is kept (as for the grain call, nothing makes a reading too low). The probe grains
+    /// compute nothing, so what a workload computes is never in it.
+    /// </summary>
+    public async Task<CarryingProbe> ProbeCarryingAsync(CostModel costs, int bytes, int pairs)
+    {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        await _carrying.WaitAsync();
+        try
+        {
+            while (_carryingPairs.Count < pairs)
+            {
+                _carryingPairs.Add((Guid.NewGuid(), Guid.NewGuid()));
+            }
+
+            var used = _carryingPairs.Take(pairs).ToList();
+            var carriers = used.Select(_ => EmulatedProcess.ForProbe(costs, bytes)).ToList();
+            for (var i = 0; i < used.Count; i++)
+            {
+                _carriers[used[i].Ponger] = carriers[i];
+            }
+
+            try
+            {
+                Task Round(int roundTrips) => Task.WhenAll(used.Select(p =>
+                    grains.GetGrain<IGrainCallProbeGrain>(p.Pinger).Bounce(grains.GetGrain<IGrainCallProbeGrain>(p.Ponger), roundTrips, stamped: true)));
+                await Round(ProbeRoundTrips / 4); // warm: activations, JIT, the timer
+                var messages = 2.0 * ProbeRoundTrips * pairs;
+                var best = (CpuMicros: double.MaxValue, AskedMicros: 0.0);
+                for (var round = 0; round < ProbeRounds; round++)
+                {
+                    var asked = carriers.Sum(c => c.AskedTicks);
+                    var clock = Measurement.PhaseClock.Start();
+                    await Round(ProbeRoundTrips);
+                    var (_, seconds) = clock.Stop();
+                    var reading = (CpuMicros: seconds * 1e6 / messages, AskedMicros: (carriers.Sum(c => c.AskedTicks) - asked) * 1e6 / System.Diagnostics.Stopwatch.Frequency / messages);
+                    if (reading.CpuMicros - reading.AskedMicros < best.CpuMicros - best.AskedMicros)
+                    {
+                        best = reading;
+                    }
+                }
+
+                return new CarryingProbe(best.CpuMicros, best.AskedMicros, pairs, (long)(messages * ProbeRounds));
+            }
+            finally
+            {
+                foreach (var (_, ponger) in used)
+                {
+                    _carriers.TryRemove(ponger, out _);
+                }
+            }
+        }
+        finally
+        {
+            _carrying.Release();
+        }
+    }
+
     /// <summary>
     /// What one grain call between two workers costs on this silo now, one way: latency and CPU, microseconds. A pair of
     /// probe grains (kept warm for the silo's life) bounce <see cref="ProbeRounds"/> rounds of
@@ -100,13 +199,13 @@ public sealed class ProcessCosts(IServiceProvider services)
     {
         var grains = services.GetRequiredService<IGrainFactory>();
         var (pinger, ponger) = (grains.GetGrain<IGrainCallProbeGrain>(_probe.Pinger), grains.GetGrain<IGrainCallProbeGrain>(_probe.Ponger));
-        await pinger.Bounce(ponger, ProbeRoundTrips / 4); // warm: activations, JIT
+        await pinger.Bounce(ponger, ProbeRoundTrips / 4, stamped: false); // warm: activations, JIT
         var cpu = double.MaxValue;
         var times = new List<long>(ProbeRounds * ProbeRoundTrips);
         for (var round = 0; round < ProbeRounds; round++)
         {
             var clock = Measurement.PhaseClock.Start();
-            times.AddRange(await pinger.Bounce(ponger, ProbeRoundTrips));
+            times.AddRange(await pinger.Bounce(ponger, ProbeRoundTrips, stamped: false));
             var (_, used) = clock.Stop();
             cpu = Math.Min(cpu, used * 1e6 / (2 * ProbeRoundTrips));
         }
@@ -115,17 +214,27 @@ public sealed class ProcessCosts(IServiceProvider services)
         return (times[times.Count / 2] * 1e6 / System.Diagnostics.Stopwatch.Frequency / 2, cpu);
     }
 
-    private async Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call)> MeasureAsync(RunSpec spec)
+    private async Task<(CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call, CarryingProbe? Carrying)> MeasureAsync(RunSpec spec)
     {
         var costs = await ForAsync(spec);
         if (costs is null)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
         var call = _readings.Add(await ProbeGrainCallAsync());
         var (hosts, rank) = HostsAndRank();
-        return (costs.WithGrainCall(call.OneWayMicros, call.CpuMicros).ForWorkersOn(spec.Workers, spec.Placement, hosts, rank), call);
+        var model = costs.WithGrainCall(call.OneWayMicros, call.CpuMicros).ForWorkersOn(spec.Workers, spec.Placement, hosts, rank);
+        var bytes = CostModel.MessageBytes(spec);
+        if (model.Budget(bytes).BurnMicros <= 0)
+        {
+            return (model, call, null); // nothing burned: nothing to take the carrying's CPU off (and at zero cost nothing is carried)
+        }
+
+        // What the carrying costs beyond the bare call's c and the burns it asked is taken off the burn as c is, so a
+        // message costs in all what the calibration says (docs/emulation.md, "What carrying a message costs").
+        var carrying = await ProbeCarryingAsync(model, bytes, CarryingPairs(model));
+        return (model.WithCarrying(carrying.CpuMicros - carrying.AskedMicros - call.CpuMicros), call, carrying);
     }
 
     /// <summary>
@@ -160,3 +269,10 @@ public sealed class ProcessCosts(IServiceProvider services)
         }
     }
 }
+
+/// <summary>
+/// What one carrying probe read (<see cref="ProcessCosts.ProbeCarryingAsync"/>), microseconds per message: the silo's
+/// CPU in all and what the carrying asked to burn, in its kept round; how many pairs bounced at once and how many
+/// messages its measured rounds carried.
+/// </summary>
+public sealed record CarryingProbe(double CpuMicros, double AskedMicros, int Pairs, long Messages);

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.DependencyInjection;
+using ProcessMesh.Contracts;
+using ProcessMesh.Grains.Engines.Process.Emulated;
+
+namespace ProcessMesh.Tests.Emulated;
+
+/// <summary>
+/// What carrying a message costs beyond the bare grain call and its burns is probed with the run's own costs and crowd
+/// and taken off the burn as the call's CPU is (docs/emulation.md, "What carrying a message costs"). Counts and
+/// figures the test set, no timing.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class CarryingProbeTests(ClusterFixture cluster)
+{
+    private static CostModel Dotnet(double oneWayMicros, double senderMicros, double receiverMicros) =>
+        CostModel.For(Contracts.Emulation.DotNet, "pipe", SyntheticCalibration.With(oneWayMicros, senderMicros, receiverMicros, startMicros: 0))!;
+
+    [Fact]
+    public void The_carrying_cpu_is_taken_off_the_burn_as_the_grain_calls_is_and_never_below_nothing()
+    {
+        // 8 B: 20 µs one way, 5 + 5 µs of CPU; a grain call of 1 µs one way and 2 µs of CPU; carrying 3 µs more.
+        var costs = Dotnet(20, 5, 5).WithGrainCall(1, 2).WithCarrying(3);
+
+        Assert.Equal(3, costs.CarryingCpuMicros, 9);
+        Assert.Equal(10 - 2 - 3, costs.Budget(8).BurnMicros, 9);
+        Assert.Equal(20, costs.Budget(8).OneWayMicros, 9); // the latency is the call's business, not the carrying's
+        Assert.Equal(10 - 2 - 3, costs.ForWorkers(16).Budget(8).BurnMicros, 9); // kept when the model is made for a crowd
+        Assert.Equal(10 - 2 - 3, costs.WithGrainCall(1, 2).Budget(8).BurnMicros, 9); // and for another call
+        Assert.Equal(0, costs.WithCarrying(50).Budget(8).BurnMicros, 9);
+        Assert.Equal(10 - 2, costs.WithCarrying(-4).Budget(8).BurnMicros, 9); // a reading below nothing takes nothing off
+    }
+
+    [Fact]
+    public async Task The_probe_carries_every_call_of_its_pairs_through_the_emulated_path_and_counts_what_it_asked()
+    {
+        // 9 µs of CPU a message to burn: 5 + 5 less the call's 1.
+        var costs = Dotnet(20, 5, 5).WithGrainCall(1, 1).ForWorkers(6);
+        var probe = new ProcessCosts(new ServiceCollection().AddSingleton<IGrainFactory>(cluster.Client).BuildServiceProvider());
+
+        var read = await probe.ProbeCarryingAsync(costs, CostModel.MessageBytes(new RunSpec()), pairs: 3);
+
+        Assert.Equal(3, read.Pairs);
+        Assert.Equal(2L * ProcessCosts.ProbeRounds * ProcessCosts.ProbeRoundTrips * 3, read.Messages);
+        Assert.Equal(costs.Budget(8).BurnMicros, read.AskedMicros, 2); // every call of the kept round carried, each asking the run's burn
+        Assert.True(read.CpuMicros > 0, "the probe read no CPU");
+    }
+
+    [Fact]
+    public void The_probe_runs_as_many_pairs_as_the_run_crowds_this_machine_with_up_to_the_calibrated_crowd()
+    {
+        var costs = Dotnet(20, 5, 5); // a calibrated crowd of 16
+        Assert.Equal(1, ProcessCosts.CarryingPairs(costs.ForWorkers(2)));
+        Assert.Equal(1, ProcessCosts.CarryingPairs(costs.ForWorkers(1)));
+        Assert.Equal(8, ProcessCosts.CarryingPairs(costs.ForWorkers(16)));
+        Assert.Equal(8, ProcessCosts.CarryingPairs(costs.ForWorkers(100_000)));
+    }
+
+    [Fact]
+    public async Task An_emulated_run_says_what_carrying_cost_it_and_a_run_that_burns_nothing_probes_nothing()
+    {
+        RunSpec PingPong(Calibration calibration, int workers) => new()
+        {
+            Model = Models.Process, Workload = Workload.PingPong, Workers = workers, Work = 100, Emulate = Contracts.Emulation.DotNet, Calibration = calibration,
+        };
+
+        var paying = await cluster.RunAsync(PingPong(SyntheticCalibration.With(oneWayMicros: 50, senderMicros: 20, receiverMicros: 20, startMicros: 0), workers: 4));
+        var idle = await cluster.RunAsync(PingPong(SyntheticCalibration.With(oneWayMicros: 50, senderMicros: 0, receiverMicros: 0, startMicros: 0), workers: 4));
+
+        Assert.True(paying.Correct && idle.Correct);
+        Assert.Contains(paying.Notes, n => n.Contains("what carrying a message costs beyond the call and its burns", StringComparison.Ordinal) && n.Contains("probed with 2 pairs", StringComparison.Ordinal));
+        Assert.DoesNotContain(idle.Notes, n => n.Contains("carrying", StringComparison.Ordinal));
+    }
+}
