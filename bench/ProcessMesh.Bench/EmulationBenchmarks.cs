@@ -22,6 +22,9 @@ internal static class EmulationBenchmarks
     /// <summary>The one-way grain call an emulated run took off (the median of the recent probes' one way), in its notes.</summary>
     private static readonly System.Text.RegularExpressions.Regex _probe = new(@"\(([0-9.]+) µs one way, [0-9.]+ µs of CPU: of up to");
 
+    /// <summary>What carrying a message costs that an emulated run took off its burn (µs of CPU), in its notes.</summary>
+    private static readonly System.Text.RegularExpressions.Regex _carrying = new(@"what carrying a message costs beyond the call and its burns, ([0-9.]+) µs of CPU");
+
     /// <summary>The comparisons <c>--only</c> can pick, in the order they run.</summary>
     public static readonly string[] Parts = ["pingpong", "ring", "cpu", "memory", "python"];
 
@@ -83,6 +86,7 @@ internal static class EmulationBenchmarks
         async Task Rate(string what, RunSpec spec, double predicted)
         {
             var (emulated, real) = (new List<double>(), new List<double>());
+            var (cpu, carried) = (new List<double>(), new List<double>());
             for (var trial = 0; trial <= trials; trial++)
             {
                 var e = await Run(Emulated(spec));
@@ -91,11 +95,17 @@ internal static class EmulationBenchmarks
                 {
                     emulated.Add(e.Throughput);
                     real.Add(r.Throughput);
+                    cpu.Add(e.Messages > 0 ? e.CpuSeconds * 1e6 / e.Messages : double.NaN);
+                    if (e.Notes.Select(n => _carrying.Match(n)).FirstOrDefault(m => m.Success) is { } carrying)
+                    {
+                        carried.Add(double.Parse(carrying.Groups[1].Value, CultureInfo.InvariantCulture));
+                    }
                 }
             }
 
             ok &= Row(rows, what, emulated, real, v => $"{v:N0}/s");
             rows.Add(Predicted(predicted, emulated, real, v => $"{v:N0}/s"));
+            rows.Add($"  (emulated: {Median(cpu):0.0} µs of the silo's CPU a message, median; carrying taken off the burn {(carried.Count > 0 ? $"{Median(carried):0.0} µs (range {carried.Min():0.0}–{carried.Max():0.0})" : "none")})");
         }
 
         var dotnet = CostModel.For(Emulation.DotNet, "pipe", calibration)!;

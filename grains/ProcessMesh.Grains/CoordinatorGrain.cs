@@ -57,7 +57,7 @@ internal sealed class CoordinatorGrain(IEnumerable<IModelEngine> engines, IGrain
                           ? $"({call.OneWayMicros:0.0} µs one way, {call.CpuMicros:0.0} µs of CPU: of up to {GrainCallReadings.Kept} recent probes on the coordinator's silo, the last measured for this run, the median one way and the least CPU; each {ProcessCosts.ProbeRounds} rounds of {ProcessCosts.ProbeRoundTrips} round trips, half the median one and the fastest round's CPU; the one way only for a message without a stamp)"
                           : "(measured for this run on each silo that holds workers)")
                       + (processCosts.CarryingOf(run.RunId) is { } carrying
-                          ? $"; and what carrying a message costs beyond the call and its burns, {Math.Max(0, carrying.CpuMicros - carrying.AskedMicros - (processCosts.GrainCallOf(run.RunId)?.CpuMicros ?? 0)):0.0} µs of CPU (probed with {carrying.Pairs} pair{(carrying.Pairs == 1 ? "" : "s")} of grains carrying as this run's workers do: {carrying.CpuMicros:0.0} µs of CPU a message, of which {carrying.AskedMicros:0.0} µs asked to burn)"
+                          ? $"; and what carrying a message costs beyond the call and its burns, {carrying.TakenOffMicros:0.0} µs of CPU (probed with {carrying.Pairs} pair{(carrying.Pairs == 1 ? "" : "s")} of grains carrying as this run's workers do, until a message cost the calibrated {carrying.TargetMicros:0.0} µs in all: {string.Join(", then ", carrying.CpuMicrosByStep.Select(c => $"{c:0.0}"))} µs of CPU a message)"
                           : ""));
             var (hosts, rank) = processCosts.HostsAndRank();
             if (costs.ForWorkersOn(spec.Workers, spec.Placement, hosts, rank) is { Crowding: > 0 } crowded)

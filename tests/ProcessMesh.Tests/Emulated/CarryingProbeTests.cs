@@ -46,6 +46,39 @@ public sealed class CarryingProbeTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task The_carrying_is_settled_by_probing_again_until_a_message_costs_its_calibrated_cpu()
+    {
+        // A silo where a burn takes 1.3× the CPU it counts and carrying costs 1.5 µs: a message asked 10 µs of burn
+        // (13.6 µs calibrated, less a 3.6 µs call) costs 1.3 × (10 − e) + 1.5 + 3.6. One step (e = T(0) − 13.6 = 4.5)
+        // leaves it at 12.25 µs, 10 % short; the settled e makes it cost 13.6 within 5 %.
+        static double Cost(double e) => (1.3 * Math.Max(0, 10 - e)) + 1.5 + 3.6;
+        var probed = new List<double>();
+
+        var settled = await ProcessCosts.SettleCarryingAsync(13.6, 10, e =>
+        {
+            probed.Add(e);
+            return Task.FromResult(new CarryingProbe(Cost(e), Math.Max(0, 10 - e), Pairs: 8, Messages: 1600));
+        });
+
+        Assert.Equal(0, probed[0]); // first with nothing taken off
+        Assert.InRange(probed.Count, 2, ProcessCosts.CarryingSteps);
+        Assert.InRange(Cost(settled.TakenOffMicros), 13.6 * 0.95, 13.6 * 1.05);
+        Assert.Equal(13.6, settled.TargetMicros);
+        Assert.Equal(probed.Select(Cost), settled.CpuMicrosByStep);
+    }
+
+    [Fact]
+    public async Task The_carrying_taken_off_stays_between_nothing_and_all_of_the_burn()
+    {
+        // A call that already costs more than the calibration: all of the burn comes off, no more; a silo cheaper than it: nothing.
+        var dear = await ProcessCosts.SettleCarryingAsync(10, 6, _ => Task.FromResult(new CarryingProbe(40, 6, 1, 1)));
+        var cheap = await ProcessCosts.SettleCarryingAsync(10, 6, _ => Task.FromResult(new CarryingProbe(4, 6, 1, 1)));
+
+        Assert.Equal(6, dear.TakenOffMicros);
+        Assert.Equal(0, cheap.TakenOffMicros);
+    }
+
+    [Fact]
     public void The_probe_runs_as_many_pairs_as_the_run_crowds_this_machine_with_up_to_the_calibrated_crowd()
     {
         var costs = Dotnet(20, 5, 5); // a calibrated crowd of 16
