@@ -15,6 +15,7 @@ namespace ProcessMesh.Tests.Cli;
 /// 200ms drives, at most 20 grains, a quick calibration), run in order in one folder (a report reads what a sweep wrote), and
 /// --gateway examples reach a silo this test starts. One test, examples one after another.
 /// </summary>
+[Collection(ExamplesCollection.Name)]
 public sealed partial class ExamplesTests(ITestOutputHelper output) : IDisposable
 {
     private const string ReadmeForm = "dotnet run --project client -c Release -- ";
@@ -251,4 +252,12 @@ public sealed partial class ExamplesTests(ITestOutputHelper output) : IDisposabl
             return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
     }
+}
+
+/// <summary>The examples' own collection, so that <see cref="LongestFirst"/> starts their three minutes first.</summary>
+[CollectionDefinition(Name)]
+[TypicalSeconds(200)]
+public sealed class ExamplesCollection
+{
+    public const string Name = "readme and help examples";
 }

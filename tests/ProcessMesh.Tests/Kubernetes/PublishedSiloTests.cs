@@ -8,6 +8,7 @@ namespace ProcessMesh.Tests.Kubernetes;
 /// in a scratch folder (honouring .dockerignore), and the final stage's ENTRYPOINT starts the published output,
 /// a real process, which must answer its liveness probe.
 /// </summary>
+[Collection(PublishedSiloCollection.Name)]
 public sealed class PublishedSiloTests
 {
     [Fact]
@@ -168,4 +169,12 @@ public sealed class PublishedSiloTests
     }
 
     private static string StageWorkdir(Dockerfile.Stage stage) => stage.Steps.Last(s => s.Keyword == "WORKDIR").Args;
+}
+
+/// <summary>The image test's own collection, so that <see cref="LongestFirst"/> starts its build and publish early.</summary>
+[CollectionDefinition(Name)]
+[TypicalSeconds(70)]
+public sealed class PublishedSiloCollection
+{
+    public const string Name = "published silo image";
 }
