@@ -10,19 +10,20 @@ namespace ProcessMesh.Tests.Calibrate;
 /// </summary>
 public sealed class ThreadHandOffRoundsTests
 {
+    /// <summary>Three rounds, each its round trips (µs) and both threads' CPU over it (µs): mean round trips 30, 40 and 204 µs (MessageRoundsTests' rounds).</summary>
+    private static readonly Rounds.Round[] _rounds =
+    [
+        new([10, 10, 10, 90], 400),
+        new([40, 40, 40, 40], 80),
+        new([5, 5, 5, 5, 1000], 200),
+    ];
+
     [Fact]
     public void The_one_way_is_the_median_round_of_half_each_rounds_mean_round_trip()
     {
         // Each round's mean round trip 30, 40, 204 µs: the median round 40, so 20 one way. Format 6's rule, half the
         // median round trip over the whole phase (5, 5, 5, 5, 10, 10, 10, 40, 40, 40, 40, 90, 1000: 10), made it 5.
-        var rounds = new[]
-        {
-            new Rounds.Round([10, 10, 10, 90], 400),
-            new Rounds.Round([40, 40, 40, 40], 80),
-            new Rounds.Round([5, 5, 5, 5, 1000], 200),
-        };
-
-        var (oneWay, _, _) = ThreadCosts.HandOffFigures(rounds, 3, 1);
+        var (oneWay, _, _) = ThreadCosts.HandOffFigures(_rounds, 3, 1);
 
         Assert.Equal(20, oneWay, 6);
     }
@@ -32,15 +33,8 @@ public sealed class ThreadHandOffRoundsTests
     {
         // Both threads' CPU per round trip 100, 20, 40 µs, per message 50, 10, 20: the median 20, whatever the split
         // ping-pong burned (its clock readings in every wait made it 3 + 1 = 4 per message here); 3 : 1 of it sending.
-        var rounds = new[]
-        {
-            new Rounds.Round([10, 10, 10, 90], 400),
-            new Rounds.Round([40, 40, 40, 40], 80),
-            new Rounds.Round([5, 5, 5, 5, 1000], 200),
-        };
-
-        var (_, sender, receiver) = ThreadCosts.HandOffFigures(rounds, 3, 1);
-        var (_, evenSender, evenReceiver) = ThreadCosts.HandOffFigures(rounds, 0, 0);
+        var (_, sender, receiver) = ThreadCosts.HandOffFigures(_rounds, 3, 1);
+        var (_, evenSender, evenReceiver) = ThreadCosts.HandOffFigures(_rounds, 0, 0);
 
         Assert.Equal(15, sender, 6);
         Assert.Equal(5, receiver, 6);
