@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -218,10 +219,15 @@ public static class RedisEndpoint
         try
         {
             // A plain connect first: a refused or unresolvable address is known at once, where the Redis client
-            // would keep retrying until its timeout.
+            // would keep retrying until its timeout; and on it, the password asked of the server itself, which the
+            // Redis client names as refused only sometimes at once, otherwise when its own timeout ends.
             using (var tcp = new TcpClient())
             {
                 await tcp.ConnectAsync(host, port, deadline.Token);
+                if (await RefusesAsync(tcp, password, deadline.Token))
+                {
+                    return Refused(text, password);
+                }
             }
 
             // The client's own connect timeout ends first, so a refused password is reported as such, not as silence.
@@ -231,9 +237,7 @@ public static class RedisEndpoint
         }
         catch (Exception e) when (IsAuthentication(e))
         {
-            return string.IsNullOrEmpty(password)
-                ? $"the Redis at {text} asks for a password (set {PasswordVariable})"
-                : $"the Redis at {text} refused the password in {PasswordVariable}";
+            return Refused(text, password);
         }
         catch (OperationCanceledException)
         {
@@ -252,6 +256,48 @@ public static class RedisEndpoint
         {
             return $"no Redis answered at {text} within {timeout.TotalSeconds:0.#} s ({FirstSentence(e.Message)})";
         }
+    }
+
+    /// <summary>Why the Redis at <paramref name="text"/> refused a client with <paramref name="password"/>, in words that never include it.</summary>
+    private static string Refused(string text, string? password) =>
+        string.IsNullOrEmpty(password)
+            ? $"the Redis at {text} asks for a password (set {PasswordVariable})"
+            : $"the Redis at {text} refused the password in {PasswordVariable}";
+
+    /// <summary>
+    /// Whether the Redis at the other end of <paramref name="tcp"/> refuses a client with <paramref name="password"/>:
+    /// it is sent <c>AUTH</c> with it (<c>PING</c> without one), and its first reply line read. <c>-NOAUTH</c> (a password
+    /// needed) and <c>-WRONGPASS</c> or <c>-ERR invalid password</c> (older servers) refuse; anything else (<c>+OK</c>,
+    /// <c>+PONG</c>, a server that has no password and says so) is left to the Redis client to judge.
+    /// </summary>
+    private static async Task<bool> RefusesAsync(TcpClient tcp, string? password, CancellationToken cancellationToken)
+    {
+        string[] command = string.IsNullOrEmpty(password) ? ["PING"] : ["AUTH", password];
+        var request = new System.Text.StringBuilder($"*{command.Length}\r\n");
+        foreach (var part in command)
+        {
+            request.Append(CultureInfo.InvariantCulture, $"${System.Text.Encoding.UTF8.GetByteCount(part)}\r\n{part}\r\n");
+        }
+
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(request.ToString()), cancellationToken);
+        var reply = new List<byte>(64);
+        var buffer = new byte[256];
+        while (!reply.Contains((byte)'\n') && reply.Count < 4096)
+        {
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            reply.AddRange(buffer.AsSpan(0, read));
+        }
+
+        var line = System.Text.Encoding.UTF8.GetString([.. reply]);
+        return line.StartsWith("-NOAUTH", StringComparison.Ordinal)
+            || line.StartsWith("-WRONGPASS", StringComparison.Ordinal)
+            || (line.StartsWith("-ERR", StringComparison.Ordinal) && line.Contains("invalid password", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Whether <paramref name="e"/> says the password was missing or wrong (NOAUTH, WRONGPASS).</summary>
