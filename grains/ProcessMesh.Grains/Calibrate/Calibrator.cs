@@ -96,20 +96,20 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
             var crowd = plan.ContentionProcesses;
             if (kind.Kind == Emulation.DotNet)
             {
-                // The .NET crowd is sampled at moments spread over the calibration (ContentionBench.OfSamples): the
-                // first before anything else, the last at the end, the rest here.
-                var here = plan.ContentionSamples - (plan.ContentionSamples >= 3 ? 2 : plan.ContentionSamples - 1);
-                if (plan.ContentionSamples >= 3)
+                // The .NET crowd is sampled at moments spread over the calibration (ContentionBench.OfSamples): from
+                // three samples on, the first before anything else; from two on, the last at the end; the rest here.
+                var (first, atEnd) = (plan.ContentionSamples >= 3 ? 1 : 0, plan.ContentionSamples >= 2 ? 1 : 0);
+                if (first == 1)
                 {
                     steps.Insert(0, MeshSample(kind));
                 }
 
-                for (var i = 0; i < here; i++)
+                for (var i = 0; i < plan.ContentionSamples - first - atEnd; i++)
                 {
                     steps.Add(MeshSample(kind));
                 }
 
-                last = plan.ContentionSamples >= 2 ? MeshSample(kind) : null;
+                last = atEnd == 1 ? MeshSample(kind) : null;
                 continue;
             }
 

@@ -31,18 +31,19 @@ public sealed class CarryingProbeTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task The_probe_carries_every_call_of_its_pairs_through_the_emulated_path_and_counts_what_it_asked()
+    public async Task The_probe_carries_every_call_of_its_pairs_through_the_emulated_path_and_pays_its_burn()
     {
-        // 9 µs of CPU a message to burn: 5 + 5 less the call's 1.
-        var costs = Dotnet(20, 5, 5).WithGrainCall(1, 1).ForWorkers(6);
+        // 49 µs of CPU a message to burn, all on its path (the one way holds it): 25 + 25 less the call's 1; far more
+        // than a bare grain call takes even on a loaded machine, so a probe whose calls were not carried reads less.
+        var costs = Dotnet(100, 25, 25).WithGrainCall(1, 1).ForWorkers(6);
         var probe = new ProcessCosts(new ServiceCollection().AddSingleton<IGrainFactory>(cluster.Client).BuildServiceProvider());
 
         var read = await probe.ProbeCarryingAsync(costs, CostModel.MessageBytes(new RunSpec()), pairs: 3);
 
         Assert.Equal(3, read.Pairs);
         Assert.Equal(2L * ProcessCosts.ProbeRounds * ProcessCosts.ProbeRoundTrips * 3, read.Messages);
-        Assert.Equal(costs.Budget(8).BurnMicros, read.AskedMicros, 2); // every call of the kept round carried, each asking the run's burn
-        Assert.True(read.CpuMicros > 0, "the probe read no CPU");
+        var burn = costs.Budget(8).BurnMicros;
+        Assert.True(read.CpuMicros >= 0.9 * burn, $"the probe's least round took {read.CpuMicros:0.0} µs of CPU a message where each asked to burn {burn:0.0}: its calls were not carried");
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class CarryingProbeTests(ClusterFixture cluster)
         var settled = await ProcessCosts.SettleCarryingAsync(13.6, 10, e =>
         {
             probed.Add(e);
-            return Task.FromResult(new CarryingProbe(Cost(e), Math.Max(0, 10 - e), Pairs: 8, Messages: 1600));
+            return Task.FromResult(new CarryingProbe(Cost(e), Pairs: 8, Messages: 1600));
         });
 
         Assert.Equal(0, probed[0]); // first with nothing taken off
@@ -71,8 +72,8 @@ public sealed class CarryingProbeTests(ClusterFixture cluster)
     public async Task The_carrying_taken_off_stays_between_nothing_and_all_of_the_burn()
     {
         // A call that already costs more than the calibration: all of the burn comes off, no more; a silo cheaper than it: nothing.
-        var dear = await ProcessCosts.SettleCarryingAsync(10, 6, _ => Task.FromResult(new CarryingProbe(40, 6, 1, 1)));
-        var cheap = await ProcessCosts.SettleCarryingAsync(10, 6, _ => Task.FromResult(new CarryingProbe(4, 6, 1, 1)));
+        var dear = await ProcessCosts.SettleCarryingAsync(10, 6, _ => Task.FromResult(new CarryingProbe(40, 1, 1)));
+        var cheap = await ProcessCosts.SettleCarryingAsync(10, 6, _ => Task.FromResult(new CarryingProbe(4, 1, 1)));
 
         Assert.Equal(6, dear.TakenOffMicros);
         Assert.Equal(0, cheap.TakenOffMicros);

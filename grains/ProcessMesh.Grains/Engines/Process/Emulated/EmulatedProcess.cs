@@ -33,7 +33,6 @@ internal sealed class EmulatedProcess
     /// <summary>The last send stamp read from each sender (a process worker's turns never run at once, so no lock).</summary>
     private readonly Dictionary<GrainId, long> _lastSent = [];
     private byte[] _footprint;
-    private long _askedTicks;
 
     private EmulatedProcess(CostModel costs, int bytes)
     {
@@ -45,7 +44,6 @@ internal sealed class EmulatedProcess
     private EmulatedProcess(CostModel costs, RunSpec spec, int index)
         : this(costs, CostModel.MessageBytes(spec))
     {
-
         // A held footprint is really committed, as the process's own pages are; a modelled one is only counted, and
         // its start with it (a hundred thousand modelled starts would take hours of CPU: see docs/emulation.md).
         var held = spec.Footprint != Emulation.Modelled;
@@ -77,15 +75,9 @@ internal sealed class EmulatedProcess
 
     /// <summary>
     /// A process that carries messages of <paramref name="bytes"/> as a worker of <paramref name="costs"/> does and holds
-    /// nothing: the carrying probe's (<see cref="ProcessCosts.ProbeCarryingAsync"/>), which counts what it was asked to burn.
+    /// nothing: the carrying probe's (<see cref="ProcessCosts.ProbeCarryingAsync"/>).
     /// </summary>
     public static EmulatedProcess ForProbe(CostModel costs, int bytes) => new(costs, bytes);
-
-    /// <summary>
-    /// The CPU this process's messages asked to burn so far (on their paths and beside them), <see cref="Stopwatch"/>
-    /// ticks: what the carrying probe takes off the CPU it measured to find the carrying's own.
-    /// </summary>
-    public long AskedTicks => Interlocked.Read(ref _askedTicks);
 
     /// <summary>
     /// Carries one incoming message and, unless the call is one-way, its reply, as two processes would: the sender's
@@ -107,7 +99,6 @@ internal sealed class EmulatedProcess
         var (sender, receiver, overlapped, wait) = CostModel.Split(_budget, call);
         var leg = (CpuBurn.Ticks(sender), CpuBurn.Ticks(receiver), CpuBurn.Ticks(wait));
         var beside = CpuBurn.Ticks(overlapped);
-        Interlocked.Add(ref _askedTicks, legs * (leg.Item1 + leg.Item2 + beside));
         _path.Charge(0, CpuBurn.Ticks(CostModel.Beyond(_budget, call))); // measured for the request only: the reply's own transit is not seen
         if (beside > 0)
         {

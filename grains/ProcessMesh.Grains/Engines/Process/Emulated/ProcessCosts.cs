@@ -125,13 +125,13 @@ public sealed class ProcessCosts(IServiceProvider services)
 
     /// <summary>
     /// What carrying a message of <paramref name="bytes"/> as an emulated process of <paramref name="costs"/> costs this
-    /// silo in CPU, all of it, and what the carrying asked to burn, microseconds per message. <paramref name="pairs"/>
-    /// pairs of probe grains bounce calls at once, each call stamped by its sender and carried by the receiver's
-    /// <see cref="EmulatedProcess.CarryAsync"/> with <paramref name="costs"/> (its waits on the timer, its burns, the
-    /// overlapped burn queued), as the run's workers will carry theirs: a warm-up, then <see cref="ProbeRounds"/> rounds
-    /// of <see cref="ProbeRoundTrips"/> round trips a pair, each read on the process's clock; the round whose CPU beyond
-    /// what it asked to burn is least is kept (as for the grain call, nothing makes a reading too low). The probe grains
-    /// compute nothing, so what a workload computes is never in it.
+    /// silo in CPU, all of it, microseconds per message. <paramref name="pairs"/> pairs of probe grains bounce calls at
+    /// once, each call stamped by its sender and carried by the receiver's <see cref="EmulatedProcess.CarryAsync"/> with
+    /// <paramref name="costs"/> (its waits on the timer, its burns, the overlapped burn queued), as the run's workers
+    /// will carry theirs: a warm-up, then <see cref="ProbeRounds"/> rounds of <see cref="ProbeRoundTrips"/> round trips a
+    /// pair, each read on the process's clock; the round with the least CPU is kept (as for the grain call, nothing
+    /// makes a reading too low; every message asks the same burn, its budget's). The probe grains compute nothing, so
+    /// what a workload computes is never in it.
     /// </summary>
     public async Task<CarryingProbe> ProbeCarryingAsync(CostModel costs, int bytes, int pairs)
     {
@@ -157,21 +157,16 @@ public sealed class ProcessCosts(IServiceProvider services)
                     grains.GetGrain<IGrainCallProbeGrain>(p.Pinger).Bounce(grains.GetGrain<IGrainCallProbeGrain>(p.Ponger), roundTrips, stamped: true)));
                 await Round(ProbeRoundTrips / 4); // warm: activations, JIT, the timer
                 var messages = 2.0 * ProbeRoundTrips * pairs;
-                var best = (CpuMicros: double.MaxValue, AskedMicros: 0.0);
+                var least = double.MaxValue;
                 for (var round = 0; round < ProbeRounds; round++)
                 {
-                    var asked = carriers.Sum(c => c.AskedTicks);
                     var clock = Measurement.PhaseClock.Start();
                     await Round(ProbeRoundTrips);
                     var (_, seconds) = clock.Stop();
-                    var reading = (CpuMicros: seconds * 1e6 / messages, AskedMicros: (carriers.Sum(c => c.AskedTicks) - asked) * 1e6 / System.Diagnostics.Stopwatch.Frequency / messages);
-                    if (reading.CpuMicros - reading.AskedMicros < best.CpuMicros - best.AskedMicros)
-                    {
-                        best = reading;
-                    }
+                    least = Math.Min(least, seconds * 1e6 / messages);
                 }
 
-                return new CarryingProbe(best.CpuMicros, best.AskedMicros, pairs, (long)(messages * ProbeRounds));
+                return new CarryingProbe(least, pairs, (long)(messages * ProbeRounds));
             }
             finally
             {
@@ -309,11 +304,10 @@ public sealed class ProcessCosts(IServiceProvider services)
 
 /// <summary>
 /// What one carrying probe read (<see cref="ProcessCosts.ProbeCarryingAsync"/>), microseconds per message: the silo's
-/// CPU in all and what the carrying asked to burn, in its kept round; how many pairs bounced at once and how many
-/// messages its measured rounds carried. Settled (<see cref="ProcessCosts.SettleCarryingAsync"/>), the last probe's, with
+/// CPU in all, in its kept round; how many pairs bounced at once and how many messages its measured rounds carried. Settled (<see cref="ProcessCosts.SettleCarryingAsync"/>), the last probe's, with
 /// the carrying taken off the burn, the CPU a message was to cost, and each probe's CPU a message in turn.
 /// </summary>
-public sealed record CarryingProbe(double CpuMicros, double AskedMicros, int Pairs, long Messages)
+public sealed record CarryingProbe(double CpuMicros, int Pairs, long Messages)
 {
     /// <summary>The carrying <c>e</c> the run takes off its burn, microseconds per message.</summary>
     public double TakenOffMicros { get; init; }
