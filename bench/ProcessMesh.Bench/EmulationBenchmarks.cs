@@ -13,7 +13,9 @@ namespace ProcessMesh.Bench;
 /// hits both): pingpong at 1 and 8 pairs, ring at 16 workers, cpu speedup at 2 and 4 workers, memory per worker at 8
 /// and 64 workers, start per worker. Then emulated <c>python</c> over a pipe against CPython's own
 /// <c>multiprocessing.Pipe</c> ping-pong (calibrate.py's ipc-bench) run beside it. The calibration is the silo's own
-/// (the cached one, or measured now and cached).
+/// (the cached one, or measured now and cached); with <c>fresh</c> figures (the default) each trial's emulated run
+/// takes the figures its row depends on as measured just before it (<see cref="FreshFigures"/>), so the error is the
+/// emulation's, not the machine's drift since the calibration; <c>--cached</c> runs every trial on the calibration.
 /// </summary>
 internal static class EmulationBenchmarks
 {
@@ -29,11 +31,14 @@ internal static class EmulationBenchmarks
     public static readonly string[] Parts = ["pingpong", "ring", "cpu", "memory", "python"];
 
     /// <summary>Runs the comparisons in <paramref name="parts"/>; true when each is within 15 %.</summary>
-    public static async Task<bool> RunAsync(IGrainFactory grains, IServiceProvider services, int trials, IReadOnlySet<string> parts)
+    public static async Task<bool> RunAsync(IGrainFactory grains, IServiceProvider services, int trials, IReadOnlySet<string> parts, bool fresh)
     {
         var started = Stopwatch.GetTimestamp();
         var calibration = await services.GetRequiredService<ICalibrationSource>().GetAsync(quick: false, CancellationToken.None);
         Console.WriteLine($"calibration: {calibration.Machine.Name}, measured {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC{(calibration.Quick ? " (quick)" : "")} ({Stopwatch.GetElapsedTime(started).TotalSeconds:0} s to read or measure)");
+        Console.WriteLine(fresh
+            ? "figures: fresh: each trial's emulated run takes the figures its row depends on (a quiet pair's message, the crowd, the start) as the calibration's own benchmarks measure them just before it (--cached: the calibration for every trial)"
+            : "figures: cached: every trial's emulated run takes the calibration above");
         foreach (var profile in new[] { Emulation.DotNet, Emulation.Python })
         {
             if (calibration.Process(profile) is not { } process)
@@ -80,21 +85,27 @@ internal static class EmulationBenchmarks
         RunSpec Emulated(RunSpec spec) => spec with { Model = Models.Process, Emulate = Emulation.DotNet, Ipc = "pipe" };
         RunSpec Real(RunSpec spec) => spec with { Model = Models.Os, Ipc = "pipe" };
 
+        // The calibration a trial's emulated run takes: the silo's, or with the row's figures measured again just before it.
+        async Task<Calibration> Figures(Func<Calibration, CancellationToken, Task<Calibration>>? again) =>
+            fresh && again is not null ? await again(calibration, CancellationToken.None) : calibration;
+
         // Rates: one emulated and one real run per trial, after a warm-up pair; the error is the median of per-trial errors.
-        // Beside it, what the calibration predicts, so a miss reads as the emulation off its calibration or the machine
-        // off its calibration now.
-        async Task Rate(string what, RunSpec spec, double predicted)
+        // Beside it, what the trials' calibrations predict, so a miss reads as the emulation off its calibration or the
+        // machine off its calibration now.
+        async Task Rate(string what, RunSpec spec, Func<Calibration, double> predict, Func<Calibration, CancellationToken, Task<Calibration>> again)
         {
-            var (emulated, real) = (new List<double>(), new List<double>());
+            var (emulated, real, predicted) = (new List<double>(), new List<double>(), new List<double>());
             var (cpu, carried) = (new List<double>(), new List<double>());
             for (var trial = 0; trial <= trials; trial++)
             {
-                var e = await Run(Emulated(spec));
+                var figures = await Figures(again);
+                var e = await Run(Emulated(spec) with { Calibration = figures });
                 var r = await Run(Real(spec));
                 if (trial > 0)
                 {
                     emulated.Add(e.Throughput);
                     real.Add(r.Throughput);
+                    predicted.Add(predict(figures));
                     cpu.Add(e.Messages > 0 ? e.CpuSeconds * 1e6 / e.Messages : double.NaN);
                     if (e.Notes.Select(n => _carrying.Match(n)).FirstOrDefault(m => m.Success) is { } carrying)
                     {
@@ -104,22 +115,23 @@ internal static class EmulationBenchmarks
             }
 
             ok &= Row(rows, what, emulated, real, v => $"{v:N0}/s");
-            rows.Add(Predicted(predicted, emulated, real, v => $"{v:N0}/s"));
+            rows.Add(Predicted(predict(calibration), predicted, emulated, real, v => $"{v:N0}/s"));
             rows.Add($"  (emulated: {Median(cpu):0.0} µs of the silo's CPU a message, median; carrying taken off the burn {(carried.Count > 0 ? $"{Median(carried):0.0} µs (range {carried.Min():0.0}–{carried.Max():0.0})" : "none")})");
         }
 
-        var dotnet = CostModel.For(Emulation.DotNet, "pipe", calibration)!;
-        var crowds = calibration.Process(Emulation.DotNet)?.Contention;
-
+        static double Pair(Calibration c) => 1e6 / (2 * CostModel.For(Emulation.DotNet, "pipe", c)!.OneWayMicros(8));
+        static double Pairs(Calibration c) => c.Process(Emulation.DotNet)?.Contention is { } crowd ? crowd.Processes / 2 * 1e6 / (2 * crowd.PairsOneWayMicros) : double.NaN;
+        static double Ring(Calibration c) => c.Process(Emulation.DotNet)?.Contention is { } crowd ? 1e6 / crowd.WokenOneWayMicros : double.NaN;
+        var dotnet = ProcessKind.DotNet();
         if (parts.Contains("pingpong"))
         {
-            await Rate("pingpong, 1 pair (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = 60_000 }, 1e6 / (2 * dotnet.OneWayMicros(8)));
-            await Rate("pingpong, 8 pairs (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 16, Work = 120_000 }, crowds is null ? double.NaN : crowds.Processes / 2 * 1e6 / (2 * crowds.PairsOneWayMicros));
+            await Rate("pingpong, 1 pair (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 2, Work = 60_000 }, Pair, (c, ct) => FreshFigures.QuietPairAsync(c, dotnet, ct));
+            await Rate("pingpong, 8 pairs (round trips/s)", new RunSpec { Workload = Workload.PingPong, Workers = 16, Work = 120_000 }, Pairs, FreshFigures.CrowdAsync);
         }
 
         if (parts.Contains("ring"))
         {
-            await Rate("ring, 16 workers (hops/s)", new RunSpec { Workload = Workload.Ring, Workers = 16, Work = 60_000 }, crowds is null ? double.NaN : 1e6 / crowds.WokenOneWayMicros);
+            await Rate("ring, 16 workers (hops/s)", new RunSpec { Workload = Workload.Ring, Workers = 16, Work = 60_000 }, Ring, FreshFigures.CrowdAsync);
         }
 
         // Speedups: wall at 1 worker over wall at n, per trial, each model's pair run back to back.
@@ -150,7 +162,7 @@ internal static class EmulationBenchmarks
             var cpu = new RunSpec { Workload = Workload.Cpu, Workers = workers, Work = workers * 1_000L };
             for (var trial = 0; trial < Math.Clamp(trials - 1, 1, 3); trial++)
             {
-                var e = await Run(Emulated(cpu));
+                var e = await Run(Emulated(cpu) with { Calibration = await Figures((c, ct) => FreshFigures.StartAsync(c, workers, ct)) });
                 var r = await Run(Real(cpu));
                 memory.Add(e.MemoryPerWorkerBytes / 1048576.0);
                 realPss.Add((r.PssPerWorkerBytes ?? 0) / 1048576.0);
@@ -166,11 +178,11 @@ internal static class EmulationBenchmarks
 
         if (parts.Contains("python"))
         {
-            ok &= await PythonPingPong(grains, calibration, trials, rows, probes);
+            ok &= await PythonPingPong(grains, calibration, fresh, trials, rows, probes);
         }
 
         Console.WriteLine();
-        Console.WriteLine($"emulated (process model, --emulate dotnet --ipc pipe) against real (--model os --ipc pipe); error = emulated / real - 1, median of per-trial errors over {trials} trials after a warm-up; target within {Target:P0}");
+        Console.WriteLine($"emulated (process model, --emulate dotnet --ipc pipe) against real (--model os --ipc pipe); error = emulated / real - 1, median of per-trial errors over {trials} trials after a warm-up; target within {Target:P0}; {(fresh ? "figures measured before each trial" : "the cached calibration's figures")}");
         foreach (var row in rows)
         {
             Console.WriteLine(row);
@@ -187,19 +199,21 @@ internal static class EmulationBenchmarks
     }
 
     /// <summary>Emulated python pingpong, 1 pair, against calibrate.py's multiprocessing.Pipe ping-pong at 8 B, alternating.</summary>
-    private static async Task<bool> PythonPingPong(IGrainFactory grains, Calibration calibration, int trials, List<string> rows, List<double> probes)
+    private static async Task<bool> PythonPingPong(IGrainFactory grains, Calibration calibration, bool fresh, int trials, List<string> rows, List<double> probes)
     {
-        if (Python3.Find() is not { } python || calibration.Process(Emulation.Python) is null)
+        if (Python3.Find() is not { } python || ProcessKind.Python() is not { } kind || calibration.Process(Emulation.Python) is null)
         {
             rows.Add("python: no python3 on PATH or in the calibration: not compared");
             return true;
         }
 
-        var (emulated, real) = (new List<double>(), new List<double>());
+        static double Pair(Calibration c) => 1e6 / (2 * CostModel.For(Emulation.Python, "pipe", c)!.OneWayMicros(8));
+        var (emulated, real, predicted) = (new List<double>(), new List<double>(), new List<double>());
         var spec = new RunSpec { Model = Models.Process, Workload = Workload.PingPong, Workers = 2, Work = 20_000, Emulate = Emulation.Python, Ipc = "pipe" };
         for (var trial = 0; trial <= trials; trial++)
         {
-            var e = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
+            var figures = fresh ? await FreshFigures.QuietPairAsync(calibration, kind, CancellationToken.None) : calibration;
+            var e = await grains.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec with { Calibration = figures });
             if (e.Notes.Select(n => _probe.Match(n)).FirstOrDefault(m => m.Success) is { } probe)
             {
                 probes.Add(double.Parse(probe.Groups[1].Value, CultureInfo.InvariantCulture));
@@ -210,11 +224,12 @@ internal static class EmulationBenchmarks
             {
                 emulated.Add(e.Throughput);
                 real.Add(r);
+                predicted.Add(Pair(figures));
             }
         }
 
         var met = Row(rows, "python pingpong, 1 pair, vs multiprocessing.Pipe (round trips/s)", emulated, real, v => $"{v:N0}/s");
-        rows.Add(Predicted(1e6 / (2 * CostModel.For(Emulation.Python, "pipe", calibration)!.OneWayMicros(8)), emulated, real, v => $"{v:N0}/s"));
+        rows.Add(Predicted(Pair(calibration), predicted, emulated, real, v => $"{v:N0}/s"));
         return met;
     }
 
@@ -254,11 +269,24 @@ internal static class EmulationBenchmarks
         return met;
     }
 
-    /// <summary>The calibration's own prediction of a rate, and how far each side's median is from it.</summary>
-    private static string Predicted(double predicted, List<double> emulated, List<double> real, Func<double, string> format) =>
-        double.IsFinite(predicted)
-            ? $"    the calibration predicts {format(predicted)}: emulated {Percent((Median(emulated) / predicted) - 1)} off it, real {Percent((Median(real) / predicted) - 1)}"
-            : "    the calibration has no figure to predict this from";
+    /// <summary>
+    /// What the trials' calibrations predict of a rate (their median), and how far each side's median is from it; with
+    /// fresh figures, also what the silo's calibration predicts, so the machine's drift since it reads apart from the
+    /// emulation's error.
+    /// </summary>
+    private static string Predicted(double cached, List<double> predicted, List<double> emulated, List<double> real, Func<double, string> format)
+    {
+        var median = Median(predicted);
+        if (!double.IsFinite(median))
+        {
+            return "    the calibration has no figure to predict this from";
+        }
+
+        var moved = Math.Abs(median - cached) > 1e-9 * cached
+            ? $" (measured before each trial: {format(predicted.Min())} to {format(predicted.Max())}; the silo's calibration predicts {format(cached)})"
+            : "";
+        return $"    the calibration predicts {format(median)}{moved}: emulated {Percent((Median(emulated) / median) - 1)} off it, real {Percent((Median(real) / median) - 1)}";
+    }
 
     private static string Percent(double fraction) => Math.Round(fraction, 2).ToString("+0%;-0%;+0%", CultureInfo.InvariantCulture);
 

@@ -22,7 +22,7 @@ namespace ProcessMesh.Bench;
 /// <c>kill</c>, <c>cross-silo</c> and <c>spread</c>. <c>emulation</c> (not in <c>all</c>) measures the emulation of
 /// processes against real ones (<see cref="EmulationBenchmarks"/>) and checks it costs nothing when there is nothing to pay.
 /// Usage: dotnet run --project bench/ProcessMesh.Bench -c Release -- [harness|gil|p99|grains|all|kill|cross-silo|spread|emulation]
-/// [--grains N] [--tries N] [--trials N] [--work N] [--only pingpong,ring,cpu,memory,python,zero (emulation)]
+/// [--grains N] [--tries N] [--trials N] [--work N] [--only pingpong,ring,cpu,memory,python,zero] [--cached] (emulation)
 /// </summary>
 internal static class Program
 {
@@ -44,8 +44,9 @@ internal static class Program
                 usage: dotnet run --project bench/ProcessMesh.Bench -c Release -- MODE [options]
                   harness | gil | p99 | grains | all      one in-process silo (all: the four)
                   kill | cross-silo | spread              real silo processes on loopback
-                  emulation [--trials N] [--only pingpong,ring,cpu,memory,python,zero]
-                                                          emulated processes against real ones (--model os, CPython)
+                  emulation [--trials N] [--only pingpong,ring,cpu,memory,python,zero] [--cached]
+                                                          emulated processes against real ones (--model os, CPython);
+                                                          each trial's figures measured just before it (--cached: the calibration's)
                   chaos [--tries N] [--seed S]            faults on a fresh Redis and 3 silos: every fault kind and victim role
                   chaos --seed S --try K                  try K of seed S alone (each try prints its own)
                   chaos ... --list                        each try's fault, victim, verb and moment; runs nothing
@@ -127,7 +128,7 @@ internal static class Program
 
             var parts = only.ToHashSet();
             ok &= await WithSilo(null, async (grains, _, services) =>
-                await EmulationBenchmarks.RunAsync(grains, services, (int)trials, parts) & (!parts.Contains("zero") || await ZeroCostAgainstBareOrleans(grains, services)));
+                await EmulationBenchmarks.RunAsync(grains, services, (int)trials, parts, fresh: !args.Contains("--cached")) & (!parts.Contains("zero") || await ZeroCostAgainstBareOrleans(grains, services)));
         }
 
         if (mode is "gil" or "all")
