@@ -88,6 +88,11 @@ internal sealed class TableFormat(int width = TableFormat.DefaultWidth, bool all
         {
             console.Write(EmulationErrorTable(report.Runs, errors));
             console.WriteLine("Each figure (emulated − real) / real; memory / worker: the emulated worker's against the real processes' Pss per worker.");
+            if (report.Runs.FirstOrDefault(r => r.Model == Models.Process && r.Calibration is not null)?.Calibration is { } calibration)
+            {
+                console.WriteLine($"The real processes ran in this run, the emulated ones pay the calibration of {calibration.MeasuredAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC: " +
+                                  "where this machine has moved since (another program's load, a VM's host), that is in the error too; `processmesh calibrate --again` just before keeps it out.");
+            }
         }
 
         if (report.HandOff is { CrossingMicrosecondsPerMessage: { } crossing } h)

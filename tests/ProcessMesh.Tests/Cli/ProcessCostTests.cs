@@ -105,7 +105,8 @@ public sealed class ProcessCostTests : IDisposable
             EmulationError: [error]);
 
         var text = new StringWriter();
-        new TableFormat(120).Write(report with { Runs = [.. runs, Record(Models.Process, 2, 1) with { Emulate = Emulation.DotNet }] }, text);
+        var measured = new CalibrationRef { Machine = SyntheticCalibration.Machine, MeasuredAt = new DateTimeOffset(2026, 12, 8, 4, 17, 0, TimeSpan.Zero) };
+        new TableFormat(120).Write(report with { Runs = [.. runs, Record(Models.Process, 2, 1) with { Emulate = Emulation.DotNet, Calibration = measured }] }, text);
         var lines = text.ToString().Split('\n');
 
         foreach (var kind in new[] { Emulation.DotNet, Emulation.Python })
@@ -118,6 +119,8 @@ public sealed class ProcessCostTests : IDisposable
         Assert.Contains(lines, l => l.Contains("start, grain", StringComparison.Ordinal) && l.Contains("2.0 ms", StringComparison.Ordinal) && l.Contains("measured", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains($"calibrated on {SyntheticCalibration.Machine}", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("+12.3 %", StringComparison.Ordinal) && l.Contains("-3.2 %", StringComparison.Ordinal) && l.Contains("-1.5 %", StringComparison.Ordinal));
+        // The error's caption names the calibration the emulated side paid, since the real side ran now.
+        Assert.Contains("the emulated ones pay the calibration of 2026-12-08 04:17 UTC", string.Join(' ', lines.Select(l => l.Trim())), StringComparison.Ordinal);
         Assert.All(lines, l => Assert.True(l.TrimEnd().Length <= 120, l));
         Assert.DoesNotContain(lines, l => l.Contains('…'));
         // One line a row, none wrapped: 3 records; hand-off, memory, 2 messages, 2 memories, 3 starts; 1 error; and 3 headers.
