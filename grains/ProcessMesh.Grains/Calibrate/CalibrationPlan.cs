@@ -17,6 +17,25 @@ internal sealed record CalibrationPlan
     /// </summary>
     public double MessageSeconds { get; init; } = 0.8;
 
+    /// <summary>
+    /// How many times each kind's quiet pair is measured at its smallest size (8 B) over its first IPC (a pipe), at
+    /// moments spread over the calibration as the .NET crowd is (<see cref="Samples.Spread"/>: its start, the kind's
+    /// place, its end), each a fresh pair; each figure is the median sample's (<see cref="MessageBench.OfSamples"/>).
+    /// The quick calibration takes one, at the kind's place.
+    /// </summary>
+    public int QuietSamples { get; init; } = 3;
+
+    /// <summary>
+    /// Seconds each quiet sample runs (<see cref="QuietSamples"/>; the other sizes and IPCs run <see cref="MessageSeconds"/>):
+    /// 0.15, so that three samples, each a fresh pair started and warmed up, cost no more than the 0.8 s they replace:
+    /// quiet, a lone sample ran 0.50 to 0.62 s from start to exit (.NET; its warm-up, half the first size's time, 0.075
+    /// s) and 0.33 to 0.37 s (CPython), the kind's own run 3.8 s (.NET) and 3.6 s (CPython) with its 8 B at 0.15 s
+    /// against 5.0 and 4.5 s at 0.8 s, so about 0.15 s less for each kind. Five rounds of 0.03 s still hold about
+    /// 3,000 .NET round trips each at 8 B (4.7 µs one way) and 540 CPython ones (27 µs), and read within the 0.8 s
+    /// runs' spread beside them (4.66 to 4.74 µs against 4.72 to 4.89; 26.3 to 27.3 against 25.9 to 28.8).
+    /// </summary>
+    public double QuietSeconds { get; init; } = 0.15;
+
     /// <summary>Starts timed (the median is kept).</summary>
     public int StartRepeats { get; init; } = 5;
 
@@ -60,6 +79,8 @@ internal sealed record CalibrationPlan
         Quick = true,
         Sizes = [8],
         MessageSeconds = 0.5,
+        QuietSamples = 1,
+        QuietSeconds = 0.5,
         StartRepeats = 3,
         Crowds = [1],
         AllIpcs = false,
