@@ -11,11 +11,15 @@ internal sealed record CalibrationPlan
     public IReadOnlyList<int> Sizes { get; init; } = [8, 1024, 65536, 1048576];
 
     /// <summary>
-    /// Seconds each message benchmark runs at each size: 0.8, so that the three samples of the .NET crowd (about 6 s
-    /// each) keep a full calibration under 90 s (it took 88.7 s with 1.0, quiet); five rounds of 0.16 s still hold
-    /// hundreds of 1 MiB round trips each.
+    /// Seconds each message benchmark runs at each size (and each thread hand-off): 0.7, so that the three samples of
+    /// the .NET crowd (about 6 s each) keep a full calibration under 90 s with a margin (quiet, it took 88.7 s with 1.0
+    /// and 82.8 to 86.9 s with 0.8; 0.7 takes about 3.4 s off: 18 message sizes and 8 hand-offs, each 1.35 times its
+    /// time). A figure measured at one moment is off by the VM's swing of that moment (tens of percent), not by its
+    /// count of round trips: five rounds of 0.14 s still hold, each, about 14,000 .NET round trips at 8 B over a pipe
+    /// (1,000 to 2,300 CPython ones) and about 100 .NET ones at 1 MiB (about 30 over a CPython multiprocessing.Queue,
+    /// whose 1 MiB round trip takes 5 ms).
     /// </summary>
-    public double MessageSeconds { get; init; } = 0.8;
+    public double MessageSeconds { get; init; } = 0.7;
 
     /// <summary>
     /// How many times each kind's quiet pair is measured at its smallest size (8 B) over its first IPC (a pipe), at
