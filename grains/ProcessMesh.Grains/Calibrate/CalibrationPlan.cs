@@ -34,7 +34,7 @@ internal sealed record CalibrationPlan
     /// 0.15, so that three samples, each a fresh pair started and warmed up, cost no more than the 0.8 s they replace:
     /// quiet, a lone sample ran 0.50 to 0.62 s from start to exit (.NET; its warm-up, half the first size's time, 0.075
     /// s) and 0.33 to 0.37 s (CPython), the kind's own run 3.8 s (.NET) and 3.6 s (CPython) with its 8 B at 0.15 s
-    /// against 5.0 and 4.5 s at 0.8 s, so about 0.15 s less for each kind. Five rounds of 0.03 s still hold about
+    /// and the other sizes at 0.8 s against 5.0 and 4.5 s with all at 0.8 s, so about 0.15 s less for each kind. Five rounds of 0.03 s still hold about
     /// 3,000 .NET round trips each at 8 B (4.7 µs one way) and 540 CPython ones (27 µs), and read within the 0.8 s
     /// runs' spread beside them (4.66 to 4.74 µs against 4.72 to 4.89; 26.3 to 27.3 against 25.9 to 28.8).
     /// </summary>
