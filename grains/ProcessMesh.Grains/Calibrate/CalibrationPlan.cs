@@ -74,7 +74,7 @@ internal sealed record CalibrationPlan
     /// <summary>Threads parked at once when their resident cost is read.</summary>
     public int ParkedThreads { get; init; } = 200;
 
-    /// <summary>What <c>processmesh calibrate</c> measures (about 45 s on a 2-core machine).</summary>
+    /// <summary>What <c>processmesh calibrate</c> measures (about 71 s on the quiet 2-core VM, docs/calibration.md, "How long it takes").</summary>
     public static CalibrationPlan Full { get; } = new();
 
     /// <summary>The subset a first <c>compare</c> needs: start, idle footprint, 8 B messages over a pipe (a few seconds).</summary>
