@@ -45,6 +45,12 @@ internal sealed class Options
             ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new UsageException($"{name}: '{v}' is not a positive number")
             : fallback;
 
+    /// <summary>A comma-separated list of positive numbers.</summary>
+    public IReadOnlyList<double> Doubles(string name, string fallback) =>
+        Text(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new UsageException($"{name}: '{s}' is not a positive number"))
+            .ToList();
+
     /// <summary>A comma-separated list of whole numbers.</summary>
     public IReadOnlyList<long> Int64s(string name, string fallback) =>
         Text(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

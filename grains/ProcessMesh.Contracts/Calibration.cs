@@ -37,10 +37,12 @@ public sealed record Calibration
     /// phase's median, and no thread CPU clock read around every receive in the timed loop (1.5 µs a reading, a
     /// syscall, which added about 6 µs to each round trip); 7 measures the .NET crowd (a ring, then pairs) in samples
     /// spread over the calibration, each figure the median sample's, not one crowd at one moment, and the .NET thread
-    /// hand-off by the rounds and mean rule, no thread CPU clock read around every receive of its timed loop. Files
-    /// before versions read as 0.
+    /// hand-off by the rounds and mean rule, no thread CPU clock read around every receive of its timed loop; 8 measures
+    /// each kind's quiet pair at 8 B over its first IPC (the figure a lone pingpong pair is emulated from, and the floor
+    /// of its crowd's woken one way) in samples spread over the calibration, each figure the median sample's, not one
+    /// run at one moment. Files before versions read as 0.
     /// </summary>
-    public const int CurrentFormat = 7;
+    public const int CurrentFormat = 8;
 
     /// <summary>
     /// The calibration format of the build that measured it (<see cref="CurrentFormat"/> for this one); 0 in files

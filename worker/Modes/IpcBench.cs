@@ -7,8 +7,9 @@ using ProcessMesh.Worker.Ipc;
 namespace ProcessMesh.Worker.Modes;
 
 /// <summary>
-/// <c>ipc-bench --ipc pipe|uds|tcp --sizes 8,1024,65536,1048576 --seconds S [--go yes] [--peers N]</c>: what one
-/// message between two real processes costs (with <c>--go yes</c>, it prints <c>ready</c> after its warm-up and measures
+/// <c>ipc-bench --ipc pipe|uds|tcp --sizes 8,1024,65536,1048576 --seconds S[,S...] [--go yes] [--peers N]</c>: what one
+/// message between two real processes costs (<c>--seconds</c>: one time for every size, or one a size, as the
+/// calibration measures its quiet 8 B sample shorter than the other sizes; with <c>--go yes</c>, it prints <c>ready</c> after its warm-up and measures
 /// once a line arrives on its standard input; <c>--peers N</c>: see <see cref="RoundRobin"/>). Starts an <see cref="Echo"/> peer, and per payload size prints one JSON line:
 /// <list type="bullet">
 /// <item>the measured phase, about S seconds of frames bounced off the peer, is cut into <see cref="Rounds.Count"/>
@@ -34,12 +35,17 @@ internal static class IpcBench
         }
 
         var sizes = options.Int64s("--sizes", "8,1024,65536,1048576");
-        var seconds = options.Double("--seconds", 1);
+        var seconds = options.Doubles("--seconds", "1");
         var peers = (int)options.Int64("--peers", 1);
         if (peers > 1)
         {
-            return RoundRobin.Run(ipc, sizes, seconds, peers);
+            return seconds.Count == 1 ? RoundRobin.Run(ipc, sizes, seconds[0], peers) : throw new UsageException("--seconds: one time with --peers");
         }
+
+        IReadOnlyList<double> perSize = seconds.Count == 1 ? [.. Enumerable.Repeat(seconds[0], sizes.Count)]
+            : seconds.Count == sizes.Count ? seconds
+            : throw new UsageException($"--seconds: {seconds.Count} times for {sizes.Count} sizes (one for every size, or one a size)");
+
         var directory = Directory.CreateTempSubdirectory("pm-bench-").FullName;
         Process? peer = null;
         try
@@ -48,7 +54,10 @@ internal static class IpcBench
             peer = Process.Start(SelfLaunch.StartInfo(["echo", "--ipc", ipc, "--connect", listener.Address]))
                    ?? throw new InvalidOperationException("the echo peer did not start");
             using var link = AcceptFrom(listener, peer);
-            Bounce(link, new byte[8], TimeSpan.FromSeconds(Math.Min(0.5, seconds / 2))); // JIT and page in both sides
+            // JIT (every method optimized at its first call: tiered compilation is off) and page in both sides; as long
+            // as half the first size's time, so that every quiet sample of the calibration (its first size, 8 B) is
+            // preceded by the same warm-up whether more sizes follow or not.
+            Bounce(link, new byte[8], TimeSpan.FromSeconds(Math.Min(0.5, perSize[0] / 2)));
             _ = PeerCpu(link); // and the CPU reading's code, both sides, which the first round's CPU would count
             if (options.Text("--go", "no") == "yes")
             {
@@ -59,9 +68,9 @@ internal static class IpcBench
                 _ = Console.In.ReadLine();
             }
 
-            foreach (var size in sizes)
+            foreach (var (size, time) in sizes.Zip(perSize))
             {
-                var line = Measure(link, ipc, new byte[size], seconds);
+                var line = Measure(link, ipc, new byte[size], time);
                 Console.Out.WriteLine(line);
                 Console.Out.Flush();
             }

@@ -14,6 +14,10 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
     private readonly List<ThreadCalibration> _threads = [];
     private readonly List<MessageCalibration> _messages = [];
     private readonly List<ContentionBench.MeshSample> _meshSamples = [];
+    private readonly Dictionary<string, List<MessageCalibration>> _quietSamples = [];
+
+    /// <summary>A kind's crowd, measured, waiting for its quiet pair's figure (the median of samples the last of which is taken at the end).</summary>
+    private readonly Dictionary<string, Func<MessageCalibration, ProcessContention>> _crowded = [];
     private string? _python;
 
     /// <summary>The kinds of process this machine has: CPython when <c>python3</c> is on PATH, and the .NET worker.</summary>
@@ -33,6 +37,11 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
                 SecondsLeft = steps.Skip(i + 1).Sum(s => s.ExpectedSeconds),
             });
             await steps[i].Run(cancellationToken);
+        }
+
+        if (_crowded.Keys.FirstOrDefault() is { } unsettled)
+        {
+            throw new InvalidOperationException($"{unsettled}: its crowd was measured, but its quiet pair's figure to set it against never was");
         }
 
         return new Calibration
@@ -55,16 +64,24 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
         };
     }
 
-    private sealed record Step(string Name, double ExpectedSeconds, Func<CancellationToken, Task> Run);
+    /// <summary>A step: what progress calls it, how long it is expected to take, what it does; <paramref name="Series"/> names the samples it is one of (numbered in the order they run).</summary>
+    private sealed record Step(string Name, double ExpectedSeconds, Func<CancellationToken, Task> Run, string? Series = null);
+
+    /// <summary>The steps' names, in the order they run (what progress shows).</summary>
+    internal IReadOnlyList<string> StepNames() => [.. Steps().Select(s => s.Name)];
 
     private List<Step> Steps()
     {
-        var steps = new List<Step>();
-        Step? last = null;
+        // Sampled figures (Samples.Spread): a kind's quiet pair and the .NET crowd, each from its start, at its kind's
+        // place and at its end; the start's before anything else, the end's after everything else.
+        var (atStart, atEnd, steps) = (new List<Step>(), new List<Step>(), new List<Step>());
         foreach (var kind in kinds)
         {
             // A .NET start takes a tenth of a second of CPU, a CPython one a twentieth; crowds start together on the cores.
             var startCost = kind.Kind == Emulation.DotNet ? 0.15 : 0.06;
+            var quiet = Samples.Spread(plan.QuietSamples);
+            atStart.AddRange(Enumerable.Repeat(QuietSample(kind, startCost), quiet.AtStart));
+            atEnd.AddRange(Enumerable.Repeat(QuietSample(kind, startCost), quiet.AtEnd));
             (double Wall, double Cpu) start = default;
             steps.Add(new($"{kind.Label}: start to first answer ({plan.StartRepeats} starts)", plan.StartRepeats * startCost, async ct =>
                 start = await ProcessFootprints.StartAsync(kind, plan.StartRepeats, ct)));
@@ -88,28 +105,35 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
             }));
             foreach (var ipc in plan.AllIpcs ? kind.Ipcs : kind.Ipcs.Take(1))
             {
+                // The first IPC's smallest size is a quiet sample (or several: samples at the kind's place in a row share
+                // the run), measured first, for its own time; then the other sizes, each as long as before.
+                var quietHere = ipc == kind.Ipcs[0] ? quiet.AtPlace : 0;
+                List<int> sizes = [.. Enumerable.Repeat(QuietSize, quietHere), .. plan.Sizes.Where(s => quietHere == 0 || s != QuietSize)];
+                List<double> seconds = [.. sizes.Select((_, i) => i < quietHere ? plan.QuietSeconds : plan.MessageSeconds)];
                 // Each size: a tenth of its time warming up, its rounds, a quarter of its time streaming one way.
-                steps.Add(new($"{kind.Label}: messages over {ipc} ({SizeList()})", plan.Sizes.Count * ((plan.MessageSeconds * 1.35) + 0.05) + startCost + 0.2, async ct =>
-                    _messages.AddRange(await MessageBench.RunAsync(kind, ipc, plan.Sizes, plan.MessageSeconds, ct))));
+                steps.Add(new(
+                    $"{kind.Label}: messages over {ipc} ({(quietHere == 0 ? SizeList(sizes) : quietHere == sizes.Count ? $"{Bytes.Format(QuietSize)}, {SampleMark}" : $"{SizeList(sizes)}; {Bytes.Format(QuietSize)} {SampleMark}")})",
+                    seconds.Sum(s => (s * 1.35) + 0.05) + startCost + 0.2,
+                    async ct =>
+                    {
+                        var measured = await MessageBench.RunAsync(kind, ipc, sizes, seconds, ct);
+                        _messages.AddRange(measured.Skip(quietHere));
+                        foreach (var sample in measured.Take(quietHere))
+                        {
+                            AddQuiet(kind, sample);
+                        }
+                    },
+                    quietHere > 0 ? QuietSeries(kind) : null));
             }
 
             var crowd = plan.ContentionProcesses;
             if (kind.Kind == Emulation.DotNet)
             {
-                // The .NET crowd is sampled at moments spread over the calibration (ContentionBench.OfSamples): from
-                // three samples on, the first before anything else; from two on, the last at the end; the rest here.
-                var (first, atEnd) = (plan.ContentionSamples >= 3 ? 1 : 0, plan.ContentionSamples >= 2 ? 1 : 0);
-                if (first == 1)
-                {
-                    steps.Insert(0, MeshSample(kind));
-                }
-
-                for (var i = 0; i < plan.ContentionSamples - first - atEnd; i++)
-                {
-                    steps.Add(MeshSample(kind));
-                }
-
-                last = atEnd == 1 ? MeshSample(kind) : null;
+                // The .NET crowd is sampled at moments spread over the calibration (ContentionBench.OfSamples).
+                var mesh = Samples.Spread(plan.ContentionSamples);
+                atStart.AddRange(Enumerable.Repeat(MeshSample(kind), mesh.AtStart));
+                steps.AddRange(Enumerable.Repeat(MeshSample(kind), mesh.AtPlace));
+                atEnd.AddRange(Enumerable.Repeat(MeshSample(kind), mesh.AtEnd));
                 continue;
             }
 
@@ -118,9 +142,9 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
                 2 * ((crowd * startCost / Math.Max(1, Environment.ProcessorCount)) + 0.6 + (plan.ContentionSeconds * 1.55)),
                 async ct =>
                 {
-                    var contention = await ContentionBench.RunAsync(kind, Quiet(kind), crowd, plan.ContentionSeconds, ct);
-                    var at = _processes.FindIndex(p => p.Kind == kind.Kind);
-                    _processes[at] = _processes[at] with { Contention = contention };
+                    var measured = await ContentionBench.BenchAsync(kind, crowd, plan.ContentionSeconds, ct);
+                    _crowded[kind.Kind] = quiet => ContentionBench.OfBench(kind.Ipcs[0], quiet, crowd, measured);
+                    Settle(kind);
                 }));
 
             if (kind.Kind == Emulation.Python)
@@ -141,30 +165,70 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
             _threads.Add(thread);
             _messages.AddRange(handOffs);
         }));
-        if (last is not null)
-        {
-            steps.Add(last);
-        }
 
-        // Numbered in the order they run.
-        var sample = 0;
-        for (var i = 0; i < steps.Count; i++)
+        // Each sample numbered in the order they run, within its series.
+        List<Step> all = [.. atStart, .. steps, .. atEnd];
+        var counts = all.Where(s => s.Series is not null).GroupBy(s => s.Series).ToDictionary(g => g.Key!, g => g.Count());
+        var numbered = new Dictionary<string, int>();
+        for (var i = 0; i < all.Count; i++)
         {
-            if (steps[i].Name.Contains(SampleMark, StringComparison.Ordinal))
+            if (all[i].Series is { } series)
             {
-                steps[i] = steps[i] with { Name = steps[i].Name.Replace(SampleMark, $"sample {++sample} of {plan.ContentionSamples}", StringComparison.Ordinal) };
+                var number = numbered[series] = numbered.GetValueOrDefault(series) + 1;
+                all[i] = all[i] with { Name = all[i].Name.Replace(SampleMark, $"sample {number} of {counts[series]}", StringComparison.Ordinal) };
             }
         }
 
-        return steps;
+        return all;
     }
 
     private const string SampleMark = "{sample}";
 
+    /// <summary>The payload size of a quiet sample (the smallest; the contention's, <see cref="ProcessContention.PayloadBytes"/>).</summary>
+    private int QuietSize => plan.Sizes.Min();
+
+    private static string QuietSeries(ProcessKind kind) => $"quiet {kind.Kind}";
+
+    /// <summary>
+    /// One quiet sample of <paramref name="kind"/> away from its place (at the calibration's start or end): a fresh
+    /// pair's <c>ipc-bench</c> over its first IPC at <see cref="QuietSize"/> only, for <see cref="CalibrationPlan.QuietSeconds"/>.
+    /// </summary>
+    private Step QuietSample(ProcessKind kind, double startCost) => new(
+        $"{kind.Label}: messages over {kind.Ipcs[0]} ({Bytes.Format(QuietSize)}, {SampleMark})",
+        (plan.QuietSeconds * 1.35) + 0.05 + startCost + 0.2,
+        async ct => AddQuiet(kind, (await MessageBench.RunAsync(kind, kind.Ipcs[0], [QuietSize], [plan.QuietSeconds], ct)).Single()),
+        QuietSeries(kind));
+
+    /// <summary>Keeps a quiet sample; the last of <see cref="CalibrationPlan.QuietSamples"/> sets the kind's quiet figure from all of them (in the place its smallest size's line had) and whatever waited for it.</summary>
+    private void AddQuiet(ProcessKind kind, MessageCalibration sample)
+    {
+        var samples = _quietSamples.TryGetValue(kind.Kind, out var kept) ? kept : _quietSamples[kind.Kind] = [];
+        samples.Add(sample);
+        if (samples.Count < plan.QuietSamples)
+        {
+            return;
+        }
+
+        var figure = MessageBench.OfSamples(samples);
+        var at = _messages.FindIndex(m => (m.Between, m.Kind, m.Ipc) == (figure.Between, figure.Kind, figure.Ipc));
+        _messages.Insert(at < 0 ? _messages.Count : at, figure);
+        Settle(kind);
+    }
+
+    /// <summary>Sets <paramref name="kind"/>'s contention once both its crowd's measurement and its quiet pair's figure are in.</summary>
+    private void Settle(ProcessKind kind)
+    {
+        if (Quiet(kind) is { } quiet && _crowded.Remove(kind.Kind, out var of))
+        {
+            var at = _processes.FindIndex(p => p.Kind == kind.Kind);
+            _processes[at] = _processes[at] with { Contention = of(quiet) };
+        }
+    }
+
     /// <summary>
     /// One sample of the .NET crowd (<see cref="ContentionBench.SampleMeshAsync"/>): a ring of N os model workers, then
     /// N/2 pingpong pairs at once, each for <see cref="CalibrationPlan.ContentionSeconds"/> over the samples after a
-    /// warm-up of a quarter of it; the last sample sets the kind's contention from all of them.
+    /// warm-up of a quarter of it; the last sample sets the kind's contention from all of them (once its quiet figure is in).
     /// </summary>
     private Step MeshSample(ProcessKind kind)
     {
@@ -178,17 +242,18 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
                 _meshSamples.Add(await ContentionBench.SampleMeshAsync(kind.Ipcs[0], crowd, seconds, plan.ContentionSeconds / 4, ct));
                 if (_meshSamples.Count == plan.ContentionSamples)
                 {
-                    var contention = ContentionBench.OfSamples(kind.Ipcs[0], Quiet(kind), crowd, _meshSamples);
-                    var at = _processes.FindIndex(p => p.Kind == kind.Kind);
-                    _processes[at] = _processes[at] with { Contention = contention };
+                    _crowded[kind.Kind] = quiet => ContentionBench.OfSamples(kind.Ipcs[0], quiet, crowd, _meshSamples);
+                    Settle(kind);
                 }
-            });
+            },
+            $"crowd {kind.Kind}");
     }
 
-    /// <summary>The kind's quiet pair's 8 B figure over its first IPC (measured before its contention is set).</summary>
-    private MessageCalibration Quiet(ProcessKind kind) =>
-        _messages.Where(m => m.Between == MessageCalibration.BetweenProcesses && m.Kind == kind.Kind && m.Ipc == kind.Ipcs[0]).MinBy(m => m.PayloadBytes)
-        ?? throw new InvalidOperationException($"{kind.Label}: no quiet {kind.Ipcs[0]} figure to measure contention against");
+    /// <summary>The kind's quiet pair's figure at its smallest size over its first IPC, once its samples are all in (null before).</summary>
+    private MessageCalibration? Quiet(ProcessKind kind) =>
+        _messages.Where(m => m.Between == MessageCalibration.BetweenProcesses && m.Kind == kind.Kind && m.Ipc == kind.Ipcs[0] && m.PayloadBytes == QuietSize).FirstOrDefault();
 
-    private string SizeList() => string.Join(", ", plan.Sizes.Select(s => Bytes.Format(s)));
+    private string SizeList() => SizeList(plan.Sizes);
+
+    private static string SizeList(IEnumerable<int> sizes) => string.Join(", ", sizes.Distinct().Select(s => Bytes.Format(s)));
 }

@@ -24,8 +24,32 @@ internal static class ContentionBench
     {
         return kind.Kind == Emulation.DotNet
             ? OfSamples(kind.Ipcs[0], quiet, processes, [await SampleMeshAsync(kind.Ipcs[0], processes, seconds, seconds / 4, cancellationToken)])
-            : await BenchAsync(kind, quiet, processes, seconds, cancellationToken);
+            : OfBench(kind.Ipcs[0], quiet, processes, await BenchAsync(kind, processes, seconds, cancellationToken));
     }
+
+    /// <summary>What a kind without an os model worker (CPython) measured among its crowd, microseconds, before the quiet pair's figure is taken into it (<see cref="OfBench"/>).</summary>
+    /// <param name="MedianRoundTrip">The round robin's median round trip: to a woken process and back to one that only waited.</param>
+    /// <param name="WokenCpu">Every process's CPU over the round robin's messages.</param>
+    /// <param name="PairsOneWay">The pairs' one way, the mean over the pairs of each pair's elapsed time over its messages.</param>
+    /// <param name="PairsCpu">Both sides' CPU per message, averaged over the pairs.</param>
+    internal sealed record BenchCrowd(double MedianRoundTrip, double WokenCpu, double PairsOneWay, double PairsCpu);
+
+    /// <summary>
+    /// A CPython crowd's figures: one way to a woken process is the round robin's median round trip less the quiet
+    /// pair's one way (the way back goes to a process that only waited for that answer), and never below it.
+    /// <paramref name="quiet"/> is the quiet pair's figure as calibrated (since format 8 the median of its samples, the
+    /// last taken at the end of the calibration, so the crowd, measured at the kind's place, is set then).
+    /// </summary>
+    internal static ProcessContention OfBench(string ipc, MessageCalibration quiet, int processes, BenchCrowd crowd) => new()
+    {
+        Ipc = ipc,
+        PayloadBytes = 8,
+        Processes = processes,
+        WokenOneWayMicros = Math.Round(Math.Max(quiet.OneWayMicros, crowd.MedianRoundTrip - quiet.OneWayMicros), 3),
+        WokenCpuMicros = Math.Round(crowd.WokenCpu, 3),
+        PairsOneWayMicros = Math.Round(crowd.PairsOneWay, 3),
+        PairsCpuMicros = Math.Round(crowd.PairsCpu, 3),
+    };
 
     /// <summary>How many slices a crowd's phase is read in, after its warm-up (each figure is the median slice's).</summary>
     internal const int Slices = 5;
@@ -68,8 +92,10 @@ internal static class ContentionBench
 
     /// <summary>
     /// The .NET crowd's figures from its samples, taken at moments spread over the calibration (since format 7): each
-    /// figure the median of the samples' (a sample's is already its median slice), so a spell of a few seconds in which
-    /// the machine (a VM: its host's load) ran messages slow or fast decides no figure. The woken one way is never
+    /// figure the median of the samples' (<see cref="Samples.Median"/>; a sample's is already its median slice), so a
+    /// spell of a few seconds in which the machine (a VM: its host's load) ran messages slow or fast decides no figure.
+    /// <paramref name="quiet"/> is the quiet pair's figure as calibrated (since format 8 the median of its own samples).
+    /// The woken one way is never
     /// below <paramref name="quiet"/>'s one way; the pairs' one way is a pair's (each pair's messages follow one another).
     /// </summary>
     internal static ProcessContention OfSamples(string ipc, MessageCalibration quiet, int processes, IReadOnlyList<MeshSample> samples)
@@ -84,10 +110,10 @@ internal static class ContentionBench
             Ipc = ipc,
             PayloadBytes = 8,
             Processes = processes,
-            WokenOneWayMicros = Math.Round(Math.Max(quiet.OneWayMicros, Rounds.Median([.. samples.Select(s => s.RingHop)])), 3),
-            WokenCpuMicros = Math.Round(Rounds.Median([.. samples.Select(s => s.RingCpu)]), 3),
-            PairsOneWayMicros = Math.Round(Rounds.Median([.. samples.Select(s => s.PairsHop)]) * (processes / 2), 3),
-            PairsCpuMicros = Math.Round(Rounds.Median([.. samples.Select(s => s.PairsCpu)]), 3),
+            WokenOneWayMicros = Math.Round(Math.Max(quiet.OneWayMicros, Samples.Median(samples, s => s.RingHop)), 3),
+            WokenCpuMicros = Math.Round(Samples.Median(samples, s => s.RingCpu), 3),
+            PairsOneWayMicros = Math.Round(Samples.Median(samples, s => s.PairsHop) * (processes / 2), 3),
+            PairsCpuMicros = Math.Round(Samples.Median(samples, s => s.PairsCpu), 3),
         };
     }
 
@@ -135,8 +161,7 @@ internal static class ContentionBench
     }
 
     /// <summary>A kind without an os model worker (CPython): its own <c>ipc-bench</c>, round robin then pairs.</summary>
-    private static async Task<ProcessContention> BenchAsync(
-        ProcessKind kind, MessageCalibration quiet, int processes, double seconds, CancellationToken cancellationToken)
+    internal static async Task<BenchCrowd> BenchAsync(ProcessKind kind, int processes, double seconds, CancellationToken cancellationToken)
     {
         var ipc = kind.Ipcs[0];
         var time = seconds.ToString(CultureInfo.InvariantCulture);
@@ -196,16 +221,7 @@ internal static class ContentionBench
             return (OneWay: measured * 1e6 / (2 * roundTrips), Cpu: sender + receiver);
         }).ToList();
 
-        return new ProcessContention
-        {
-            Ipc = ipc,
-            PayloadBytes = 8,
-            Processes = processes,
-            WokenOneWayMicros = Math.Round(Math.Max(quiet.OneWayMicros, medianRoundTrip - quiet.OneWayMicros), 3),
-            WokenCpuMicros = Math.Round(wokenCpu, 3),
-            PairsOneWayMicros = Math.Round(perPair.Average(p => p.OneWay), 3),
-            PairsCpuMicros = Math.Round(perPair.Average(p => p.Cpu), 3),
-        };
+        return new BenchCrowd(medianRoundTrip, wokenCpu, perPair.Average(p => p.OneWay), perPair.Average(p => p.Cpu));
     }
 
     private static (double A, double B) Read(string line, string source, string a, string b)

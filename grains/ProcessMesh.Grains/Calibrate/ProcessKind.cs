@@ -6,7 +6,7 @@ namespace ProcessMesh.Grains.Calibrate;
 /// <summary>
 /// A kind of OS process that calibration measures: how to start it with arguments, and the IPCs its
 /// <c>ipc-bench</c> mode has. Both kinds speak one contract: <c>idle</c> prints <c>ready</c> at once and answers each
-/// line <c>ping</c> with <c>pong</c> until its standard input closes; <c>ipc-bench --ipc X --sizes A,B --seconds S</c>
+/// line <c>ping</c> with <c>pong</c> until its standard input closes; <c>ipc-bench --ipc X --sizes A,B --seconds S[,S]</c>
 /// starts its own peer and prints one JSON line a size.
 /// </summary>
 /// <param name="Kind"><c>dotnet</c> or <c>python</c>.</param>

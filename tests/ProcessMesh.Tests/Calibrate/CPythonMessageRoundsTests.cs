@@ -60,6 +60,27 @@ public sealed class CPythonMessageRoundsTests
     }
 
     [Fact]
+    public async Task Its_ipc_bench_takes_one_time_a_size()
+    {
+        // The calibration's quiet 8 B sample runs shorter than the other sizes. A size's rounds run until their time is
+        // up, so the second size's elapsed time is at least its own 0.3 s, not the first's 0.05.
+        var output = await Script(["ipc-bench", "--ipc", "pipe", "--sizes", "8,1024", "--seconds", "0.05,0.3"], "calibrate.py ipc-bench --seconds 0.05,0.3");
+
+        AssertLines(output, "pipe", [8, 1024]);
+        using var second = JsonDocument.Parse(output[1]);
+        Assert.True(second.RootElement.GetProperty("seconds").GetDouble() >= 0.3, output[1]);
+    }
+
+    [Fact]
+    public async Task Its_ipc_bench_refuses_times_that_are_not_one_for_every_size_or_one_a_size()
+    {
+        var (exitCode, _, errors) = await Exit([Python3.CalibrationScript, "ipc-bench", "--ipc", "pipe", "--sizes", "8,1024", "--seconds", "0.1,0.2,0.3"], "calibrate.py ipc-bench --seconds 0.1,0.2,0.3");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--seconds: 3 times for 2 sizes", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Its_thread_hand_off_is_measured_in_five_rounds()
     {
         var output = await Script(["threads", "--sizes", "8", "--seconds", "0.2", "--starts", "2", "--parked", "2"], "calibrate.py threads");
@@ -112,6 +133,14 @@ public sealed class CPythonMessageRoundsTests
     /// </summary>
     private static async Task<IReadOnlyList<string>> Start(IReadOnlyList<string> arguments, string name)
     {
+        var (exitCode, output, errors) = await Exit(arguments, name);
+        Assert.True(exitCode == 0, $"{name} exited with {exitCode}: {errors}");
+        return output;
+    }
+
+    /// <summary>Runs python3 with <paramref name="arguments"/> to its end, as <see cref="Start"/> does: its exit code, its lines, its standard error.</summary>
+    private static async Task<(int ExitCode, IReadOnlyList<string> Output, string Errors)> Exit(IReadOnlyList<string> arguments, string name)
+    {
         var python = Python3.Find() ?? throw new InvalidOperationException("python3 is not on PATH: calibrate.py cannot be tested");
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -126,8 +155,7 @@ public sealed class CPythonMessageRoundsTests
             var output = process.StandardOutput.ReadToEndAsync(limit.Token);
             var errors = process.StandardError.ReadToEndAsync(limit.Token);
             await process.WaitForExitAsync(limit.Token);
-            Assert.True(process.ExitCode == 0, $"{name} exited with {process.ExitCode}: {await errors}");
-            return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return (process.ExitCode, (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), await errors);
         }
         catch (OperationCanceledException)
         {

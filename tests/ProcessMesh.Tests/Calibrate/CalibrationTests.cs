@@ -97,7 +97,7 @@ public sealed class CalibrationTests : IDisposable
         Assert.Null(problem);
         Assert.NotNull(read);
         Assert.Equal(json, CalibrationJson.Write(read));
-        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"", "\"formatVersion\": 7", "\"startCpuMicros\"", "\"contention\"", "\"wokenOneWayMicros\"", "\"pairsCpuMicros\"" })
+        foreach (var field in new[] { "\"machine\"", "\"measuredAt\"", "\"residentBytesPerExtra\"", "\"crowds\"", "\"pssBytes\"", "\"between\": \"processes\"", "\"oneWayMicros\"", "\"receiverCpuMicros\"", "\"python\": \"3.11.7\"", "\"formatVersion\": 8", "\"startCpuMicros\"", "\"contention\"", "\"wokenOneWayMicros\"", "\"pairsCpuMicros\"" })
         {
             Assert.Contains(field, json, StringComparison.Ordinal);
         }
@@ -153,12 +153,13 @@ public sealed class CalibrationTests : IDisposable
     [Theory]
     [InlineData("startCpu", "processes[dotnet].startCpuMicros")]
     [InlineData("contention", "processes[dotnet].contention")]
-    [InlineData("format", "formatVersion 7 (it has 1)")]
-    [InlineData("bare-crowd", "formatVersion 7 (it has 2)")]
-    [InlineData("one-stretch", "formatVersion 7 (it has 3)")]
-    [InlineData("median-one-way", "formatVersion 7 (it has 4)")]
-    [InlineData("python-median", "formatVersion 7 (it has 5)")]
-    [InlineData("one-moment-crowd", "formatVersion 7 (it has 6)")]
+    [InlineData("format", "formatVersion 8 (it has 1)")]
+    [InlineData("bare-crowd", "formatVersion 8 (it has 2)")]
+    [InlineData("one-stretch", "formatVersion 8 (it has 3)")]
+    [InlineData("median-one-way", "formatVersion 8 (it has 4)")]
+    [InlineData("python-median", "formatVersion 8 (it has 5)")]
+    [InlineData("one-moment-crowd", "formatVersion 8 (it has 6)")]
+    [InlineData("one-moment-quiet", "formatVersion 8 (it has 7)")]
     [InlineData("none", null)]
     public void A_calibration_names_the_first_figure_this_build_needs_that_it_lacks(string without, string? lacks)
     {
@@ -173,6 +174,7 @@ public sealed class CalibrationTests : IDisposable
             "median-one-way" => sample with { FormatVersion = 4 }, // its one way was a round's median round trip, not its mean
             "python-median" => sample with { FormatVersion = 5 }, // its CPython one way was the median round trip, its loop clocked every receive
             "one-moment-crowd" => sample with { FormatVersion = 6 }, // its .NET crowd was one crowd at one moment, its hand-off clocked every receive
+            "one-moment-quiet" => sample with { FormatVersion = 7 }, // its quiet pairs' 8 B figures were measured at one moment
             _ => sample,
         };
 
@@ -222,7 +224,7 @@ public sealed class CalibrationTests : IDisposable
     [Fact]
     public async Task The_quick_calibration_measures_real_processes_and_threads()
     {
-        var plan = CalibrationPlan.QuickPlan with { MessageSeconds = 0.1, StartRepeats = 1, ThreadStarts = 5, ParkedThreads = 20 };
+        var plan = CalibrationPlan.QuickPlan with { MessageSeconds = 0.1, QuietSeconds = 0.1, StartRepeats = 1, ThreadStarts = 5, ParkedThreads = 20 };
         var source = new CalibrationSource(new CalibrationCache(_directory), plan, plan, Calibrator.KindsHere);
 
         var calibration = await source.GetAsync(quick: true, again: false, CancellationToken.None);
@@ -248,7 +250,7 @@ public sealed class CalibrationTests : IDisposable
     [Fact]
     public async Task A_calibration_stopped_mid_measurement_leaves_no_process_behind()
     {
-        var plan = _tiny with { MessageSeconds = 120 };
+        var plan = _tiny with { MessageSeconds = 120, QuietSeconds = 120 };
         var source = new CalibrationSource(new CalibrationCache(_directory), plan, plan, Calibrator.KindsHere);
         using var stop = new CancellationTokenSource();
 

@@ -2,10 +2,11 @@
 
 Modes (each prints JSON lines on stdout; see docs/calibration.md):
   idle                          print 'ready', answer each stdin line 'ping' with 'pong', exit when stdin closes
-  ipc-bench --ipc pipe|queue --sizes 8,1024 --seconds S [--go yes]
+  ipc-bench --ipc pipe|queue --sizes 8,1024 --seconds S[,S...] [--go yes]
                                 a ping-pong with a multiprocessing child over multiprocessing.Pipe or
                                 multiprocessing.Queue (objects pickled, as multiprocessing does), one line per size,
-                                in ROUNDS rounds by the rule of the worker's ipc-bench (of_rounds, split);
+                                in ROUNDS rounds by the rule of the worker's ipc-bench (of_rounds, split); --seconds
+                                one time for every size, or one a size (the calibration's quiet 8 B sample is shorter);
                                 with --go yes it prints 'ready' after a warm-up and measures once stdin gives a line
   ipc-bench --ipc pipe --sizes 8 --seconds S --peers N
                                 a message bounced off each of N children in turn (each wakes from a sleep)
@@ -158,13 +159,13 @@ def round_robin(ipc, sizes, seconds, peers):
                 child.join()
 
 
-def ipc_bench(ipc, sizes, seconds, go=False):
+def ipc_bench(ipc, sizes, times, go=False):
     """A ping-pong with a multiprocessing child, one JSON line a size, by the rule of the worker's ipc-bench
-    (worker/Modes/IpcBench.cs): after a warm-up, the measured phase (about `seconds`) is cut into ROUNDS rounds, each
-    timed round trip by round trip with perf_counter alone and both processes' CPU (process_time, every thread of
-    each) read around it; the figures are of_rounds'. The sender/receiver split comes from a one-way stream of about
-    seconds / 4 (this side only sends, the child only takes in), applied so that the two add up to the round trip's
-    CPU figure. `seconds` in the line is the rounds' elapsed time, so roundTrips / seconds is the phase's mean rate."""
+    (worker/Modes/IpcBench.cs): after a warm-up, each size's measured phase (about its `seconds`, from `times`, one a
+    size) is cut into ROUNDS rounds, each timed round trip by round trip with perf_counter alone and both processes'
+    CPU (process_time, every thread of each) read around it; the figures are of_rounds'. The sender/receiver split
+    comes from a one-way stream of about seconds / 4 (this side only sends, the child only takes in), applied so that
+    the two add up to the round trip's CPU figure. `seconds` in the line is the rounds' elapsed time, so roundTrips / seconds is the phase's mean rate."""
     import json
     import multiprocessing
     import time
@@ -215,7 +216,7 @@ def ipc_bench(ipc, sizes, seconds, go=False):
             # Several benches measured at once: each says it is ready and measures when told.
             print("ready", flush=True)
             sys.stdin.readline()
-        for size in sizes:
+        for size, seconds in zip(sizes, times):
             payload = b"x" * size
             bounce(payload, seconds / 10)  # this size's buffers, both sides
 
@@ -440,13 +441,19 @@ def main(args):
     if mode not in ("ipc-bench", "threads"):
         raise SystemExit("usage: calibrate.py idle | ipc-bench --ipc pipe|queue --sizes 8,1024 --seconds S | threads ...")
     sizes = [int(s) for s in _option(args, "--sizes", "8").split(",")]
-    seconds = float(_option(args, "--seconds", "1"))
-    if mode == "ipc-bench" and int(_option(args, "--peers", "1")) > 1:
-        round_robin(_option(args, "--ipc"), sizes, seconds, int(_option(args, "--peers")))
-    elif mode == "ipc-bench":
-        ipc_bench(_option(args, "--ipc"), sizes, seconds, _option(args, "--go", "no") == "yes")
+    seconds = [float(s) for s in _option(args, "--seconds", "1").split(",")]
+    if mode == "ipc-bench" and int(_option(args, "--peers", "1")) == 1:
+        if len(seconds) not in (1, len(sizes)):
+            raise SystemExit(f"--seconds: {len(seconds)} times for {len(sizes)} sizes (one for every size, or one a size)")
+        ipc_bench(_option(args, "--ipc"), sizes, seconds * len(sizes) if len(seconds) == 1 else seconds,
+                  _option(args, "--go", "no") == "yes")
+        return
+    if len(seconds) != 1:
+        raise SystemExit(f"--seconds: one time with {'--peers' if mode == 'ipc-bench' else mode}")
+    if mode == "ipc-bench":
+        round_robin(_option(args, "--ipc"), sizes, seconds[0], int(_option(args, "--peers")))
     else:
-        threads(sizes, seconds, int(_option(args, "--starts", "20")), int(_option(args, "--parked", "100")))
+        threads(sizes, seconds[0], int(_option(args, "--starts", "20")), int(_option(args, "--parked", "100")))
 
 
 if __name__ == "__main__":

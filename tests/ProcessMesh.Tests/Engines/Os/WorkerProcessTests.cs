@@ -60,7 +60,8 @@ public sealed class WorkerProcessTests : NoLeftoverWorkers
     [InlineData("tcp")]
     public async Task Ipc_bench_measures_a_real_peer_process_and_prints_one_json_line_per_size(string ipc)
     {
-        using var bench = Process.Start(WorkerExecutable.StartInfo(["ipc-bench", "--ipc", ipc, "--sizes", "8,1024", "--seconds", "0.2"]))!;
+        // One time a size, as the calibration's quiet 8 B sample runs shorter than the other sizes.
+        using var bench = Process.Start(WorkerExecutable.StartInfo(["ipc-bench", "--ipc", ipc, "--sizes", "8,1024", "--seconds", "0.1,0.2"]))!;
         try
         {
             var stderr = bench.StandardError.ReadToEndAsync();
@@ -81,6 +82,27 @@ public sealed class WorkerProcessTests : NoLeftoverWorkers
                 Assert.True(json.GetProperty("senderCpuMicros").GetDouble() > 0, line);
                 Assert.True(json.GetProperty("receiverCpuMicros").GetDouble() > 0, line);
             }
+        }
+        finally
+        {
+            Reaper.Kill(bench);
+        }
+    }
+
+    [Theory]
+    [InlineData("0.1,0.2,0.3", "3 times for 2 sizes")]
+    [InlineData("0.1,x", "'x' is not a positive number")]
+    public async Task Ipc_bench_refuses_times_that_are_not_one_for_every_size_or_one_a_size(string seconds, string said)
+    {
+        using var bench = Process.Start(WorkerExecutable.StartInfo(["ipc-bench", "--ipc", "pipe", "--sizes", "8,1024", "--seconds", seconds]))!;
+        try
+        {
+            var stderr = bench.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(Patience);
+            await bench.WaitForExitAsync(cts.Token);
+
+            Assert.Equal(2, bench.ExitCode);
+            Assert.Contains($"--seconds: {said}", await stderr, StringComparison.Ordinal);
         }
         finally
         {
