@@ -20,7 +20,7 @@ internal static class FreshFigures
     public static async Task<Calibration> QuietPairAsync(Calibration calibration, ProcessKind kind, CancellationToken cancellationToken)
     {
         var ipc = kind.Ipcs[0];
-        var now = (await MessageBench.RunAsync(kind, ipc, [8], MessageSeconds, cancellationToken))[0];
+        var now = (await MessageBench.RunAsync(kind, ipc, [8], [MessageSeconds], cancellationToken))[0];
         return calibration with
         {
             MeasuredAt = DateTimeOffset.UtcNow,
