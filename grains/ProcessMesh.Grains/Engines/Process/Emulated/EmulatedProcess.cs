@@ -207,7 +207,7 @@ internal sealed class EmulatedProcess
     /// also waits its turn behind the silo's other runnable work (<see cref="RunQueue.Turn"/>): a message's request leg
     /// in a crowd (<paramref name="crowded"/>) that does not wait on the timer, while the thread pool holds
     /// <paramref name="pending"/> work items not yet started (with none, a woken process runs at once: a ring's one
-    /// token wakes its next process with no one else to wait behind, and a turn there only slowed it). Orleans runs a grain's next turn on the
+    /// token wakes its next process with no one else to wait behind, and a turn there is a work item for nothing). Orleans runs a grain's next turn on the
     /// thread that made it runnable, before older work queued to the pool, so in a crowd whose waits the ledger covers
     /// one pair kept a thread for up to milliseconds while the others waited: 8 pairs on 2 cores made most round trips in
     /// about 10 µs and one or two in a hundred in milliseconds, where the kernel shares the cores evenly among real
