@@ -42,6 +42,13 @@ public sealed class CostModel
     /// </summary>
     public double Crowding { get; private init; }
 
+    /// <summary>
+    /// Whether the run has more processes on this machine (<see cref="Workers"/>) than the machine has cores, contention
+    /// figures or not: then a process woken by a message waits for a core behind the others, and an emulated one waits
+    /// its turn behind the silo's other runnable work (docs/emulation.md, "A crowd's turns").
+    /// </summary>
+    public bool Crowded => Workers > Math.Max(1, Calibration.Machine.Cores);
+
     /// <summary>The run's workers this model was made for (<see cref="ForWorkers"/>); 0 when not asked.</summary>
     public int Workers { get; private init; }
 

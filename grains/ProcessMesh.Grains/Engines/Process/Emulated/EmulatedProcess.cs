@@ -27,6 +27,10 @@ internal sealed class EmulatedProcess
 
     private readonly (double OneWayMicros, double BurnMicros, double SenderShare) _budget;
     private readonly double _callMicros;
+
+    /// <summary>Whether this process shares its machine with more processes than it has cores (<see cref="CostModel.Crowded"/>): then its messages wait their turn (<see cref="WaitsItsTurn"/>).</summary>
+    private readonly bool _crowded;
+
     /// <summary>How much longer than asked this process's messages' paths have taken, taken off its next waits.</summary>
     private readonly WaitLedger _path = new();
 
@@ -38,6 +42,7 @@ internal sealed class EmulatedProcess
     {
         _budget = costs.Budget(bytes);
         _callMicros = costs.GrainCall.OneWayMicros;
+        _crowded = costs.Crowded;
         _footprint = [];
     }
 
@@ -87,8 +92,10 @@ internal sealed class EmulatedProcess
     /// on this machine's clock, else the silo's probe (<see cref="CostModel.GrainCall"/>); the reply is taken to take
     /// as long as its request. The CPU the real processes overlap with the path (<see cref="CostModel.Split"/>) is
     /// burned beside it, queued to the thread pool as the call arrives and not waited for, so it takes a core but not
-    /// the path's time. A worker's messages take in all what they asked: what a leg takes beyond it, and a request
-    /// whose call alone took longer than the one way, is owed and taken off its next waits (<see cref="WaitLedger"/>).
+    /// the path's time. In a crowd a request that waits nothing on the timer waits its turn behind the silo's other
+    /// runnable work instead (<see cref="WaitsItsTurn"/>), as a woken process waits for a core. A worker's messages take
+    /// in all what they asked: what a leg takes beyond it, and a request whose call alone took longer than the one way,
+    /// is owed and taken off its next waits (<see cref="WaitLedger"/>).
     /// Everything runs in the receiving worker's turn (see docs/emulation.md for what that does and does not model).
     /// </summary>
     public async Task CarryAsync(IIncomingGrainCallContext context)
@@ -105,11 +112,11 @@ internal sealed class EmulatedProcess
             ThreadPool.UnsafeQueueUserWorkItem(static ticks => CpuBurn.For(ticks), legs * beside, preferLocal: false);
         }
 
-        await LegAsync(leg, arrived);
+        await LegAsync(leg, arrived, request: true);
         await context.Invoke();
         if (legs == 2)
         {
-            await LegAsync(leg, Stopwatch.GetTimestamp());
+            await LegAsync(leg, Stopwatch.GetTimestamp(), request: false);
         }
     }
 
@@ -179,17 +186,42 @@ internal sealed class EmulatedProcess
 
     /// <summary>
     /// One leg of a message from <paramref name="start"/> (the request's: its arrival; the reply's: the call's end):
-    /// the sender's burn, the wait less what this process's paths owe (<see cref="WaitLedger.Take"/>), the receiver's
+    /// the sender's burn, the wait less what this process's paths owe (<see cref="WaitLedger.Take"/>) or, for a crowded
+    /// request that waits nothing, its turn behind the silo's other work (<see cref="WaitsItsTurn"/>), the receiver's
     /// burn; then the whole leg is charged against what it asked, so whatever made it longer (a burn that lost its
     /// core, the timer's lateness and its hop back to this worker's scheduler, the carrying itself) is taken off the
     /// next waits (as is, in <see cref="CarryAsync"/>, a request whose call alone took longer than the one way:
     /// <see cref="CostModel.Beyond"/>).
     /// </summary>
-    private Task LegAsync((long Sender, long Receiver, long Wait) leg, long start)
+    private Task LegAsync((long Sender, long Receiver, long Wait) leg, long start, bool request)
     {
         CpuBurn.For(leg.Sender);
         var wait = _path.Take(leg.Wait);
-        return wait > 0 ? AfterWaitAsync(leg, wait, start) : EndLeg(leg, 0, start);
+        return wait > 0 ? AfterWaitAsync(leg, wait, start)
+            : _crowded && request && WaitsItsTurn(_crowded, request, wait, ThreadPool.PendingWorkItemCount) ? AfterTurnAsync(leg, start)
+            : EndLeg(leg, 0, start);
+    }
+
+    /// <summary>
+    /// Whether a leg that waits <paramref name="wait"/> ticks on the timer (what is left once the ledger took its share)
+    /// also waits its turn behind the silo's other runnable work (<see cref="RunQueue.Turn"/>): a message's request leg
+    /// in a crowd (<paramref name="crowded"/>) that does not wait on the timer, while the thread pool holds
+    /// <paramref name="pending"/> work items not yet started (with none, a woken process runs at once: a ring's one
+    /// token wakes its next process with no one else to wait behind, and a turn there is a work item for nothing). Orleans runs a grain's next turn on the
+    /// thread that made it runnable, before older work queued to the pool, so in a crowd whose waits the ledger covers
+    /// one pair kept a thread for up to milliseconds while the others waited: 8 pairs on 2 cores made most round trips in
+    /// about 10 µs and one or two in a hundred in milliseconds, where the kernel shares the cores evenly among real
+    /// processes (docs/emulation.md, "A crowd's turns"). A leg that waits on the timer has its turn already: the timer's
+    /// thread makes the grain runnable from outside the pool, which queues it behind the pool's other work. The reply
+    /// goes on at once: one turn a round trip is enough for the pairs to take theirs in order, and a turn on both legs
+    /// cost about 1 µs of CPU a message more, beyond what the carrying probe could take off the burn.
+    /// </summary>
+    internal static bool WaitsItsTurn(bool crowded, bool request, long wait, long pending) => crowded && request && wait <= 0 && pending > 0;
+
+    private async Task AfterTurnAsync((long Sender, long Receiver, long Wait) leg, long start)
+    {
+        await RunQueue.Turn();
+        await EndLeg(leg, 0, start);
     }
 
     private async Task AfterWaitAsync((long Sender, long Receiver, long Wait) leg, long wait, long start)
