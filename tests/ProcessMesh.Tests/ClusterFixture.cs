@@ -12,6 +12,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("cluster not started");
 
+    /// <summary>The (one) silo's services.</summary>
+    public IServiceProvider SiloServices => _cluster?.Silos[0].ServiceProvider ?? throw new InvalidOperationException("cluster not started");
+
     /// <summary>Runs one measured repetition through a fresh coordinator.</summary>
     public Task<RunResult> RunAsync(RunSpec spec) => Client.GetGrain<ICoordinatorGrain>(Guid.NewGuid()).Run(spec);
 

@@ -10,6 +10,13 @@ public interface ISiloProbeGrain : IGrainWithStringKey
     Task Open(string runId, bool acrossSilos);
 
     /// <summary>
+    /// Makes ready what run <paramref name="runId"/>'s emulated workers pay on this silo (its cost model and the probes
+    /// of what a grain call and carrying a message cost here), before the workers start: the probes are the harness's,
+    /// not a process's start, so they are not counted in the run's start.
+    /// </summary>
+    Task Prepare(string runId, Contracts.RunSpec spec);
+
+    /// <summary>
     /// Tells this silo's sink where every worker lives (<paramref name="homes"/>[rank] indexes <paramref name="silos"/>)
     /// and where the driver does, once all have started, and reads the memory they added and the CPU just before the
     /// clock starts.

@@ -5,13 +5,15 @@ namespace ProcessMesh.Grains.Measurement;
 
 /// <summary>Reads this silo's sinks; placed on the silo its key names, never anywhere else.</summary>
 [SiloTargetPlacement]
-internal sealed class SiloProbeGrain(RunSinks sinks, ILocalSiloDetails silo) : Grain, ISiloProbeGrain
+internal sealed class SiloProbeGrain(RunSinks sinks, ILocalSiloDetails silo, Engines.Process.Emulated.ProcessCosts costs) : Grain, ISiloProbeGrain
 {
     public Task Open(string runId, bool acrossSilos)
     {
         sinks.Open(runId, acrossSilos).MemoryBefore = MemoryReading.Take();
         return Task.CompletedTask;
     }
+
+    public Task Prepare(string runId, RunSpec spec) => costs.ForRunAsync(spec, runId);
 
     public Task Placed(string runId, string[] silos, short[] homes, short driver)
     {

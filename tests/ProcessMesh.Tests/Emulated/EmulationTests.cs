@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using ProcessMesh.Contracts;
 
@@ -151,6 +152,20 @@ public sealed class EmulationTests(ClusterFixture cluster)
             Assert.Contains(result.Notes, n => n.Contains($"{Grains.Engines.Process.Emulated.ProcessCosts.ProbeRounds} rounds of {Grains.Engines.Process.Emulated.ProcessCosts.ProbeRoundTrips} round trips", StringComparison.Ordinal)
                                                && n.Contains("measured for this run", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task A_run_is_probed_when_it_is_prepared_on_a_silo_so_the_probes_are_not_in_its_start()
+    {
+        var runId = Guid.NewGuid().ToString("N");
+        var costs = cluster.SiloServices.GetRequiredService<Grains.Engines.Process.Emulated.ProcessCosts>();
+        var silo = cluster.SiloServices.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        Assert.Null(costs.GrainCallOf(runId));
+
+        // The engine prepares every silo before its start clock; the workers' starts then find the run's probes made.
+        await Grains.Measurement.SiloProbeGrain.On(cluster.Client, silo).Prepare(runId, PingPong(Contracts.Emulation.DotNet, SyntheticCalibration.With(startMicros: 0), rounds: 20));
+
+        Assert.NotNull(costs.GrainCallOf(runId));
     }
 
     [Fact]

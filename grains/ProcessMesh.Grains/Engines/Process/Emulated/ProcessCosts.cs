@@ -59,8 +59,8 @@ public sealed class ProcessCosts(IServiceProvider services)
 
     /// <summary>
     /// The cost model a worker of run <paramref name="runId"/> pays on this silo: <see cref="ForAsync"/>'s, less what a
-    /// grain call costs here: probed once per run on this silo when its first worker starts (before any of them
-    /// runs), the others of the run sharing it, and taken as the median of this silo's recent probes, this one
+    /// grain call costs here: probed once per run on this silo when the run is prepared there, before its workers
+    /// start (<see cref="Measurement.ISiloProbeGrain.Prepare"/>: so the probes are not in the run's start), its workers sharing it, and taken as the median of this silo's recent probes, this one
     /// included (<see cref="GrainCallReadings"/>). Null for <c>grain</c>.
     /// </summary>
     public async Task<CostModel?> ForRunAsync(RunSpec spec, string runId)
