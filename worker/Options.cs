@@ -39,12 +39,6 @@ internal sealed class Options
             ? long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new UsageException($"{name}: '{v}' is not a whole number")
             : fallback ?? throw new UsageException($"{name}: required");
 
-    /// <summary>A number option.</summary>
-    public double Double(string name, double fallback) =>
-        _values.TryGetValue(name, out var v)
-            ? double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 ? d : throw new UsageException($"{name}: '{v}' is not a positive number")
-            : fallback;
-
     /// <summary>A comma-separated list of positive numbers.</summary>
     public IReadOnlyList<double> Doubles(string name, string fallback) =>
         Text(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -86,8 +86,8 @@ internal static class EmulationBenchmarks
         RunSpec Real(RunSpec spec) => spec with { Model = Models.Os, Ipc = "pipe" };
 
         // The calibration a trial's emulated run takes: the silo's, or with the row's figures measured again just before it.
-        async Task<Calibration> Figures(Func<Calibration, CancellationToken, Task<Calibration>>? again) =>
-            fresh && again is not null ? await again(calibration, CancellationToken.None) : calibration;
+        async Task<Calibration> Figures(Func<Calibration, CancellationToken, Task<Calibration>> again) =>
+            fresh ? await again(calibration, CancellationToken.None) : calibration;
 
         // Rates: one emulated and one real run per trial, after a warm-up pair; the error is the median of per-trial errors.
         // Beside it, what the trials' calibrations predict, so a miss reads as the emulation off its calibration or the
