@@ -16,8 +16,8 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
     private readonly List<ContentionBench.MeshSample> _meshSamples = [];
     private readonly Dictionary<string, List<MessageCalibration>> _quietSamples = [];
 
-    /// <summary>A kind's crowd, measured, waiting for its quiet pair's figure (the median of samples the last of which is taken at the end).</summary>
-    private readonly Dictionary<string, Func<MessageCalibration, ProcessContention>> _crowded = [];
+    /// <summary>Each kind's crowd, measured, set against its quiet pair's figure once every step has run (that figure is the median of samples the last of which is taken at the end).</summary>
+    private readonly Dictionary<string, Func<ProcessContention>> _crowded = [];
     private string? _python;
 
     /// <summary>The kinds of process this machine has: CPython when <c>python3</c> is on PATH, and the .NET worker.</summary>
@@ -39,9 +39,10 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
             await steps[i].Run(cancellationToken);
         }
 
-        if (_crowded.Keys.FirstOrDefault() is { } unsettled)
+        foreach (var (kind, contention) in _crowded)
         {
-            throw new InvalidOperationException($"{unsettled}: its crowd was measured, but its quiet pair's figure to set it against never was");
+            var at = _processes.FindIndex(p => p.Kind == kind);
+            _processes[at] = _processes[at] with { Contention = contention() };
         }
 
         return new Calibration
@@ -143,8 +144,7 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
                 async ct =>
                 {
                     var measured = await ContentionBench.BenchAsync(kind, crowd, plan.ContentionSeconds, ct);
-                    _crowded[kind.Kind] = quiet => ContentionBench.OfBench(kind.Ipcs[0], quiet, crowd, measured);
-                    Settle(kind);
+                    _crowded[kind.Kind] = () => ContentionBench.OfBench(kind.Ipcs[0], Quiet(kind), crowd, measured);
                 }));
 
             if (kind.Kind == Emulation.Python)
@@ -212,17 +212,6 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
         var figure = MessageBench.OfSamples(samples);
         var at = _messages.FindIndex(m => (m.Between, m.Kind, m.Ipc) == (figure.Between, figure.Kind, figure.Ipc));
         _messages.Insert(at < 0 ? _messages.Count : at, figure);
-        Settle(kind);
-    }
-
-    /// <summary>Sets <paramref name="kind"/>'s contention once both its crowd's measurement and its quiet pair's figure are in.</summary>
-    private void Settle(ProcessKind kind)
-    {
-        if (Quiet(kind) is { } quiet && _crowded.Remove(kind.Kind, out var of))
-        {
-            var at = _processes.FindIndex(p => p.Kind == kind.Kind);
-            _processes[at] = _processes[at] with { Contention = of(quiet) };
-        }
     }
 
     /// <summary>
@@ -242,16 +231,16 @@ internal sealed class Calibrator(CalibrationPlan plan, IReadOnlyList<ProcessKind
                 _meshSamples.Add(await ContentionBench.SampleMeshAsync(kind.Ipcs[0], crowd, seconds, plan.ContentionSeconds / 4, ct));
                 if (_meshSamples.Count == plan.ContentionSamples)
                 {
-                    _crowded[kind.Kind] = quiet => ContentionBench.OfSamples(kind.Ipcs[0], quiet, crowd, _meshSamples);
-                    Settle(kind);
+                    _crowded[kind.Kind] = () => ContentionBench.OfSamples(kind.Ipcs[0], Quiet(kind), crowd, _meshSamples);
                 }
             },
             $"crowd {kind.Kind}");
     }
 
-    /// <summary>The kind's quiet pair's figure at its smallest size over its first IPC, once its samples are all in (null before).</summary>
-    private MessageCalibration? Quiet(ProcessKind kind) =>
-        _messages.Where(m => m.Between == MessageCalibration.BetweenProcesses && m.Kind == kind.Kind && m.Ipc == kind.Ipcs[0] && m.PayloadBytes == QuietSize).FirstOrDefault();
+    /// <summary>The kind's quiet pair's figure at its smallest size over its first IPC, once its samples are all in.</summary>
+    private MessageCalibration Quiet(ProcessKind kind) =>
+        _messages.FirstOrDefault(m => m.Between == MessageCalibration.BetweenProcesses && m.Kind == kind.Kind && m.Ipc == kind.Ipcs[0] && m.PayloadBytes == QuietSize)
+        ?? throw new InvalidOperationException($"{kind.Label}: its crowd was measured, but its quiet pair's figure to set it against never was");
 
     private string SizeList() => SizeList(plan.Sizes);
 

@@ -34,11 +34,11 @@ public sealed class CrowdTurnTests(ClusterFixture cluster)
     [Fact]
     public void In_a_crowd_a_request_that_waits_nothing_on_the_timer_waits_its_turn_behind_runnable_work_and_no_other_leg_does()
     {
-        Assert.True(EmulatedProcess.WaitsItsTurn(crowded: true, request: true, wait: 0, pending: 3));
-        Assert.False(EmulatedProcess.WaitsItsTurn(crowded: true, request: true, wait: 500, pending: 3)); // the timer's wake-up queues it behind the pool's work already
-        Assert.False(EmulatedProcess.WaitsItsTurn(crowded: true, request: false, wait: 0, pending: 3)); // the reply goes on: one turn a round trip
-        Assert.False(EmulatedProcess.WaitsItsTurn(crowded: true, request: true, wait: 0, pending: 0)); // nothing runnable to wait behind: a ring's one token
-        Assert.False(EmulatedProcess.WaitsItsTurn(crowded: false, request: true, wait: 0, pending: 3)); // a core each: no one to wait behind
+        Assert.True(EmulatedProcess.WaitsItsTurn(crowded: true, request: true, wait: 0, pending: () => 3));
+        Assert.False(EmulatedProcess.WaitsItsTurn(crowded: true, request: true, wait: 500, pending: () => 3)); // the timer's wake-up queues it behind the pool's work already
+        Assert.False(EmulatedProcess.WaitsItsTurn(crowded: true, request: false, wait: 0, pending: () => 3)); // the reply goes on: one turn a round trip
+        Assert.False(EmulatedProcess.WaitsItsTurn(crowded: true, request: true, wait: 0, pending: () => 0)); // nothing runnable to wait behind: a ring's one token
+        Assert.False(EmulatedProcess.WaitsItsTurn(crowded: false, request: true, wait: 0, pending: () => 3)); // a core each: no one to wait behind
     }
 
     [Fact]

@@ -198,7 +198,7 @@ internal sealed class EmulatedProcess
         CpuBurn.For(leg.Sender);
         var wait = _path.Take(leg.Wait);
         return wait > 0 ? AfterWaitAsync(leg, wait, start)
-            : _crowded && request && WaitsItsTurn(_crowded, request, wait, ThreadPool.PendingWorkItemCount) ? AfterTurnAsync(leg, start)
+            : WaitsItsTurn(_crowded, request, wait, static () => ThreadPool.PendingWorkItemCount) ? AfterTurnAsync(leg, start)
             : EndLeg(leg, 0, start);
     }
 
@@ -206,7 +206,7 @@ internal sealed class EmulatedProcess
     /// Whether a leg that waits <paramref name="wait"/> ticks on the timer (what is left once the ledger took its share)
     /// also waits its turn behind the silo's other runnable work (<see cref="RunQueue.Turn"/>): a message's request leg
     /// in a crowd (<paramref name="crowded"/>) that does not wait on the timer, while the thread pool holds
-    /// <paramref name="pending"/> work items not yet started (with none, a woken process runs at once: a ring's one
+    /// <paramref name="pending"/> work items not yet started (read last: it counts every thread's queue; with none, a woken process runs at once: a ring's one
     /// token wakes its next process with no one else to wait behind, and a turn there is a work item for nothing). Orleans runs a grain's next turn on the
     /// thread that made it runnable, before older work queued to the pool, so in a crowd whose waits the ledger covers
     /// one pair kept a thread for up to milliseconds while the others waited: 8 pairs on 2 cores made most round trips in
@@ -216,7 +216,7 @@ internal sealed class EmulatedProcess
     /// goes on at once: one turn a round trip is enough for the pairs to take theirs in order, and a turn on both legs
     /// cost about 1 µs of CPU a message more, beyond what the carrying probe could take off the burn.
     /// </summary>
-    internal static bool WaitsItsTurn(bool crowded, bool request, long wait, long pending) => crowded && request && wait <= 0 && pending > 0;
+    internal static bool WaitsItsTurn(bool crowded, bool request, long wait, Func<long> pending) => crowded && request && wait <= 0 && pending() > 0;
 
     private async Task AfterTurnAsync((long Sender, long Receiver, long Wait) leg, long start)
     {

@@ -92,20 +92,17 @@ public sealed class ProcessCosts(IServiceProvider services)
     }
 
     /// <summary>What run <paramref name="runId"/>'s workers took off for a grain call on this silo (one way, microseconds: the median of the recent probes when they started here); null when none started here.</summary>
-    public (double OneWayMicros, double CpuMicros)? GrainCallOf(string? runId)
-    {
-        lock (_gate)
-        {
-            return runId is not null && _runs.TryGetValue(runId, out var run) && run.IsCompletedSuccessfully ? run.Result.Call : null;
-        }
-    }
+    public (double OneWayMicros, double CpuMicros)? GrainCallOf(string? runId) => Measured(runId)?.Call;
 
     /// <summary>What run <paramref name="runId"/>'s carrying probe on this silo read (<see cref="ProbeCarryingAsync"/>); null when none ran here (nothing to burn, or no worker of the run here).</summary>
-    public CarryingProbe? CarryingOf(string? runId)
+    public CarryingProbe? CarryingOf(string? runId) => Measured(runId)?.Carrying;
+
+    /// <summary>What was measured for run <paramref name="runId"/> on this silo; null when nothing was, or not yet.</summary>
+    private (CostModel? Costs, (double OneWayMicros, double CpuMicros)? Call, CarryingProbe? Carrying)? Measured(string? runId)
     {
         lock (_gate)
         {
-            return runId is not null && _runs.TryGetValue(runId, out var run) && run.IsCompletedSuccessfully ? run.Result.Carrying : null;
+            return runId is not null && _runs.TryGetValue(runId, out var run) && run.IsCompletedSuccessfully ? run.Result : null;
         }
     }
 
@@ -236,7 +233,7 @@ public sealed class ProcessCosts(IServiceProvider services)
         return (model.WithCarrying(carrying.TakenOffMicros), call, carrying);
     }
 
-    /// <summary>How many carrying probes a run's start makes at most (<see cref="SettleCarryingAsync"/>).</summary>
+    /// <summary>How many carrying probes a run's preparation on a silo makes at most (<see cref="SettleCarryingAsync"/>).</summary>
     public const int CarryingSteps = 3;
 
     /// <summary>
